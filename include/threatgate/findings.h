@@ -1,0 +1,96 @@
+/*
+ * threatgate: findings and document summaries (pipeline stage 5).
+ *
+ * A tg_findings is the result of a run. It copies every string it is given,
+ * so documents can be freed as soon as they are checked and a large push
+ * keeps only one document in memory.
+ */
+#ifndef TG_FINDINGS_H
+#define TG_FINDINGS_H
+
+#include "common.h"
+
+typedef struct {
+	tg_rule_id rule;
+	tg_severity severity;
+	char *path;
+	char *revision;		/* commit oid, or NULL for the work tree */
+	int line;		/* 1-based */
+	int column;		/* 1-based, 0 when unknown */
+	char *message;
+	char *section;		/* "Security/Threat Model", or NULL */
+	char *threat;		/* threat id, or NULL */
+} tg_finding;
+
+typedef struct {
+	char *id;
+	char *title;
+	char *category;		/* letters, "ST"; "" when none */
+	char *priority;		/* "P1".."P5", or NULL */
+	char *mitigation;
+	char *status;		/* normalized: open, mitigated, ... */
+	int line;
+} tg_threat_summary;
+
+typedef struct {
+	char *id;
+	char *match;
+	int line;
+} tg_trigger_summary;
+
+/* What a report and `scan` need to know of a checked document. */
+typedef struct {
+	char *path;
+	char *revision;
+	bool readable;
+	char *title;
+	char *dri;
+	char **participants;
+	size_t participants_count;
+	char *reviewed;		/* ISO date as written, or NULL */
+	int age_days;		/* days since review, -1 when unknown */
+	bool stale;
+	char **covers;
+	size_t covers_count;
+	tg_threat_summary *threats;
+	size_t threats_count;
+	tg_trigger_summary *triggers;
+	size_t triggers_count;
+	bool signoff_required;
+	bool signoff_present;
+	char **signoff_by;
+	size_t signoff_by_count;
+	int signoff_line;	/* 0 when none */
+	size_t errors, warnings, notes;
+} tg_doc_summary;
+
+typedef struct tg_findings tg_findings;
+
+TG_EXTERN(int) tg_findings_new(tg_findings **out);
+TG_EXTERN(void) tg_findings_free(tg_findings *findings);
+
+/* Copies every string of `finding`. */
+TG_EXTERN(int) tg_findings_add(tg_findings *findings, const tg_finding *finding);
+
+/* Takes ownership of `summary` (and frees it on failure). */
+TG_EXTERN(int) tg_findings_add_document(tg_findings *findings,
+	tg_doc_summary *summary);
+
+TG_EXTERN(size_t) tg_findings_count(const tg_findings *findings);
+TG_EXTERN(const tg_finding *) tg_findings_get(const tg_findings *findings,
+	size_t i);
+TG_EXTERN(size_t) tg_findings_document_count(const tg_findings *findings);
+TG_EXTERN(const tg_doc_summary *) tg_findings_document(
+	const tg_findings *findings, size_t i);
+
+/* Order by path, line, column, rule: stable output for diffs. */
+TG_EXTERN(void) tg_findings_sort(tg_findings *findings);
+
+TG_EXTERN(size_t) tg_findings_total(const tg_findings *findings,
+	tg_severity severity);
+/* The most severe finding, TG_SEVERITY_OFF when there is none. */
+TG_EXTERN(tg_severity) tg_findings_max_severity(const tg_findings *findings);
+
+TG_EXTERN(void) tg_doc_summary_free(tg_doc_summary *summary);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * threatgate: the policy (SPEC section 6).
+ *
+ * A policy starts from the built-in defaults, then takes `.threatgate`
+ * (git-config syntax), then the `threatgate.*` keys of the system, global
+ * and repository git config, later sources winning. Patterns are compiled
+ * once, by tg_policy_finalize().
+ */
+#ifndef TG_POLICY_H
+#define TG_POLICY_H
+
+#include "common.h"
+
+typedef struct tg_policy tg_policy;
+typedef struct git_repository git_repository;
+typedef struct git_config git_config;
+
+typedef enum {
+	TG_SIGNOFF_TRIGGERED = 0,
+	TG_SIGNOFF_ALWAYS,
+	TG_SIGNOFF_NEVER
+} tg_signoff_mode;
+
+/* The built-in defaults, not yet finalized. Caller frees. */
+TG_EXTERN(int) tg_policy_new(tg_policy **out);
+TG_EXTERN(void) tg_policy_free(tg_policy *policy);
+
+/*
+ * Apply a policy file in git-config syntax. Unknown keys, bad values and
+ * bad regexes fail with TG_EINVALID and a message naming file and line.
+ * A missing file is TG_ENOTFOUND.
+ */
+TG_EXTERN(int) tg_policy_load_file(tg_policy *policy, const char *path);
+
+/*
+ * Apply policy text held in memory (a `.threatgate` blob read from a
+ * revision); `name` is used in messages ("origin/main:.threatgate").
+ */
+TG_EXTERN(int) tg_policy_load_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len);
+
+/* Apply the `threatgate.*` keys of a git config (all levels, lowest first). */
+TG_EXTERN(int) tg_policy_load_git_config(tg_policy *policy, git_config *config);
+
+/*
+ * Compile trigger and section patterns with PCRE2 JIT and match limits,
+ * resolve roles and read the exceptions file (relative to `root` when not
+ * absolute; root may be NULL). Must be called once before use.
+ */
+TG_EXTERN(int) tg_policy_finalize(tg_policy *policy, const char *root);
+
+/* Whether a repository-relative path matches the document globs. */
+TG_EXTERN(bool) tg_policy_is_document(const tg_policy *policy, const char *path);
+
+/* The sign-off mode for a repository-relative path (path.<glob>.signoff). */
+TG_EXTERN(tg_signoff_mode) tg_policy_signoff_mode(const tg_policy *policy,
+	const char *path);
+
+TG_EXTERN(tg_severity) tg_policy_fail_on(const tg_policy *policy);
+TG_EXTERN(bool) tg_policy_fail_open(const tg_policy *policy);
+TG_EXTERN(int) tg_policy_timeout(const tg_policy *policy);
+TG_EXTERN(bool) tg_policy_check_tags(const tg_policy *policy);
+TG_EXTERN(bool) tg_policy_verify_signoff_author(const tg_policy *policy);
+
+/*
+ * Override from the command line (--fail-on). Returns TG_EINVALID for a
+ * value other than error, warning or never.
+ */
+TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * threatgate: the rule table and the check driver (pipeline stage 4).
+ */
+#ifndef TG_RULES_H
+#define TG_RULES_H
+
+#include "common.h"
+#include "model.h"
+#include "findings.h"
+
+typedef struct {
+	tg_rule_id id;
+	const char *name;		/* stable, from SPEC section 2 */
+	const char *summary;		/* one line for `threatgate rules` */
+	tg_severity default_severity;
+	const char *explain;		/* why, plus a fixed example */
+} tg_rule_info;
+
+/* The rule table, in SPEC order; *count gets its length. */
+TG_EXTERN(const tg_rule_info *) tg_rules_table(size_t *count);
+TG_EXTERN(const tg_rule_info *) tg_rules_find(const char *name);
+
+/*
+ * What git knows about a checked document; every field may be NULL/0 when
+ * checking files of the work tree.
+ */
+typedef struct {
+	/* The same document before the change (reviewed-date-not-updated). */
+	const tg_model *base;
+	/*
+	 * Who wrote a line of the checked document (blame), for
+	 * signoff-unauthorized with threatgate.verifySignoffAuthor. Sets
+	 * *email (caller frees) or NULL when unknown.
+	 */
+	int (*line_author)(char **email, int line, void *payload);
+	void *payload;
+} tg_check_context;
+
+/*
+ * Run every enabled rule over a model. Findings go into `findings`, with
+ * the policy's severities and the document's inline suppressions applied;
+ * a summary of the document is added too. `context` may be NULL.
+ */
+TG_EXTERN(int) tg_rules_check(tg_findings *findings, const tg_model *model,
+	const tg_policy *policy, const tg_check_context *context);
+
+/* Convenience: build the model of `doc` and check it. */
+TG_EXTERN(int) tg_check_document(tg_findings *findings, const tg_document *doc,
+	const tg_policy *policy, const tg_check_context *context);
+
+#endif

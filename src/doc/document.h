@@ -1,0 +1,69 @@
+/*
+ * A document's insides: its bytes, front matter and cmark-gfm tree.
+ */
+#ifndef TG_DOCUMENT_PRIVATE_H
+#define TG_DOCUMENT_PRIVATE_H
+
+#include <cmark-gfm.h>
+#include "threatgate/document.h"
+#include "util/util.h"
+
+/* A problem found while reading: becomes invalid-metadata later. */
+struct tg_doc_problem {
+	int line;
+	int column;
+	char *message;
+};
+
+struct tg_frontmatter {
+	bool present;
+	int first_line;		/* the opening '---' */
+	int last_line;		/* the closing '---' */
+	char *title;
+	char *dri;
+	int dri_line;
+	char *status;
+	char *reviewed;		/* threat-model-reviewed / last-reviewed */
+	long reviewed_days;	/* -1 when absent or invalid */
+	int reviewed_line;
+	char *exposure;
+	int exposure_line;
+	tg_vec participants;	/* char * */
+	int participants_line;
+	tg_vec covers;		/* char * */
+	tg_vec classification;	/* data-classification: char * */
+	int classification_line;
+	tg_vec problems;	/* struct tg_doc_problem * */
+};
+
+struct tg_document {
+	char *path;
+	char *revision;
+	char *data;		/* owned bytes, NUL-terminated, BOM removed */
+	size_t len;
+	size_t body_offset;	/* where the Markdown starts after front matter */
+	int body_line;		/* 1-based line of data[body_offset] */
+	int line_count;
+	bool readable;
+	char *unreadable_reason;	/* set when !readable */
+	int unreadable_line;
+	struct tg_frontmatter fm;
+	cmark_node *root;	/* NULL when unreadable */
+};
+
+/*
+ * Parse front matter from the start of `doc->data`: sets doc->fm,
+ * doc->body_offset and doc->body_line. Bad YAML becomes problems, not
+ * errors. Returns 0 or TG_ENOMEM.
+ */
+int tg_frontmatter__parse(struct tg_document *doc);
+void tg_frontmatter__release(struct tg_frontmatter *fm);
+
+/* A parser with the table, tasklist and strikethrough extensions attached. */
+cmark_node *tg_markdown__parse(const char *data, size_t len);
+
+/* The 1-based source line of a node (front matter accounted for). */
+int tg_document__line(const struct tg_document *doc, cmark_node *node);
+int tg_document__end_line(const struct tg_document *doc, cmark_node *node);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * The model's insides: what rules read.
+ */
+#ifndef TG_MODEL_PRIVATE_H
+#define TG_MODEL_PRIVATE_H
+
+#include "threatgate/model.h"
+#include "doc/document.h"
+#include "policy/policy.h"
+
+typedef enum {
+	TG_STATUS_NONE = 0,	/* not given: treated as open */
+	TG_STATUS_OPEN,
+	TG_STATUS_IN_PROGRESS,
+	TG_STATUS_MITIGATED,
+	TG_STATUS_ACCEPTED,
+	TG_STATUS_TRANSFERRED,
+	TG_STATUS_NOT_APPLICABLE,
+	TG_STATUS_UNKNOWN	/* given, but not on the scale */
+} tg_status;
+
+struct tg_section {
+	char *title;		/* heading text as written */
+	char *norm;		/* numbering and trailing punctuation gone */
+	int level;		/* 1..6; 0 for the document root */
+	int line;
+	int column;
+	int end_line;		/* last line the section spans */
+	cmark_node *heading;
+	struct tg_section *parent;
+	const struct tg_section_rule *rule;	/* matched policy section */
+	bool has_content;	/* any block other than headings, comments,
+				 * placeholders and "TBD"-like filler */
+	bool only_filler;	/* content is just TBD/N/A/TODO */
+	bool has_placeholder;	/* holds template placeholder {{...}} */
+	int placeholder_line;
+};
+
+enum tg_threat_form {
+	TG_THREAT_TABLE,
+	TG_THREAT_LIST,
+	TG_THREAT_HEADING	/* bullet under a category sub-heading */
+};
+
+struct tg_threat {
+	char *id;
+	char *title;
+	char *category_text;	/* as written, or NULL */
+	unsigned categories;	/* bit i: framework category i */
+	char *bad_category;	/* first token that is not a category */
+	char *priority_text;	/* as written, or NULL */
+	int priority;		/* 1..5, 0 when missing or off the scale */
+	char *mitigation;	/* NULL when missing or filler ("none", "TBD") */
+	char *status_text;
+	tg_status status;
+	char *approver;
+	char *owner;
+	char *ticket;
+	int line;
+	int column;
+	enum tg_threat_form form;
+};
+
+enum tg_signoff_form {
+	TG_SIGNOFF_TASK,	/* - [x] Security review: @alice */
+	TG_SIGNOFF_TRAILER,	/* Security-Approved-by: Name <email> */
+	TG_SIGNOFF_TABLE	/* review table row */
+};
+
+struct tg_signoff {
+	enum tg_signoff_form form;
+	char *text;		/* the item, line or row as written */
+	tg_vec people;		/* char *: handles, emails or names */
+	char *date;		/* ISO date, or NULL */
+	bool valid;		/* checked / approving with a date */
+	char *why_invalid;	/* "unchecked", "no date", "outcome 'rejected'" */
+	int line;
+	int column;
+};
+
+struct tg_trigger_hit {
+	const struct tg_trigger *trigger;
+	char *match;		/* the words matched, or the field */
+	int line;
+	int column;
+};
+
+/* A category declared not applicable, for stride-coverage. */
+struct tg_not_applicable {
+	unsigned categories;
+	int line;
+};
+
+/* An inline suppression range; rule NULL means every rule. */
+struct tg_suppression {
+	char *rule;
+	int first_line;
+	int last_line;
+};
+
+struct tg_model {
+	const struct tg_document *doc;
+	const tg_policy *policy;
+	tg_vec sections;	/* struct tg_section *, document order */
+	tg_vec threats;		/* struct tg_threat * */
+	tg_vec signoffs;	/* struct tg_signoff * */
+	tg_vec hits;		/* struct tg_trigger_hit * */
+	tg_vec not_applicable;	/* struct tg_not_applicable * */
+	tg_vec suppressions;	/* struct tg_suppression * */
+	/* First section matched by each policy section rule, or NULL. */
+	const struct tg_section *security;
+	const struct tg_section *threat_model;
+	const struct tg_section *signoff;
+	int placeholder_threats;	/* template rows left unchanged */
+};
+
+/* Find the first section matched by the policy rule named `name`. */
+const struct tg_section *tg_model__section(const struct tg_model *model,
+	const char *name);
+
+/* Stages of tg_model_build, each in its own file. */
+int tg_model__sections(struct tg_model *model);
+int tg_model__threats(struct tg_model *model);
+int tg_model__signoffs(struct tg_model *model);
+int tg_model__triggers(struct tg_model *model);
+int tg_model__suppressions(struct tg_model *model);
+
+/* "P1".."P5" and synonyms: 1..5, or 0. */
+int tg_model__priority(const char *text);
+/* Category letters/names joined by '/', ',', '+' or "and": a bit set. */
+unsigned tg_model__categories(const tg_policy *policy, const char *text,
+	char **bad_token);
+tg_status tg_model__status(const char *text);
+const char *tg_status_name(tg_status status);
+
+/* Plain text of a node's inlines, soft breaks as spaces. Caller frees. */
+char *tg_model__node_text(cmark_node *node);
+
+#endif

@@ -1,0 +1,62 @@
+#include <stdlib.h>
+#include "util.h"
+#include "banned.h"
+
+int tg_vec_push(tg_vec *vec, void *item)
+{
+	if (vec->length == vec->alloc) {
+		size_t n = vec->alloc ? vec->alloc * 2 : 8;
+		void **p = realloc(vec->items, n * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		vec->items = p;
+		vec->alloc = n;
+	}
+	vec->items[vec->length++] = item;
+	return 0;
+}
+
+int tg_vec_push_str(tg_vec *vec, const char *s)
+{
+	char *copy = tg_strdup(s);
+	int error;
+
+	if (!copy)
+		return tg_error_oom();
+	error = tg_vec_push(vec, copy);
+	if (error < 0)
+		free(copy);
+	return error;
+}
+
+void tg_vec_release(tg_vec *vec, void (*free_item)(void *))
+{
+	size_t i;
+
+	if (free_item)
+		for (i = 0; i < vec->length; i++)
+			free_item(vec->items[i]);
+	free(vec->items);
+	vec->items = NULL;
+	vec->length = vec->alloc = 0;
+}
+
+char **tg_vec_copy_strs(const tg_vec *vec)
+{
+	char **out = calloc(vec->length + 1, sizeof(*out));
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < vec->length; i++) {
+		out[i] = tg_strdup(vec->items[i]);
+		if (!out[i]) {
+			while (i > 0)
+				free(out[--i]);
+			free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
