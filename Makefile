@@ -34,6 +34,9 @@ LIB_SRC := $(wildcard src/util/*.c src/git/*.c src/doc/*.c src/model/*.c \
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+# Templates `threatgate init` writes, embedded in the binary.
+GEN_SRC := $(BUILD)/gen/template_sdd.c $(BUILD)/gen/template_threatgate_sample.c
+GEN_OBJ := $(GEN_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -50,40 +53,91 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
+$(BIN): $(CLI_OBJ) $(GEN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(GEN_OBJ) $(LIB) $(PKG_LIBS)
+
+# $(call embed,SYMBOL): the bytes of $< as a NUL-terminated C array SYMBOL
+# and its length SYMBOL_len, with od and awk (xxd may be missing).
+define embed
+	@mkdir -p $(dir $@)
+	@{ printf '/* generated from %s by the Makefile: do not edit */\n' '$<'; \
+	  printf '#include <stddef.h>\n'; \
+	  printf 'extern const unsigned char $(1)[];\n'; \
+	  printf 'extern const size_t $(1)_len;\n'; \
+	  printf 'const unsigned char $(1)[] = {\n'; \
+	  od -An -v -tx1 $< | awk '{ s = ""; for (i = 1; i <= NF; i++) \
+		s = s "0x" $$i ","; if (s != "") print "\t" s }'; \
+	  printf '\t0x00\n};\n'; \
+	  printf 'const size_t $(1)_len = sizeof($(1)) - 1;\n'; \
+	} >$@.tmp && mv $@.tmp $@
+endef
+
+$(BUILD)/gen/template_sdd.c: templates/sdd.md Makefile
+	$(call embed,cli_template_sdd)
+
+$(BUILD)/gen/template_threatgate_sample.c: templates/threatgate.sample Makefile
+	$(call embed,cli_template_threatgate_sample)
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(ALL_CFLAGS) \
+		-o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-# Every test: unit programs, fixture comparisons, integration scripts.
-test: $(BIN) $(UNIT_BIN)
-	@tests/run-unit.sh $(UNIT_BIN)
-	@tests/run-fixtures.sh $(BIN)
-	@tests/run-integration.sh $(BIN)
+# Every test: unit programs, fixture comparisons, integration scripts. All
+# three run even when one fails, and the last line totals them.
+define RUN_TESTS
+sum=$$(mktemp) && rc=0; \
+echo "# unit tests"; \
+TG_SUMMARY_FILE=$$sum tests/run-unit.sh $(UNIT_BIN) || rc=1; \
+echo "# fixtures"; \
+TG_SUMMARY_FILE=$$sum tests/run-fixtures.sh $(BIN) || rc=1; \
+echo "# integration tests"; \
+TG_SUMMARY_FILE=$$sum tests/run-integration.sh $(BIN) || rc=1; \
+awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $$sum; \
+rm -f $$sum; exit $$rc
+endef
 
-VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
+# Under SANITIZE a report aborts the program (exit 134, or 99), so it can
+# never pass for threatgate's own exit 1 (findings).
+ifneq ($(SANITIZE),)
+export ASAN_OPTIONS ?= abort_on_error=1:exitcode=99:detect_leaks=1:strict_string_checks=1
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1:abort_on_error=1
+endif
+
+test: $(BIN) $(UNIT_BIN)
+	@$(RUN_TESTS)
+
+# Exit 99 on a valgrind error, so that the runners can tell it from
+# threatgate's own exit 1 (findings) and fail the test either way.
+VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite --track-fds=no
 valgrind: $(BIN) $(UNIT_BIN)
-	@TG_WRAP="$(VALGRIND)" tests/run-unit.sh $(UNIT_BIN)
-	@TG_WRAP="$(VALGRIND)" tests/run-fixtures.sh $(BIN)
-	@TG_WRAP="$(VALGRIND)" tests/run-integration.sh $(BIN)
+	@TG_WRAP="$(VALGRIND)"; export TG_WRAP; $(RUN_TESTS)
 
-# libFuzzer build of the document -> model -> rules chain (clang).
+# libFuzzer build of the document -> model -> rules chain (clang). Clang's
+# warnings differ from gcc's, so here they are shown but not fatal: the
+# gcc build with -Werror is the one that gates.
+# make fuzz FUZZ_SECONDS=600; new inputs collect in build-fuzz/corpus,
+# crashes in build-fuzz/crash-*.
 FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
-		CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
-		LDFLAGS="-fsanitize=address,undefined" build-fuzz/libthreatgate.a
-	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(PKG_CFLAGS) -o build-fuzz/fuzz_document tests/fuzz/fuzz_document.c \
+		CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN) -fno-omit-frame-pointer -Wno-error" \
+		LDFLAGS="$(FUZZ_SAN)" build-fuzz/libthreatgate.a
+	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) \
+		-fno-omit-frame-pointer $(PKG_CFLAGS) \
+		-o build-fuzz/fuzz_document tests/fuzz/fuzz_document.c \
 		build-fuzz/libthreatgate.a $(PKG_LIBS)
 	@mkdir -p build-fuzz/corpus
-	build-fuzz/fuzz_document -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-timeout=10 build-fuzz/corpus tests/fuzz/corpus
+	cd build-fuzz && ./fuzz_document -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -timeout=10 -dict=../tests/fuzz/threatgate.dict \
+		corpus ../tests/fuzz/corpus
 
 lint:
 	clang-tidy --quiet --warnings-as-errors='*' \
@@ -101,6 +155,8 @@ install: $(BIN)
 	install -m 0644 man/threatgate-policy.5 $(DESTDIR)$(MANDIR)/man5/threatgate-policy.5
 	install -m 0755 hooks/* $(DESTDIR)$(DATADIR)/hooks/
 	install -m 0644 templates/sdd.md $(DESTDIR)$(DATADIR)/templates/sdd.md
+	install -m 0644 templates/threatgate.sample \
+		$(DESTDIR)$(DATADIR)/templates/threatgate.sample
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -11,5 +11,6 @@
 #include "threatgate/rules.h"
 #include "threatgate/findings.h"
 #include "threatgate/report.h"
+#include "threatgate/changes.h"
 
 #endif

@@ -44,6 +44,16 @@ typedef struct {
 TG_EXTERN(int) tg_rules_check(tg_findings *findings, const tg_model *model,
 	const tg_policy *policy, const tg_check_context *context);
 
+/*
+ * Add a finding that no single document's check produces (no-documents,
+ * covered-code-changed), with the policy's severity for `rule` and its
+ * exceptions applied: nothing is added when the rule is off or excepted.
+ * `revision` and `path` may be NULL.
+ */
+TG_EXTERN(int) tg_rules_add_finding(tg_findings *findings,
+	const tg_policy *policy, tg_rule_id rule, const char *path,
+	const char *revision, int line, int column, const char *message);
+
 /* Convenience: build the model of `doc` and check it. */
 TG_EXTERN(int) tg_check_document(tg_findings *findings, const tg_document *doc,
 	const tg_policy *policy, const tg_check_context *context);

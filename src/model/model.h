@@ -29,6 +29,7 @@ struct tg_section {
 	cmark_node *heading;
 	struct tg_section *parent;
 	const struct tg_section_rule *rule;	/* matched policy section */
+	bool misplaced;		/* title matches, but not inside its parent */
 	bool has_content;	/* any block other than headings, comments,
 				 * placeholders and "TBD"-like filler */
 	bool only_filler;	/* content is just TBD/N/A/TODO */

@@ -60,7 +60,11 @@ bool tg_person_matches(const char *text, const char *member)
 		if (contains_token(text, at, is_email_char))
 			return true;
 	}
-	return contains_token(text, member, is_word);
+	/*
+	 * Whole tokens in the email sense: a name or handle "alice" must not
+	 * match inside "alice@elsewhere.example" or "alice.smith".
+	 */
+	return contains_token(text, member, is_email_char);
 }
 
 static int push_range(tg_vec *out, const char *s, size_t n)
@@ -122,13 +126,25 @@ int tg_person_extract(tg_vec *out, const char *text)
 	p = strchr(rest, '(');
 	if (p)
 		*p = '\0';
-	for (p = rest; *p; p++)
-		if (tg_date_parse(p) >= 0 && (p == rest || p[-1] == ' '))
+	for (p = rest; *p; p++) {
+		if (tg_date_parse(p) >= 0 && (p == rest || p[-1] == ' ')) {
 			*p = '\0';
+			break;
+		}
+	}
 	tg_trim(rest);
-	while (*rest && strchr(",;-–", rest[strlen(rest) - 1]))
-		rest[strlen(rest) - 1] = '\0';
-	tg_trim(rest);
+	/* Trailing separators; the en dash is three bytes, strip it whole. */
+	for (;;) {
+		size_t n = strlen(rest);
+
+		if (n > 0 && strchr(",;-", rest[n - 1]))
+			rest[n - 1] = '\0';
+		else if (n >= 3 && memcmp(rest + n - 3, "\xE2\x80\x93", 3) == 0)
+			rest[n - 3] = '\0';
+		else
+			break;
+		tg_trim(rest);
+	}
 	if (*rest)
 		error = tg_vec_push(out, rest);
 	else

@@ -1,0 +1,90 @@
+/*
+ * threatgate: which design documents a commit, the index, a range or a
+ * push touches (pipeline stage 1), and checking them from git objects.
+ */
+#ifndef TG_CHANGES_H
+#define TG_CHANGES_H
+
+#include "common.h"
+#include "policy.h"
+#include "findings.h"
+
+typedef struct git_repository git_repository;
+typedef struct git_oid git_oid;
+
+typedef struct tg_changes tg_changes;
+
+TG_EXTERN(int) tg_changes_new(tg_changes **out);
+TG_EXTERN(void) tg_changes_free(tg_changes *changes);
+
+/* Documents the next commit would hold: the index against HEAD (or an
+ * unborn HEAD's empty tree). Content is read from the index. */
+TG_EXTERN(int) tg_changes_add_staged(tg_changes *changes,
+	git_repository *repo, const tg_policy *policy);
+
+/* Documents changed by "A..B" or "A...B" (from their merge base), as they
+ * are at B. TG_EINVALID for another shape, TG_ENOTFOUND for a bad rev. */
+TG_EXTERN(int) tg_changes_add_range(tg_changes *changes,
+	git_repository *repo, const char *range, const tg_policy *policy);
+
+/* Every document at a revision (NULL: HEAD). */
+TG_EXTERN(int) tg_changes_add_all(tg_changes *changes,
+	git_repository *repo, const char *rev, const tg_policy *policy);
+
+/*
+ * Documents a ref update brings that the repository did not have: the
+ * commits reachable from `tip` and from no ref matching `known` (a glob
+ * such as "refs/heads/..."; NULL for every ref) nor from `old` (may be NULL or
+ * zero), compared with where they fork from known history, and checked
+ * as they are at `tip`.
+ */
+TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
+	git_repository *repo, const git_oid *old, const git_oid *tip,
+	const char *known, const tg_policy *policy);
+
+/* Stop walking history and checking past this CLOCK_MONOTONIC time. */
+TG_EXTERN(void) tg_changes_set_deadline(tg_changes *changes, double deadline);
+
+typedef enum {
+	TG_HOOK_PRE_PUSH,	/* local-ref local-oid remote-ref remote-oid */
+	TG_HOOK_PRE_RECEIVE	/* old-oid new-oid ref */
+} tg_hook_kind;
+
+/*
+ * Read a hook's standard input (one ref update a line) and add what each
+ * update brings, as tg_changes_add_push() does. Deleted refs are skipped;
+ * tags too unless threatgate.checkTags. For pre-push, `remote` names the
+ * remote whose tracking refs tell what it already has (may be NULL or a
+ * URL). A malformed line is TG_EINVALID naming the line.
+ */
+TG_EXTERN(int) tg_changes_add_hook_input(tg_changes *changes,
+	git_repository *repo, tg_hook_kind kind, const char *input, size_t len,
+	const char *remote, const tg_policy *policy);
+
+TG_EXTERN(size_t) tg_changes_count(const tg_changes *changes);
+/* Repository-relative path of the i-th document. */
+TG_EXTERN(const char *) tg_changes_path(const tg_changes *changes, size_t i);
+
+/*
+ * Check every document of `changes`: blobs are read from the repository,
+ * the git-history rules run (reviewed-date-not-updated against the
+ * document before the change, blame for signoff-unauthorized,
+ * covered-code-changed, no-documents). Past the deadline the check stops
+ * with TG_ELIMIT and a message naming the documents it could not check.
+ */
+TG_EXTERN(int) tg_changes_check(tg_findings *findings, git_repository *repo,
+	const tg_changes *changes, const tg_policy *policy);
+
+/* Seconds on CLOCK_MONOTONIC, for deadlines. */
+TG_EXTERN(double) tg_clock_now(void);
+
+/*
+ * The policy for a repository: built-in defaults, then `.threatgate`
+ * (from `policy_rev`'s tree when given, else the work tree root; a bare
+ * repository reads it from its default branch), or `config_path` instead
+ * when given, then the `threatgate.*` keys of git config. Finalized.
+ */
+TG_EXTERN(int) tg_policy_load_repository(tg_policy **out,
+	git_repository *repo, const char *policy_rev, const char *config_path);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * The command-line tool's insides: options, the subcommands chosen from
+ * the table in main.c, and helpers the subcommands share. Nothing here is
+ * part of the library.
+ */
+#ifndef TG_CLI_H
+#define TG_CLI_H
+
+#include <stdio.h>
+#include <git2.h>
+#include "threatgate.h"
+
+/* Exit codes (SPEC section 4). */
+#define CLI_EXIT_OK 0		/* nothing at or above --fail-on */
+#define CLI_EXIT_FINDINGS 1	/* findings at or above --fail-on */
+#define CLI_EXIT_USAGE 2	/* usage, policy or repository error */
+
+/* cli_opts_parse() returns this when it printed the help text. */
+#define CLI_HELP_SHOWN 1
+
+typedef enum {
+	CLI_COLOR_AUTO = 0,
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER
+} cli_color;
+
+/* Option groups a subcommand accepts (flags for cli_opts_parse). */
+#define CLI_OPT_POLICY	(1u << 0)	/* --repo --config --policy-rev */
+#define CLI_OPT_REPORT	(1u << 1)	/* --format --output --fail-on --color -q */
+#define CLI_OPT_GIT	(1u << 2)	/* --staged --range --all */
+#define CLI_OPT_REV	(1u << 3)	/* --rev */
+#define CLI_OPT_RANGE	(1u << 4)	/* --range alone (annotate) */
+#define CLI_OPT_FORCE	(1u << 5)	/* -f --force (init) */
+#define CLI_OPT_TABLE	(1u << 6)	/* --format also takes csv and html */
+#define CLI_OPT_REPO	(1u << 7)	/* --repo alone (init) */
+#define CLI_OPT_QUIET	(1u << 8)	/* -q alone (init) */
+
+struct cli_options {
+	const char *command;	/* "check", ... */
+	unsigned accepted;	/* the CLI_OPT_* groups parsed */
+
+	/* CLI_OPT_POLICY */
+	const char *repo;	/* --repo DIR, or NULL: discover from cwd */
+	const char *config;	/* --config FILE replaces .threatgate */
+	const char *policy_rev;	/* --policy-rev REV: .threatgate from REV */
+
+	/* CLI_OPT_REPORT */
+	tg_format format;	/* --format, TG_FORMAT_TEXT by default */
+	const char *output;	/* --output FILE, or NULL: the default stream */
+	const char *fail_on;	/* --fail-on error|warning|never, or NULL */
+	cli_color color;	/* --color */
+	bool quiet;		/* -q: print nothing when nothing was found */
+
+	/* CLI_OPT_GIT, CLI_OPT_REV, CLI_OPT_RANGE */
+	bool staged;		/* --staged */
+	const char *range;	/* --range A..B or A...B, as given */
+	bool all;		/* --all */
+	const char *rev;	/* --rev REV (check --all, scan) */
+
+	/* CLI_OPT_FORCE */
+	bool force;
+
+	/* the operands left after the options (FILE, DIR, RULE, ...) */
+	char **args;
+	int nargs;
+};
+
+#define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
+	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0 }
+
+/* Whether a git mode (--staged, --range, --all) was asked for. */
+bool cli_opts_git_mode(const struct cli_options *opts);
+
+/*
+ * Parse argv (argv[0] is the subcommand's name) with getopt_long,
+ * accepting the option groups of `accept`. `help` is printed for -h and
+ * --help, and the function returns CLI_HELP_SHOWN. A bad option is
+ * TG_EINVALID with the message set; the operands end up in opts->args.
+ */
+int cli_opts_parse(struct cli_options *opts, int argc, char **argv,
+	unsigned accept, const char *help);
+
+/*
+ * Turn what cli_opts_parse() returned into an exit code, after printing
+ * the error and a pointer to --help: CLI_HELP_SHOWN -> 0, error -> 2.
+ */
+int cli_opts_exit(const struct cli_options *opts, int parse_result);
+
+/*
+ * Whether to colour output written to `stream`: --color always or never
+ * decide; auto colours a terminal unless NO_COLOR is set (non-empty) or
+ * TERM is dumb.
+ */
+bool cli_color_enabled(const struct cli_options *opts, FILE *stream);
+
+/* Print `threatgate: <message>` on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print `threatgate: <tg_error_last()->message>` and return 2. */
+int cli_fail(void);
+/* Whether informational chatter is wanted. */
+bool cli_verbose(const struct cli_options *opts);
+
+/*
+ * Offer close matches of `word` among `candidates` (n of them) on stderr,
+ * git style: "did you mean 'check'?", each printed after `prefix` ("--"
+ * for options, or ""). Prints nothing when none is close.
+ */
+void cli_suggest(const char *word, const char *const *candidates, size_t n,
+	const char *prefix);
+
+/*
+ * Open the repository: --repo DIR (searching upwards), else GIT_DIR and
+ * friends, else upwards from the current directory. When there is none and
+ * `required` is false, *out is NULL and 0 is returned; else TG_EREPO.
+ */
+int cli_repo_open(git_repository **out, const struct cli_options *opts,
+	bool required);
+
+/*
+ * The directory files are checked under: the repository's work tree, or
+ * the current directory without a repository. Absolute, no trailing slash,
+ * symbolic links resolved. Caller frees. TG_EREPO for a bare repository.
+ */
+int cli_work_root(char **out, git_repository *repo);
+
+/*
+ * The policy of SPEC section 6 for work-tree use: defaults, then
+ * `.threatgate` at `root` (or --config, or `.threatgate` at --policy-rev),
+ * then git config (the repository's, or the default levels when repo is
+ * NULL), finalized against `root`, then --fail-on. Caller frees.
+ */
+int cli_policy_load(tg_policy **out, const struct cli_options *opts,
+	git_repository *repo, const char *root);
+
+/*
+ * Same, with the policy text given (read from a revision by a git mode):
+ * `name` is used in messages, data may be NULL for "no .threatgate".
+ */
+int cli_policy_load_buffer(tg_policy **out, const struct cli_options *opts,
+	git_repository *repo, const char *root, const char *name,
+	const char *data, size_t len);
+
+/*
+ * Write the report in opts->format to --output, or else to `stream`
+ * (stdout for check and scan, stderr for hooks). Colour follows --color,
+ * NO_COLOR and whether the stream is a terminal. With -q nothing is
+ * written when there are no findings. Returns 0 or an error.
+ */
+int cli_report_write(const struct cli_options *opts,
+	const tg_findings *findings, FILE *stream);
+
+/* 0, or 1 when a finding is at or above the policy's fail-on level. */
+int cli_exit_code(const tg_findings *findings, const tg_policy *policy);
+
+/*
+ * Subcommands: argv[0] is the subcommand's name; each returns an exit
+ * code. hook, scan and annotate have weak stand-ins in main.c until their
+ * files (cmd_hook.c, cmd_scan.c, cmd_annotate.c) land.
+ */
+int cli_cmd_check(int argc, char **argv);
+int cli_cmd_rules(int argc, char **argv);
+int cli_cmd_explain(int argc, char **argv);
+int cli_cmd_init(int argc, char **argv);
+int cli_cmd_hook(int argc, char **argv);
+int cli_cmd_scan(int argc, char **argv);
+int cli_cmd_annotate(int argc, char **argv);
+
+/*
+ * The git modes of check (--staged, --range, --all [--rev]), in
+ * check_git.c: collect the findings of the documents the mode selects,
+ * loading the policy as SPEC section 5 says (the caller has not loaded
+ * one). On success *policy_out holds the policy used (the caller frees it
+ * and takes --fail-on from it); on failure return a negative tg_error_code
+ * with the message set. A weak stand-in in cmd_check.c says git modes are
+ * not built in.
+ */
+int cli_check_git(const struct cli_options *opts, tg_findings *findings,
+	tg_policy **policy_out);
+
+/*
+ * The templates init writes, embedded at build time from
+ * templates/sdd.md and templates/threatgate.sample (build/gen/).
+ */
+extern const unsigned char cli_template_sdd[];
+extern const size_t cli_template_sdd_len;
+extern const unsigned char cli_template_threatgate_sample[];
+extern const size_t cli_template_threatgate_sample_len;
+
+#endif

@@ -1,0 +1,275 @@
+/*
+ * threatgate(1): pick the subcommand from the table and exit with what it
+ * returns. The only place that calls exit.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+static const char main_usage[] =
+"usage: threatgate <command> [options] [args]\n"
+"\n"
+"Check the threat model of Markdown design documents.\n"
+"\n"
+"Commands:\n"
+"  check [FILE|DIR...]       check design documents of the work tree\n"
+"  check --staged            check what the next commit would hold\n"
+"  check --range A..B        check documents changed between revisions\n"
+"  check --all [--rev REV]   check every design document at a revision\n"
+"  hook HOOK                 run as a pre-commit, pre-push or pre-receive hook\n"
+"  scan [--rev REV]          inventory of every design document\n"
+"  annotate [--range A..B]   store the report as a git note on the tip\n"
+"  rules                     list the rules\n"
+"  explain RULE              what a rule checks and how to fix it\n"
+"  init [--force]            write .threatgate and templates/sdd.md\n"
+"  help [COMMAND]            show help\n"
+"  version                   show the version\n"
+"\n"
+"Common options:\n"
+"  --repo DIR                repository (default: found from the current directory)\n"
+"  --config FILE             policy file instead of .threatgate\n"
+"  --policy-rev REV          read .threatgate from REV (a pull request's base)\n"
+"  --format FORMAT           text, json, sarif, markdown, github or gitlab\n"
+"  -o, --output FILE         write the report to FILE\n"
+"  --fail-on LEVEL           error, warning or never (default: error)\n"
+"  --color WHEN              auto, always or never (NO_COLOR is honoured)\n"
+"  -q, --quiet               print nothing when there is nothing to report\n"
+"\n"
+"Exit status: 0 nothing blocks, 1 findings at or above --fail-on,\n"
+"2 usage, policy or repository error.\n"
+"\n"
+"See 'threatgate help COMMAND', threatgate(1) and threatgate-policy(5).\n";
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "check", cli_cmd_check },
+	{ "hook", cli_cmd_hook },
+	{ "scan", cli_cmd_scan },
+	{ "annotate", cli_cmd_annotate },
+	{ "rules", cli_cmd_rules },
+	{ "explain", cli_cmd_explain },
+	{ "init", cli_cmd_init },
+	{ "help", cmd_help },
+	{ "version", cmd_version },
+};
+
+#define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+/*
+ * Stand-ins for the subcommands whose files have not landed: a definition
+ * in cmd_hook.c, cmd_scan.c or cmd_annotate.c replaces them at link time.
+ */
+static int not_built_in(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	                 strcmp(argv[1], "-h") == 0)) {
+		printf("usage: threatgate %s ...\n\n"
+		       "'%s' is not built into this threatgate.\n",
+		       argv[0], argv[0]);
+		return CLI_EXIT_OK;
+	}
+	cli_error("'%s' is not built in", argv[0]);
+	return CLI_EXIT_USAGE;
+}
+
+__attribute__((weak)) int cli_cmd_hook(int argc, char **argv)
+{
+	return not_built_in(argc, argv);
+}
+
+__attribute__((weak)) int cli_cmd_scan(int argc, char **argv)
+{
+	return not_built_in(argc, argv);
+}
+
+__attribute__((weak)) int cli_cmd_annotate(int argc, char **argv)
+{
+	return not_built_in(argc, argv);
+}
+
+/*
+ * Edit distance with adjacent transpositions (optimal string alignment),
+ * for "did you mean". Words are short: two rows on the stack would do, but
+ * the lengths are bounded instead so the arrays are fixed.
+ */
+#define SUGGEST_MAX 64
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, cost, best;
+	size_t d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+
+	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+void cli_suggest(const char *word, const char *const *candidates, size_t n,
+                 const char *prefix)
+{
+	size_t i, best = SIZE_MAX, limit, len, shown = 0, dist[64];
+
+	if (!word || !*word || n == 0)
+		return;
+	if (n > 64)
+		n = 64;
+	len = strlen(word);
+	/* Allow a typo per three letters, at least two. */
+	limit = len / 3 > 2 ? len / 3 : 2;
+	for (i = 0; i < n; i++) {
+		dist[i] = distance(word, candidates[i]);
+		/* A prefix or a part of a long name counts as close. */
+		if (len >= 3 && strstr(candidates[i], word))
+			dist[i] = 1;
+		if (dist[i] < best)
+			best = dist[i];
+	}
+	if (best > limit)
+		return;
+	for (i = 0; i < n; i++)
+		if (dist[i] == best)
+			shown++;
+	if (shown == 1) {
+		for (i = 0; i < n; i++)
+			if (dist[i] == best)
+				fprintf(stderr, "did you mean '%s%s'?\n",
+				        prefix, candidates[i]);
+		return;
+	}
+	fputs("did you mean one of these?\n", stderr);
+	for (i = 0; i < n; i++)
+		if (dist[i] == best)
+			fprintf(stderr, "\t%s%s\n", prefix, candidates[i]);
+}
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < COMMANDS_COUNT; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[COMMANDS_COUNT];
+	size_t i;
+
+	for (i = 0; i < COMMANDS_COUNT; i++)
+		names[i] = commands[i].name;
+	cli_error("'%s' is not a threatgate command", name);
+	cli_suggest(name, names, COMMANDS_COUNT, "");
+	fputs("see 'threatgate --help'\n", stderr);
+	return CLI_EXIT_USAGE;
+}
+
+/* help [COMMAND]: the command's own --help. */
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *cmd;
+	char help_flag[] = "--help";
+	char *args[3];
+
+	if (argc < 2) {
+		fputs(main_usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (argc > 2) {
+		cli_error("help takes one command");
+		return CLI_EXIT_USAGE;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return unknown_command(argv[1]);
+	if (cmd->run == cmd_help || cmd->run == cmd_version) {
+		fputs(main_usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	args[0] = argv[1];
+	args[1] = help_flag;
+	args[2] = NULL;
+	return cmd->run(2, args);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		cli_error("version takes no arguments");
+		return CLI_EXIT_USAGE;
+	}
+	printf("threatgate %s\n", tg_version());
+	return CLI_EXIT_OK;
+}
+
+/* Choose the subcommand; returns the exit code. */
+static int run(int argc, char **argv)
+{
+	const struct command *cmd;
+
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(main_usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv);
+	if (argv[1][0] == '-') {
+		cli_error("unknown option '%s'", argv[1]);
+		fputs("see 'threatgate --help'\n", stderr);
+		return CLI_EXIT_USAGE;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return unknown_command(argv[1]);
+	return cmd->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int code;
+
+	if (tg_init() < 0) {
+		code = cli_fail();
+		exit(code);
+	}
+	code = run(argc, argv);
+	tg_shutdown();
+
+	/* Output that could not be written is a failure, not a pass. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write to standard output");
+		code = CLI_EXIT_USAGE;
+	}
+	exit(code);
+}

@@ -1,0 +1,474 @@
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "git.h"
+#include "util/banned.h"
+
+double tg_clock_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int tg_git__deadline_passed(const struct tg_changes *changes)
+{
+	return changes->deadline > 0 && tg_clock_now() > changes->deadline;
+}
+
+static void free_change(void *p)
+{
+	struct tg_change *c = p;
+
+	if (c) {
+		free(c->path);
+		free(c);
+	}
+}
+
+static void free_target(void *p)
+{
+	struct tg_target *t = p;
+
+	if (t) {
+		tg_vec_release(&t->changed, free);
+		free(t);
+	}
+}
+
+int tg_changes_new(tg_changes **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : tg_error_oom();
+}
+
+void tg_changes_free(tg_changes *changes)
+{
+	if (!changes)
+		return;
+	tg_vec_release(&changes->docs, free_change);
+	tg_vec_release(&changes->targets, free_target);
+	free(changes->markdown_path);
+	free(changes);
+}
+
+void tg_changes_set_deadline(tg_changes *changes, double deadline)
+{
+	changes->deadline = deadline;
+}
+
+size_t tg_changes_count(const tg_changes *changes)
+{
+	return changes->docs.length;
+}
+
+const char *tg_changes_path(const tg_changes *changes, size_t i)
+{
+	const struct tg_change *c = changes->docs.items[i];
+
+	return c->path;
+}
+
+static bool is_markdown(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n > 3 && tg_strcasecmp(path + n - 3, ".md") == 0) ||
+	       (n > 9 && tg_strcasecmp(path + n - 9, ".markdown") == 0);
+}
+
+static struct tg_target *new_target(struct tg_changes *changes,
+                                    enum tg_source source, const git_oid *commit)
+{
+	struct tg_target *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->source = source;
+	if (commit)
+		git_oid_cpy(&t->commit, commit);
+	if (tg_vec_push(&changes->targets, t) < 0) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* The same document at the same content is checked once. */
+static bool have_doc(const struct tg_changes *changes, const char *path,
+                     const git_oid *blob)
+{
+	size_t i;
+
+	for (i = 0; i < changes->docs.length; i++) {
+		const struct tg_change *c = changes->docs.items[i];
+
+		if (git_oid_equal(&c->blob, blob) && strcmp(c->path, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Record one path of a diff: every path for covered-code-changed, and
+ * the design documents (regular files only: no symlink, no submodule)
+ * to check. Deleted documents are not checked.
+ */
+static int take_delta(struct tg_changes *changes, struct tg_target *target,
+                      const git_diff_delta *d, const tg_policy *policy)
+{
+	const git_diff_file *nf = &d->new_file;
+	struct tg_change *c;
+	const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path
+	                                                   : nf->path;
+	int error;
+
+	error = tg_vec_push_str(&target->changed, path);
+	if (error < 0 || d->status == GIT_DELTA_DELETED)
+		return error;
+	if (nf->mode != GIT_FILEMODE_BLOB &&
+	    nf->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	if (!tg_policy_is_document(policy, nf->path)) {
+		if (is_markdown(nf->path) && !changes->markdown_path) {
+			changes->markdown_path = tg_strdup(nf->path);
+			if (!changes->markdown_path)
+				return tg_error_oom();
+		}
+		return 0;
+	}
+	if (have_doc(changes, nf->path, &nf->id))
+		return 0;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return tg_error_oom();
+	c->path = tg_strdup(nf->path);
+	git_oid_cpy(&c->blob, &nf->id);
+	c->has_base = d->status != GIT_DELTA_ADDED &&
+	              d->status != GIT_DELTA_UNTRACKED &&
+	              !git_oid_is_zero(&d->old_file.id) &&
+	              d->old_file.mode != GIT_FILEMODE_COMMIT &&
+	              d->old_file.mode != GIT_FILEMODE_LINK;
+	if (c->has_base)
+		git_oid_cpy(&c->base_blob, &d->old_file.id);
+	c->source = target->source;
+	git_oid_cpy(&c->commit, &target->commit);
+	if (!c->path || tg_vec_push(&changes->docs, c) < 0) {
+		free_change(c);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+static int take_diff(struct tg_changes *changes, struct tg_target *target,
+                     git_diff *diff, const tg_policy *policy)
+{
+	git_diff_find_options find;
+	size_t i, n;
+	int error;
+
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	/* Renames count as changes to the new path. */
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	error = git_diff_find_similar(diff, &find);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot detect renames");
+	n = git_diff_num_deltas(diff);
+	for (i = 0; i < n; i++) {
+		error = take_delta(changes, target, git_diff_get_delta(diff, i),
+		                   policy);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+static void diff_options(git_diff_options *opts)
+{
+	git_diff_options_init(opts, GIT_DIFF_OPTIONS_VERSION);
+	/* Submodules are not followed; their commits are not documents. */
+	opts->flags |= GIT_DIFF_IGNORE_SUBMODULES;
+}
+
+int tg_changes_add_staged(tg_changes *changes, git_repository *repo,
+                          const tg_policy *policy)
+{
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_index *index = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	struct tg_target *target;
+	int error;
+
+	/* An unborn HEAD: everything in the index is new. */
+	error = git_revparse_single(&head, repo, "HEAD^{tree}");
+	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
+		git_error_clear();
+		error = 0;
+	} else if (error < 0) {
+		error = tg_error_from_git(error, "cannot read HEAD");
+		goto done;
+	} else {
+		tree = (git_tree *)head;
+		head = NULL;
+	}
+	error = git_repository_index(&index, repo);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot read the index");
+		goto done;
+	}
+	diff_options(&opts);
+	error = git_diff_tree_to_index(&diff, repo, tree, index, &opts);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot compare the index with HEAD");
+		goto done;
+	}
+	target = new_target(changes, TG_SOURCE_INDEX, NULL);
+	error = target ? take_diff(changes, target, diff, policy) : tg_error_oom();
+done:
+	git_diff_free(diff);
+	git_index_free(index);
+	git_tree_free(tree);
+	git_object_free(head);
+	return error;
+}
+
+static int commit_tree(git_tree **out, git_repository *repo,
+                       const git_oid *commit_id)
+{
+	git_commit *commit = NULL;
+	int error;
+
+	error = git_commit_lookup(&commit, repo, commit_id);
+	if (error == 0)
+		error = git_commit_tree(out, commit);
+	git_commit_free(commit);
+	if (error < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), commit_id);
+		return tg_error_from_git(error, "cannot read commit %s", hex);
+	}
+	return 0;
+}
+
+/* Diff two commits' trees (from may be NULL: the empty tree). */
+static int add_diff(struct tg_changes *changes, git_repository *repo,
+                    const git_oid *from, const git_oid *to,
+                    const tg_policy *policy, struct tg_target *target)
+{
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	int error = 0;
+
+	if (from)
+		error = commit_tree(&a, repo, from);
+	if (error == 0)
+		error = commit_tree(&b, repo, to);
+	if (error < 0)
+		goto done;
+	diff_options(&opts);
+	error = git_diff_tree_to_tree(&diff, repo, a, b, &opts);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot compare trees");
+		goto done;
+	}
+	error = take_diff(changes, target, diff, policy);
+done:
+	git_diff_free(diff);
+	git_tree_free(b);
+	git_tree_free(a);
+	return error;
+}
+
+/* Resolve a revision to a commit; tags are peeled. */
+static int resolve_commit(git_oid *out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error;
+
+	error = git_revparse_single(&obj, repo, rev);
+	if (error < 0)
+		return tg_error_from_git(error == GIT_ENOTFOUND ? GIT_ENOTFOUND : error,
+			"unknown revision '%s'", rev);
+	error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (error < 0) {
+		error = tg_error_from_git(error, "'%s' is not a commit", rev);
+	} else {
+		git_oid_cpy(out, git_object_id(peeled));
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+int tg_changes_add_range(tg_changes *changes, git_repository *repo,
+                         const char *range, const tg_policy *policy)
+{
+	const char *dots = strstr(range, "..");
+	struct tg_target *target;
+	git_oid from, to, base;
+	char *left = NULL;
+	bool merge_base;
+	int error;
+
+	if (!dots || dots == range || !dots[2] || (dots[2] == '.' && !dots[3]))
+		return tg_error_set(TG_EINVALID,
+			"invalid range '%s': expected A..B or A...B", range);
+	merge_base = dots[2] == '.';
+	left = tg_strndup(range, (size_t)(dots - range));
+	if (!left)
+		return tg_error_oom();
+	error = resolve_commit(&from, repo, left);
+	if (error == 0)
+		error = resolve_commit(&to, repo, dots + (merge_base ? 3 : 2));
+	free(left);
+	if (error < 0)
+		return error;
+	if (merge_base) {
+		error = git_merge_base(&base, repo, &from, &to);
+		if (error < 0)
+			return tg_error_from_git(error,
+				"cannot find the merge base of '%s' (a shallow clone "
+				"may lack it: fetch more history)", range);
+		git_oid_cpy(&from, &base);
+	}
+	target = new_target(changes, TG_SOURCE_COMMIT, &to);
+	if (!target)
+		return tg_error_oom();
+	return add_diff(changes, repo, &from, &to, policy, target);
+}
+
+int tg_changes_add_all(tg_changes *changes, git_repository *repo,
+                       const char *rev, const tg_policy *policy)
+{
+	struct tg_target *target;
+	git_oid commit;
+	int error;
+
+	error = resolve_commit(&commit, repo, rev ? rev : "HEAD");
+	if (error < 0)
+		return error;
+	target = new_target(changes, TG_SOURCE_COMMIT, &commit);
+	if (!target)
+		return tg_error_oom();
+	/* Every document: the whole tree against the empty tree. */
+	error = add_diff(changes, repo, NULL, &commit, policy, target);
+	if (error == 0) {
+		/* nothing "changed" for covered-code-changed */
+		tg_vec_release(&target->changed, free);
+	}
+	return error;
+}
+
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/*
+ * The commits a push brings: reachable from tip, hidden behind known
+ * refs and old. Their parents outside the set are where the push forks
+ * from history the repository had; the documents are compared against
+ * each such fork point (the empty tree for a new root).
+ */
+int tg_changes_add_push(tg_changes *changes, git_repository *repo,
+                        const git_oid *old, const git_oid *tip,
+                        const char *known, const tg_policy *policy)
+{
+	git_revwalk *walk = NULL;
+	git_commit *commit = NULL;
+	git_oid id, *fresh = NULL, *forks = NULL, *p;
+	struct tg_target *target;
+	size_t nfresh = 0, afresh = 0, nforks = 0, i, j;
+	int error;
+
+	error = git_revwalk_new(&walk, repo);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot walk history");
+	error = git_revwalk_push(walk, tip);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot walk from the pushed tip");
+		goto done;
+	}
+	if (old && !git_oid_is_zero(old) && git_revwalk_hide(walk, old) < 0)
+		git_error_clear();	/* an old tip we lack hides nothing */
+	error = git_revwalk_hide_glob(walk, known ? known : "refs/*");
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot read the existing refs");
+		goto done;
+	}
+	while ((error = git_revwalk_next(&id, walk)) == 0) {
+		if (nfresh == afresh) {
+			afresh = afresh ? afresh * 2 : 64;
+			p = realloc(fresh, afresh * sizeof(*p));
+			if (!p) {
+				error = tg_error_oom();
+				goto done;
+			}
+			fresh = p;
+		}
+		git_oid_cpy(&fresh[nfresh++], &id);
+		if ((nfresh & 1023) == 0 && tg_git__deadline_passed(changes)) {
+			error = tg_error_set(TG_ELIMIT,
+				"time budget exhausted while walking %zu pushed commits "
+				"(threatgate.timeout)", nfresh);
+			goto done;
+		}
+	}
+	if (error != GIT_ITEROVER) {
+		error = tg_error_from_git(error, "cannot walk the pushed commits");
+		goto done;
+	}
+	error = 0;
+	if (nfresh == 0)
+		goto done;	/* nothing the repository did not have */
+
+	/* Fork points: parents of new commits that are not new themselves. */
+	qsort(fresh, nfresh, sizeof(*fresh), oid_cmp);
+	for (i = 0; i < nfresh && error == 0; i++) {
+		error = git_commit_lookup(&commit, repo, &fresh[i]);
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read a pushed commit");
+			break;
+		}
+		for (j = 0; j < git_commit_parentcount(commit); j++) {
+			const git_oid *parent = git_commit_parent_id(commit, j);
+
+			if (bsearch(parent, fresh, nfresh, sizeof(*fresh), oid_cmp))
+				continue;
+			p = realloc(forks, (nforks + 1) * sizeof(*p));
+			if (!p) {
+				error = tg_error_oom();
+				break;
+			}
+			forks = p;
+			git_oid_cpy(&forks[nforks++], parent);
+		}
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	if (error < 0)
+		goto done;
+	target = new_target(changes, TG_SOURCE_COMMIT, tip);
+	if (!target) {
+		error = tg_error_oom();
+		goto done;
+	}
+	if (nforks == 0)
+		error = add_diff(changes, repo, NULL, tip, policy, target);
+	qsort(forks, nforks, sizeof(*forks), oid_cmp);
+	for (i = 0; i < nforks && error == 0; i++)
+		if (i == 0 || !git_oid_equal(&forks[i], &forks[i - 1]))
+			error = add_diff(changes, repo, &forks[i], tip, policy,
+			                 target);
+done:
+	free(forks);
+	free(fresh);
+	git_commit_free(commit);
+	git_revwalk_free(walk);
+	return error;
+}

@@ -1,0 +1,405 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "git.h"
+#include "doc/document.h"
+#include "model/model.h"
+#include "threatgate/rules.h"
+#include "util/banned.h"
+
+/* Blame, computed only when a rule asks who wrote a line. */
+struct blame_ctx {
+	git_repository *repo;
+	const struct tg_change *change;
+	const char *data;
+	size_t len;
+	git_blame *blame;
+	bool tried;
+};
+
+static int compute_blame(struct blame_ctx *b)
+{
+	git_blame_options opts;
+	git_blame *head = NULL;
+	git_oid head_id;
+	int error;
+
+	b->tried = true;
+	git_blame_options_init(&opts, GIT_BLAME_OPTIONS_VERSION);
+	if (b->change->source == TG_SOURCE_COMMIT) {
+		git_oid_cpy(&opts.newest_commit, &b->change->commit);
+		error = git_blame_file(&b->blame, b->repo, b->change->path, &opts);
+		if (error < 0)
+			return tg_error_from_git(error, "cannot blame '%s'",
+			                         b->change->path);
+		return 0;
+	}
+	/* The index: blame HEAD's file, then the staged bytes against it. */
+	if (git_reference_name_to_id(&head_id, b->repo, "HEAD") < 0) {
+		git_error_clear();
+		return 0;	/* unborn: every line is the committer's */
+	}
+	git_oid_cpy(&opts.newest_commit, &head_id);
+	error = git_blame_file(&head, b->repo, b->change->path, &opts);
+	if (error == GIT_ENOTFOUND) {
+		git_error_clear();
+		return 0;	/* a new file: every line is the committer's */
+	}
+	if (error == 0)
+		error = git_blame_buffer(&b->blame, head, b->data, b->len);
+	git_blame_free(head);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot blame '%s'",
+		                         b->change->path);
+	return 0;
+}
+
+static int line_author(char **email, int line, void *payload)
+{
+	struct blame_ctx *b = payload;
+	const git_blame_hunk *hunk = NULL;
+	git_signature *self = NULL;
+	int error;
+
+	*email = NULL;
+	if (!b->tried) {
+		error = compute_blame(b);
+		if (error < 0)
+			return error;
+	}
+	if (b->blame)
+		hunk = git_blame_get_hunk_byline(b->blame, (size_t)line);
+	if (hunk && !git_oid_is_zero(&hunk->final_commit_id)) {
+		if (hunk->final_signature && hunk->final_signature->email)
+			*email = tg_strdup(hunk->final_signature->email);
+		return 0;
+	}
+	/* Not committed yet: the line is the committer's own. */
+	if (git_signature_default(&self, b->repo) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	*email = tg_strdup(self->email);
+	git_signature_free(self);
+	return *email ? 0 : tg_error_oom();
+}
+
+/* Load a blob as a document; an oversized blob is never read whole. */
+static int load_blob(tg_document **out, git_repository *repo,
+                     const git_oid *id, const char *path,
+                     const char *revision, const tg_policy *policy,
+                     git_blob **keep)
+{
+	git_odb *odb = NULL;
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size = 0;
+	int error;
+
+	*out = NULL;
+	error = git_repository_odb(&odb, repo);
+	if (error == 0)
+		error = git_odb_read_header(&size, &type, odb, id);
+	git_odb_free(odb);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	if (size > policy->max_doc_size)
+		return tg_document_load_buffer(out, path, revision, NULL, size,
+		                               policy);
+	error = git_blob_lookup(&blob, repo, id);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	error = tg_document_load_buffer(out, path, revision,
+		git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), policy);
+	if (keep && error == 0)
+		*keep = blob;
+	else
+		git_blob_free(blob);
+	return error;
+}
+
+static int check_one(tg_findings *findings, git_repository *repo,
+                     const struct tg_change *c, const tg_policy *policy)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *revision = NULL;
+	tg_document *doc = NULL, *base_doc = NULL;
+	tg_model *model = NULL, *base = NULL;
+	tg_check_context ctx;
+	struct blame_ctx blame;
+	int error;
+
+	if (c->source == TG_SOURCE_COMMIT) {
+		git_oid_tostr(hex, sizeof(hex), &c->commit);
+		revision = hex;
+	}
+	error = load_blob(&doc, repo, &c->blob, c->path, revision, policy, NULL);
+	if (error < 0)
+		goto done;
+	error = tg_model_build(&model, doc, policy);
+	if (error < 0)
+		goto done;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (c->has_base && policy->severity[TG_RULE_REVIEWED_DATE_NOT_UPDATED] !=
+	                   TG_SEVERITY_OFF) {
+		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
+		                  policy, NULL);
+		if (error == 0)
+			error = tg_model_build(&base, base_doc, policy);
+		if (error < 0)
+			goto done;
+		ctx.base = base;
+	}
+	if (policy->verify_signoff_author) {
+		memset(&blame, 0, sizeof(blame));
+		blame.repo = repo;
+		blame.change = c;
+		blame.data = doc->data;
+		blame.len = doc->len;
+		ctx.line_author = line_author;
+		ctx.payload = &blame;
+	}
+	error = tg_rules_check(findings, model, policy, &ctx);
+	if (policy->verify_signoff_author && blame.blame)
+		git_blame_free(blame.blame);
+done:
+	tg_model_free(base);
+	tg_document_free(base_doc);
+	tg_model_free(model);
+	tg_document_free(doc);
+	return error;
+}
+
+static bool in_list(const tg_vec *paths, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < paths->length; i++)
+		if (strcmp(paths->items[i], path) == 0)
+			return true;
+	return false;
+}
+
+/* Documents with `covers` at a target, checked against its changes. */
+struct covered {
+	tg_findings *findings;
+	git_repository *repo;
+	const tg_policy *policy;
+	const struct tg_target *target;
+	const char *revision;
+	int error;
+};
+
+static const char *more_paths(size_t n)
+{
+	static _Thread_local char buf[24];
+
+	snprintf(buf, sizeof(buf), "%zu", n);
+	return buf;
+}
+
+static int check_covers(struct covered *cv, const char *path, const git_oid *id)
+{
+	const tg_policy *policy = cv->policy;
+	const struct tg_frontmatter *fm;
+	git_blob *blob = NULL;
+	tg_document *doc = NULL;
+	const char *hit = NULL, *glob = NULL;
+	size_t i, j, more = 0;
+	long age;
+	char *message = NULL;
+	int error;
+
+	if (!tg_policy_is_document(policy, path) ||
+	    in_list(&cv->target->changed, path))
+		return 0;
+	error = git_blob_lookup(&blob, cv->repo, id);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	/* Most documents cover nothing: skip the parse. */
+	if ((size_t)git_blob_rawsize(blob) > policy->max_doc_size ||
+	    !memmem(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	            "covers", 6))
+		goto done;
+	error = tg_document_load_buffer(&doc, path, cv->revision,
+		git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), policy);
+	if (error < 0)
+		goto done;
+	fm = &doc->fm;
+	if (fm->covers.length == 0)
+		goto done;
+	age = fm->reviewed_days >= 0 ? tg_date_today() - fm->reviewed_days : -1;
+	if (!(age > policy->max_age ||
+	      (fm->reviewed_days < 0 && policy->require_reviewed_date)))
+		goto done;	/* fresh: the code may move */
+	for (i = 0; i < cv->target->changed.length; i++) {
+		const char *changed = cv->target->changed.items[i];
+
+		for (j = 0; j < fm->covers.length; j++) {
+			if (!tg_glob_match(fm->covers.items[j], changed))
+				continue;
+			if (!hit) {
+				hit = changed;
+				glob = fm->covers.items[j];
+			} else {
+				more++;
+			}
+			break;
+		}
+	}
+	if (!hit)
+		goto done;
+	if (fm->reviewed)
+		message = tg_printf("'%s'%s%s%s changed, which this design covers "
+			"('%s'), but its threat model was last reviewed %s, %ld days "
+			"ago: review the threat model and update it in this change",
+			hit, more ? " and " : "", more ? more_paths(more) : "",
+			more ? " more covered paths" : "", glob, fm->reviewed, age);
+	else
+		message = tg_printf("'%s' changed, which this design covers ('%s'), "
+			"but its threat model has no review date: review it and set "
+			"threat-model-reviewed in this change", hit, glob);
+	if (!message) {
+		error = tg_error_oom();
+		goto done;
+	}
+	error = tg_rules_add_finding(cv->findings, policy,
+		TG_RULE_COVERED_CODE_CHANGED, path, cv->revision, 1, 0, message);
+done:
+	free(message);
+	tg_document_free(doc);
+	git_blob_free(blob);
+	return error;
+}
+
+static int covers_tree_cb(const char *root, const git_tree_entry *entry,
+                          void *payload)
+{
+	struct covered *cv = payload;
+	char *path;
+
+	if (git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB &&
+	    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	path = tg_printf("%s%s", root, git_tree_entry_name(entry));
+	if (!path) {
+		cv->error = tg_error_oom();
+		return -1;
+	}
+	cv->error = check_covers(cv, path, git_tree_entry_id(entry));
+	free(path);
+	return cv->error < 0 ? -1 : 0;
+}
+
+static int covered_code_changed(tg_findings *findings, git_repository *repo,
+                                const struct tg_target *target,
+                                const tg_policy *policy)
+{
+	struct covered cv = { findings, repo, policy, target, NULL, 0 };
+	char hex[GIT_OID_HEXSZ + 1];
+	git_tree *tree = NULL;
+	git_commit *commit = NULL;
+	git_index *index = NULL;
+	size_t i, n;
+	int error;
+
+	if (target->changed.length == 0 ||
+	    policy->severity[TG_RULE_COVERED_CODE_CHANGED] == TG_SEVERITY_OFF)
+		return 0;
+	if (target->source == TG_SOURCE_INDEX) {
+		error = git_repository_index(&index, repo);
+		if (error < 0)
+			return tg_error_from_git(error, "cannot read the index");
+		n = git_index_entrycount(index);
+		for (i = 0, error = 0; i < n && error == 0; i++) {
+			const git_index_entry *e = git_index_get_byindex(index, i);
+
+			if (e->mode == GIT_FILEMODE_BLOB ||
+			    e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+				error = check_covers(&cv, e->path, &e->id);
+		}
+		git_index_free(index);
+		return error;
+	}
+	git_oid_tostr(hex, sizeof(hex), &target->commit);
+	cv.revision = hex;
+	error = git_commit_lookup(&commit, repo, &target->commit);
+	if (error == 0)
+		error = git_commit_tree(&tree, commit);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot read commit %s", hex);
+		goto done;
+	}
+	error = git_tree_walk(tree, GIT_TREEWALK_PRE, covers_tree_cb, &cv);
+	if (cv.error < 0)
+		error = cv.error;
+	else if (error < 0)
+		error = tg_error_from_git(error, "cannot walk the tree of %s", hex);
+done:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return error;
+}
+
+static char *glob_list(const tg_policy *policy)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < policy->docs.length; i++)
+		tg_buf_printf(&buf, "%s%s", i ? ", " : "",
+		              (const char *)policy->docs.items[i]);
+	return tg_buf_detach(&buf);
+}
+
+static int budget_exhausted(const struct tg_changes *changes, size_t from,
+                            const tg_policy *policy)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i;
+
+	for (i = from; i < changes->docs.length && i < from + 20; i++)
+		tg_buf_printf(&buf, "%s%s", i > from ? ", " : "",
+		              tg_changes_path(changes, i));
+	if (changes->docs.length > from + 20)
+		tg_buf_printf(&buf, " and %zu more", changes->docs.length - from - 20);
+	tg_error_set(TG_ELIMIT,
+		"time budget of %lds exhausted after %zu of %zu documents "
+		"(threatgate.timeout); not checked: %s", policy->timeout, from,
+		changes->docs.length, tg_buf_cstr(&buf));
+	tg_buf_release(&buf);
+	return TG_ELIMIT;
+}
+
+int tg_changes_check(tg_findings *findings, git_repository *repo,
+                     const tg_changes *changes, const tg_policy *policy)
+{
+	char *globs, *message;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < changes->docs.length && error == 0; i++) {
+		if (tg_git__deadline_passed(changes))
+			return budget_exhausted(changes, i, policy);
+		error = check_one(findings, repo, changes->docs.items[i], policy);
+	}
+	for (i = 0; i < changes->targets.length && error == 0; i++) {
+		if (tg_git__deadline_passed(changes))
+			return budget_exhausted(changes, changes->docs.length, policy);
+		error = covered_code_changed(findings, repo,
+		                             changes->targets.items[i], policy);
+	}
+	if (error < 0 || changes->docs.length > 0 || !changes->markdown_path)
+		return error;
+	globs = glob_list(policy);
+	message = globs ? tg_printf("'%s' is Markdown but matches none of the "
+		"document globs (%s): if it is a design document, add a glob for it "
+		"to threatgate.docs", changes->markdown_path, globs) : NULL;
+	error = message ? tg_rules_add_finding(findings, policy,
+		TG_RULE_NO_DOCUMENTS, changes->markdown_path, NULL, 1, 0, message)
+		: tg_error_oom();
+	free(message);
+	free(globs);
+	return error;
+}

@@ -1,0 +1,150 @@
+#include <stdlib.h>
+#include <string.h>
+#include "git.h"
+#include "util/banned.h"
+
+struct update {
+	git_oid old;
+	git_oid new;
+	char *ref;
+};
+
+static int parse_oid(git_oid *out, const char *s, size_t len, int line)
+{
+	if (len != GIT_OID_HEXSZ || git_oid_fromstrn(out, s, len) < 0) {
+		git_error_clear();
+		return tg_error_set(TG_EINVALID,
+			"malformed hook input at line %d: '%.*s' is not an object id",
+			line, (int)(len > 64 ? 64 : len), s);
+	}
+	return 0;
+}
+
+/* Split one line into fields on single spaces; the last takes the rest. */
+static int fields(const char *line, size_t len, const char **f, size_t *flen,
+                  int want)
+{
+	const char *p = line, *end = line + len, *sp;
+	int n = 0;
+
+	while (n < want) {
+		sp = n < want - 1 ? memchr(p, ' ', (size_t)(end - p)) : NULL;
+		f[n] = p;
+		flen[n] = (size_t)((sp ? sp : end) - p);
+		n++;
+		if (!sp)
+			break;
+		p = sp + 1;
+	}
+	return n;
+}
+
+static int parse_line(struct update *u, tg_hook_kind kind, const char *line,
+                      size_t len, int lineno)
+{
+	const char *f[4];
+	size_t flen[4];
+	int want = kind == TG_HOOK_PRE_PUSH ? 4 : 3, error;
+
+	if (fields(line, len, f, flen, want) != want)
+		return tg_error_set(TG_EINVALID,
+			"malformed hook input at line %d: expected %s", lineno,
+			kind == TG_HOOK_PRE_PUSH ?
+			"'<local-ref> <local-oid> <remote-ref> <remote-oid>'" :
+			"'<old-oid> <new-oid> <ref>'");
+	if (kind == TG_HOOK_PRE_PUSH) {
+		/* the remote's view: old is what it has, new what we send */
+		error = parse_oid(&u->new, f[1], flen[1], lineno);
+		if (error == 0)
+			error = parse_oid(&u->old, f[3], flen[3], lineno);
+		u->ref = error == 0 ? tg_strndup(f[2], flen[2]) : NULL;
+	} else {
+		error = parse_oid(&u->old, f[0], flen[0], lineno);
+		if (error == 0)
+			error = parse_oid(&u->new, f[1], flen[1], lineno);
+		u->ref = error == 0 ? tg_strndup(f[2], flen[2]) : NULL;
+	}
+	if (error == 0 && !u->ref)
+		error = tg_error_oom();
+	return error;
+}
+
+/* A tag's tip is checked only when asked for, and only if it is a commit. */
+static int tip_commit(git_oid *out, git_repository *repo, const git_oid *id,
+                      const char *ref, bool *skip)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error;
+
+	*skip = false;
+	error = git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read the tip of '%s'", ref);
+	error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (error < 0) {
+		git_error_clear();
+		*skip = true;	/* a tag of a tree or blob: no documents */
+		error = 0;
+	} else {
+		git_oid_cpy(out, git_object_id(peeled));
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
+                              tg_hook_kind kind, const char *input, size_t len,
+                              const char *remote, const tg_policy *policy)
+{
+	const char *p = input, *end = input + len, *eol;
+	struct update u;
+	char *known = NULL;
+	git_oid tip;
+	bool skip;
+	int lineno = 0, error = 0;
+
+	if (kind == TG_HOOK_PRE_PUSH && remote && *remote &&
+	    !strchr(remote, '/') && !strchr(remote, ':')) {
+		known = tg_printf("refs/remotes/%s/*", remote);
+		if (!known)
+			return tg_error_oom();
+	}
+	for (; p < end && error == 0; p = eol + 1) {
+		size_t n;
+
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		n = (size_t)(eol - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		lineno++;
+		if (n == 0)
+			continue;
+		memset(&u, 0, sizeof(u));
+		error = parse_line(&u, kind, p, n, lineno);
+		if (error < 0)
+			break;
+		if (git_oid_is_zero(&u.new) ||
+		    (strncmp(u.ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
+			free(u.ref);	/* a deletion, or a tag */
+			continue;
+		}
+		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
+		if (error == 0 && !skip) {
+			if (kind == TG_HOOK_PRE_RECEIVE)
+				error = tg_changes_add_push(changes, repo, &u.old, &tip,
+				                            NULL, policy);
+			else
+				error = tg_changes_add_push(changes, repo, &u.old, &tip,
+				                            known ? known : "",
+				                            policy);
+		}
+		free(u.ref);
+		if (eol == end)
+			break;
+	}
+	free(known);
+	return error;
+}

@@ -1,0 +1,272 @@
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "util/banned.h"
+
+/* Where each text node of a block starts, to map a match to its line. */
+struct segment {
+	size_t offset;
+	int line;
+	int column;
+};
+
+struct scan {
+	struct tg_model *model;
+	pcre2_match_data *md;
+	tg_buf text;
+	struct segment *segs;
+	size_t nsegs, asegs;
+	bool *hit;		/* per trigger: already found */
+	size_t remaining;	/* triggers not yet found */
+};
+
+static bool excluded(const struct tg_model *model, int line)
+{
+	size_t i;
+
+	for (i = 0; i < model->sections.length; i++) {
+		const struct tg_section *s = model->sections.items[i];
+
+		if (s->rule && (strcmp(s->rule->name, "threat-model") == 0 ||
+		                strcmp(s->rule->name, "signoff") == 0) &&
+		    line >= s->line && line <= s->end_line)
+			return true;
+	}
+	return false;
+}
+
+static int add_hit(struct scan *sc, size_t index, const char *match,
+                   size_t len, int line, int column)
+{
+	struct tg_trigger_hit *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return tg_error_oom();
+	h->trigger = sc->model->policy->triggers.items[index];
+	h->match = tg_strndup(match, len);
+	h->line = line;
+	h->column = column;
+	if (!h->match || tg_vec_push(&sc->model->hits, h) < 0) {
+		free(h->match);
+		free(h);
+		return tg_error_oom();
+	}
+	sc->hit[index] = true;
+	sc->remaining--;
+	return 0;
+}
+
+static int add_segment(struct scan *sc, int line, int column)
+{
+	if (sc->nsegs == sc->asegs) {
+		size_t n = sc->asegs ? sc->asegs * 2 : 16;
+		struct segment *p = realloc(sc->segs, n * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		sc->segs = p;
+		sc->asegs = n;
+	}
+	sc->segs[sc->nsegs].offset = sc->text.size;
+	sc->segs[sc->nsegs].line = line;
+	sc->segs[sc->nsegs].column = column;
+	sc->nsegs++;
+	return 0;
+}
+
+static void locate(const struct scan *sc, size_t offset, int *line,
+                   int *column)
+{
+	size_t i;
+
+	*line = sc->nsegs ? sc->segs[0].line : 1;
+	*column = 1;
+	for (i = 0; i < sc->nsegs && sc->segs[i].offset <= offset; i++) {
+		*line = sc->segs[i].line;
+		*column = sc->segs[i].column +
+		          (int)(offset - sc->segs[i].offset);
+	}
+}
+
+static int match_block(struct scan *sc)
+{
+	const tg_policy *policy = sc->model->policy;
+	const char *subject = tg_buf_cstr(&sc->text);
+	PCRE2_SIZE *ov;
+	size_t i;
+	int rc, line, column, error = 0;
+
+	if (sc->text.failed)
+		return tg_error_oom();
+	for (i = 0; i < policy->triggers.length && error == 0; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (sc->hit[i] || !t->enabled || !t->code)
+			continue;
+		rc = pcre2_match(t->code, (PCRE2_SPTR)subject, sc->text.size, 0,
+		                 PCRE2_NO_UTF_CHECK, sc->md,
+		                 policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0) {
+			PCRE2_UCHAR msg[120];
+
+			pcre2_get_error_message(rc, msg, sizeof(msg));
+			locate(sc, 0, &line, &column);
+			return tg_error_set(TG_ELIMIT,
+				"trigger '%s': pattern failed on '%s' line %d: %s; "
+				"simplify trigger.%s.pattern", t->name,
+				sc->model->doc->path, line, (const char *)msg,
+				t->name);
+		}
+		ov = pcre2_get_ovector_pointer(sc->md);
+		locate(sc, ov[0], &line, &column);
+		error = add_hit(sc, i, subject + ov[0], ov[1] - ov[0], line,
+		                column);
+	}
+	return error;
+}
+
+static bool field_matches(const struct tg_frontmatter *fm, const char *field,
+                          int *line, const char **value)
+{
+	const char *eq = strchr(field, '=');
+	size_t klen, i;
+
+	if (!eq)
+		return false;
+	klen = (size_t)(eq - field);
+	*value = eq + 1;
+	if (klen == 8 && strncmp(field, "exposure", 8) == 0) {
+		*line = fm->exposure_line;
+		return fm->exposure && tg_strcasecmp(fm->exposure, eq + 1) == 0;
+	}
+	if (klen == 19 && strncmp(field, "data-classification", 19) == 0) {
+		*line = fm->classification_line;
+		for (i = 0; i < fm->classification.length; i++)
+			if (tg_strcasecmp(fm->classification.items[i], eq + 1) == 0)
+				return true;
+		return false;
+	}
+	if (klen == 6 && strncmp(field, "status", 6) == 0) {
+		*line = fm->first_line;
+		return fm->status && tg_strcasecmp(fm->status, eq + 1) == 0;
+	}
+	return false;
+}
+
+/* Front-matter conditions: `exposure: internet`, pii/phi data. */
+static int front_matter(struct scan *sc)
+{
+	const tg_policy *policy = sc->model->policy;
+	const struct tg_frontmatter *fm = &sc->model->doc->fm;
+	const char *value;
+	char *text;
+	size_t i, j;
+	int line, error = 0;
+
+	if (!fm->present)
+		return 0;
+	for (i = 0; i < policy->triggers.length && error == 0; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (!t->enabled || sc->hit[i])
+			continue;
+		for (j = 0; j < t->fields.length; j++) {
+			if (!field_matches(fm, t->fields.items[j], &line, &value))
+				continue;
+			text = tg_printf("%.*s: %s",
+				(int)(strchr(t->fields.items[j], '=') -
+				      (const char *)t->fields.items[j]),
+				(const char *)t->fields.items[j], value);
+			if (!text)
+				return tg_error_oom();
+			error = add_hit(sc, i, text, strlen(text),
+			                line > 0 ? line : 1, 1);
+			free(text);
+			break;
+		}
+	}
+	return error;
+}
+
+static bool collects_text(cmark_node *node)
+{
+	cmark_node_type type = cmark_node_get_type(node);
+
+	return type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING ||
+	       strcmp(cmark_node_get_type_string(node), "table_cell") == 0;
+}
+
+/*
+ * Run the trigger patterns over the prose: paragraphs, headings and table
+ * cells outside code blocks, the Threat Model and Sign-off sections.
+ */
+int tg_model__triggers(struct tg_model *model)
+{
+	const tg_policy *policy = model->policy;
+	const struct tg_document *doc = model->doc;
+	struct scan sc;
+	cmark_iter *iter = NULL;
+	cmark_event_type ev;
+	cmark_node *node, *block = NULL;
+	const char *lit;
+	int error = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.model = model;
+	tg_buf_init(&sc.text, 0);
+	sc.remaining = policy->triggers.length;
+	sc.hit = calloc(policy->triggers.length + 1, sizeof(*sc.hit));
+	sc.md = pcre2_match_data_create(1, NULL);
+	iter = cmark_iter_new(doc->root);
+	if (!sc.hit || !sc.md || !iter) {
+		error = tg_error_oom();
+		goto done;
+	}
+	error = front_matter(&sc);
+
+	while (error == 0 && sc.remaining > 0 &&
+	       (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+		node = cmark_iter_get_node(iter);
+		if (!block) {
+			if (ev == CMARK_EVENT_ENTER && collects_text(node) &&
+			    !excluded(model, tg_document__line(doc, node))) {
+				block = node;
+				tg_buf_clear(&sc.text);
+				sc.nsegs = 0;
+			}
+			continue;
+		}
+		if (node == block && ev == CMARK_EVENT_EXIT) {
+			error = match_block(&sc);
+			block = NULL;
+			continue;
+		}
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			lit = cmark_node_get_literal(node);
+			error = add_segment(&sc, tg_document__line(doc, node),
+			                    cmark_node_get_start_column(node));
+			if (lit)
+				tg_buf_puts(&sc.text, lit);
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			tg_buf_putc(&sc.text, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+done:
+	cmark_iter_free(iter);
+	pcre2_match_data_free(sc.md);
+	free(sc.hit);
+	free(sc.segs);
+	tg_buf_release(&sc.text);
+	return error;
+}

@@ -1,0 +1,240 @@
+/*
+ * The exceptions file (threatgate.exceptions): time-boxed waivers owned
+ * by the security team, in git-config syntax.
+ *
+ *	[exception "SEC-1234"]
+ *		rule = stale-threat-model
+ *		path = docs/design/legacy/[a-z]*.md
+ *		justification = being rewritten this quarter
+ *		ticket = SEC-1234
+ *		expires = 2027-03-31
+ *
+ * An exception applies through its expiry day, and stops the day after.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "policy/internal.h"
+#include "util/banned.h"
+
+struct pending {
+	struct tg_exception *exc;
+	int line;		/* first line that named it */
+};
+
+struct exc_state {
+	tg_vec pending;		/* struct pending * */
+};
+
+void tg_policy__exception_free(void *item)
+{
+	struct tg_exception *e = item;
+
+	if (!e)
+		return;
+	free(e->id);
+	free(e->rule);
+	free(e->path);
+	free(e->justification);
+	free(e->ticket);
+	free(e->expires);
+	free(e);
+}
+
+static void pending_free(void *item)
+{
+	struct pending *p = item;
+
+	if (!p)
+		return;
+	tg_policy__exception_free(p->exc);
+	free(p);
+}
+
+static struct pending *find_pending(struct exc_state *st, const char *id)
+{
+	struct pending *p;
+	size_t i;
+
+	for (i = 0; i < st->pending.length; i++) {
+		p = st->pending.items[i];
+		if (strcmp(p->exc->id, id) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+static int new_pending(struct pending **out, struct exc_state *st,
+	const char *id, int line)
+{
+	struct pending *p = NULL;
+	int error = TG_ENOMEM;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		goto done;
+	p->line = line;
+	p->exc = calloc(1, sizeof(*p->exc));
+	if (!p->exc)
+		goto done;
+	p->exc->expires_days = -1;
+	p->exc->id = tg_strdup(id);
+	if (!p->exc->id)
+		goto done;
+	error = tg_vec_push(&st->pending, p);
+	if (error < 0)
+		goto done;
+	*out = p;
+	p = NULL;
+done:
+	pending_free(p);
+	return error == TG_ENOMEM ? tg_error_oom() : error;
+}
+
+static int set_field(char **field, const char *value)
+{
+	char *copy = tg_strdup(value);
+
+	if (!copy)
+		return tg_error_oom();
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int exception_entry(struct tg_policy_source *src,
+	const git_config_entry *entry, void *payload)
+{
+	struct exc_state *st = payload;
+	const char *first = strchr(entry->name, '.');
+	const char *last = strrchr(entry->name, '.');
+	const char *key, *value = entry->value;
+	struct pending *p;
+	tg_rule_id rule;
+	char *id = NULL;
+	int error = 0;
+
+	if (!first || first == last || first - entry->name != 9 ||
+	    strncmp(entry->name, "exception", 9) != 0 || last == first + 1)
+		return tg_policy__error(src, "unknown key '%s': expected "
+			"[exception \"ID\"] with rule, path, justification, "
+			"ticket and expires", src->key);
+	key = last + 1;
+	if (strcmp(key, "rule") != 0 && strcmp(key, "path") != 0 &&
+	    strcmp(key, "justification") != 0 && strcmp(key, "ticket") != 0 &&
+	    strcmp(key, "expires") != 0)
+		return tg_policy__error(src, "unknown key '%s': expected rule, "
+			"path, justification, ticket or expires", src->key);
+	if ((!value || !*value) && strcmp(key, "ticket") != 0)
+		return tg_policy__error(src, "'%s' needs a value", src->key);
+
+	id = tg_strndup(first + 1, (size_t)(last - first - 1));
+	if (!id)
+		return tg_error_oom();
+	p = find_pending(st, id);
+	if (!p) {
+		error = new_pending(&p, st, id, src->line);
+		if (error < 0)
+			goto done;
+	}
+
+	if (strcmp(key, "rule") == 0) {
+		if (strcmp(value, "*") != 0 && tg_rule_lookup(&rule, value) < 0) {
+			error = tg_policy__error(src, "unknown rule '%s' in '%s'",
+			                         value, src->key);
+			goto done;
+		}
+		error = set_field(&p->exc->rule, value);
+	} else if (strcmp(key, "path") == 0) {
+		error = set_field(&p->exc->path, value);
+	} else if (strcmp(key, "justification") == 0) {
+		error = set_field(&p->exc->justification, value);
+	} else if (strcmp(key, "ticket") == 0) {
+		error = set_field(&p->exc->ticket, value ? value : "");
+	} else {
+		p->exc->expires_days = strlen(value) == 10 ?
+			tg_date_parse(value) : -1;
+		if (p->exc->expires_days < 0) {
+			error = tg_policy__error(src,
+				"bad value '%s' for '%s': expected a date YYYY-MM-DD",
+				value, src->key);
+			goto done;
+		}
+		error = set_field(&p->exc->expires, value);
+	}
+done:
+	free(id);
+	return error;
+}
+
+int tg_policy__read_exceptions(tg_policy *policy, const char *path,
+	const char *name)
+{
+	static const char *const what = "exceptions file";
+	struct exc_state st = { TG_VEC_INIT };
+	struct tg_policy_source src;
+	struct pending *p;
+	const char *missing;
+	char *data = NULL;
+	size_t len = 0, i;
+	int error;
+
+	error = tg_policy__slurp(&data, &len, what, path);
+	if (error < 0)
+		goto done;
+	error = tg_policy__read(what, name, path, data, len, exception_entry,
+	                        &st);
+	if (error < 0)
+		goto done;
+
+	memset(&src, 0, sizeof(src));
+	src.what = what;
+	src.name = name;
+	for (i = 0; i < st.pending.length; i++) {
+		p = st.pending.items[i];
+		missing = !p->exc->rule ? "rule" :
+			!p->exc->path ? "path" :
+			!p->exc->justification ? "justification" :
+			!p->exc->expires ? "expires" : NULL;
+		if (missing) {
+			src.line = p->line;
+			error = tg_policy__error(&src, "exception '%s' has no '%s'",
+			                         p->exc->id, missing);
+			goto done;
+		}
+	}
+	for (i = 0; i < st.pending.length; i++) {
+		p = st.pending.items[i];
+		error = tg_vec_push(&policy->exceptions, p->exc);
+		if (error < 0)
+			goto done;
+		p->exc = NULL;
+	}
+done:
+	tg_vec_release(&st.pending, pending_free);
+	free(data);
+	return error;
+}
+
+bool tg_policy__excepted(const tg_policy *policy, tg_rule_id rule,
+	const char *path)
+{
+	const struct tg_exception *e;
+	const char *name = tg_rule_name(rule);
+	long today;
+	size_t i;
+
+	if (!policy || !name || !path || policy->exceptions.length == 0)
+		return false;
+	today = tg_date_today();
+	for (i = 0; i < policy->exceptions.length; i++) {
+		e = policy->exceptions.items[i];
+		if (strcmp(e->rule, "*") != 0 && strcmp(e->rule, name) != 0)
+			continue;
+		if (e->expires_days < today)
+			continue;
+		if (tg_glob_match(e->path, path))
+			return true;
+	}
+	return false;
+}

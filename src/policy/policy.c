@@ -1,0 +1,1254 @@
+/*
+ * The policy (SPEC section 6): built-in defaults (defaults.c), then
+ * `.threatgate`, then the `threatgate.*` keys of git config, then
+ * tg_policy_finalize(). Each key is applied here as reader.c hands it
+ * over, in file order: later values win, multi-valued keys accumulate.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "policy/internal.h"
+#include "util/banned.h"
+
+#define PATTERN_OPTIONS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP)
+#define TITLE_OPTIONS (PATTERN_OPTIONS | PCRE2_ANCHORED | PCRE2_ENDANCHORED)
+
+/* ------------------------------------------------------------------ */
+/* Values                                                              */
+/* ------------------------------------------------------------------ */
+
+static int need_value(struct tg_policy_source *src, const char *value,
+	const char *expected)
+{
+	if (value && *value)
+		return 0;
+	return tg_policy__error(src, "'%s' needs a value: expected %s",
+	                        src->key, expected);
+}
+
+static int bad_value(struct tg_policy_source *src, const char *value,
+	const char *expected)
+{
+	if (!value)
+		return need_value(src, value, expected);
+	return tg_policy__error(src, "bad value '%s' for '%s': expected %s",
+	                        value, src->key, expected);
+}
+
+/* As git: a key alone is true; yes/on/true/1, no/off/false/0/"" too. */
+static int parse_bool(bool *out, struct tg_policy_source *src,
+	const char *value)
+{
+	int b = 0;
+
+	if (!value) {
+		*out = true;
+		return 0;
+	}
+	if (git_config_parse_bool(&b, value) < 0) {
+		git_error_clear();
+		return bad_value(src, value, "true or false");
+	}
+	*out = b != 0;
+	return 0;
+}
+
+/* As git: decimal with an optional k, m or g suffix; within [min, max]. */
+static int parse_number(int64_t *out, struct tg_policy_source *src,
+	const char *value, int64_t min, int64_t max, const char *expected)
+{
+	int64_t n = 0;
+
+	if (!value || !*value)
+		return need_value(src, value, expected);
+	if (git_config_parse_int64(&n, value) < 0) {
+		git_error_clear();
+		return bad_value(src, value, expected);
+	}
+	if (n < min || n > max)
+		return bad_value(src, value, expected);
+	*out = n;
+	return 0;
+}
+
+/* Index of `value` in a NULL-terminated list, compared without case. */
+static int parse_choice(int *out, const char *value,
+	const char *const *choices)
+{
+	int i;
+
+	if (!value)
+		return TG_EINVALID;
+	for (i = 0; choices[i]; i++) {
+		if (tg_strcasecmp(value, choices[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return TG_EINVALID;
+}
+
+static int parse_signoff(tg_signoff_mode *out, struct tg_policy_source *src,
+	const char *value)
+{
+	static const char *const names[] = {
+		"triggered", "always", "never", NULL
+	};
+	static const tg_signoff_mode modes[] = {
+		TG_SIGNOFF_TRIGGERED, TG_SIGNOFF_ALWAYS, TG_SIGNOFF_NEVER
+	};
+	int i;
+
+	if (parse_choice(&i, value, names) < 0)
+		return bad_value(src, value, "always, triggered or never");
+	*out = modes[i];
+	return 0;
+}
+
+static int parse_fail_on(tg_severity *out, const char *value)
+{
+	static const char *const names[] = { "error", "warning", "never", NULL };
+	static const tg_severity sev[] = {
+		TG_SEVERITY_ERROR, TG_SEVERITY_WARNING, TG_SEVERITY_OFF
+	};
+	int i;
+
+	if (parse_choice(&i, value, names) < 0)
+		return TG_EINVALID;
+	*out = sev[i];
+	return 0;
+}
+
+static int parse_severity(tg_severity *out, const char *value)
+{
+	static const char *const names[] = {
+		"off", "note", "warning", "error", NULL
+	};
+	static const tg_severity sev[] = {
+		TG_SEVERITY_OFF, TG_SEVERITY_NOTE, TG_SEVERITY_WARNING,
+		TG_SEVERITY_ERROR
+	};
+	int i;
+
+	if (parse_choice(&i, value, names) < 0)
+		return TG_EINVALID;
+	*out = sev[i];
+	return 0;
+}
+
+/* Replace *field by a copy of value; "" or NULL clears it. */
+static int set_string(char **field, const char *value)
+{
+	char *copy = NULL;
+
+	if (value && *value) {
+		copy = tg_strdup(value);
+		if (!copy)
+			return tg_error_oom();
+	}
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
+static int set_origin(char **origin, struct tg_policy_source *src)
+{
+	char *o = tg_policy__origin(src);
+
+	if (!o)
+		return tg_error_oom();
+	free(*origin);
+	*origin = o;
+	return 0;
+}
+
+/* Compile a pattern; on failure record which key, PCRE2's reason and where. */
+static int compile_pattern(pcre2_code **out, const char *pattern,
+	uint32_t options, const char *origin, const char *key,
+	struct tg_policy_source *src)
+{
+	PCRE2_UCHAR reason[256];
+	PCRE2_SIZE offset = 0;
+	int errcode = 0;
+
+	*out = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	                     options, &errcode, &offset, NULL);
+	if (*out)
+		return 0;
+	if (errcode == PCRE2_ERROR_NOMEMORY)
+		return tg_error_oom();
+	if (pcre2_get_error_message(errcode, reason, sizeof(reason)) < 0)
+		snprintf((char *)reason, sizeof(reason), "error %d", errcode);
+	if (src)
+		return tg_policy__error(src,
+			"bad pattern '%s' for '%s': %s at offset %zu",
+			pattern, key, (const char *)reason, (size_t)offset);
+	return tg_policy__origin_error(origin,
+		"bad pattern '%s' for '%s': %s at offset %zu",
+		pattern, key, (const char *)reason, (size_t)offset);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups                                                             */
+/* ------------------------------------------------------------------ */
+
+static struct tg_trigger *find_trigger(const tg_policy *policy,
+	const char *name)
+{
+	struct tg_trigger *t;
+	size_t i;
+
+	for (i = 0; i < policy->triggers.length; i++) {
+		t = policy->triggers.items[i];
+		if (strcmp(t->name, name) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+static struct tg_section_rule *find_section(const tg_policy *policy,
+	const char *name)
+{
+	struct tg_section_rule *s;
+	size_t i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < policy->sections.length; i++) {
+		s = policy->sections.items[i];
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct tg_role *find_role(const tg_policy *policy, const char *name)
+{
+	struct tg_role *r;
+	size_t i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < policy->roles.length; i++) {
+		r = policy->roles.items[i];
+		if (tg_strcasecmp(r->name, name) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* Position of a role name in the ranking, -1 when absent. */
+static int order_index(const struct tg_policy_ext *ext, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ext->role_order.length; i++)
+		if (tg_strcasecmp(ext->role_order.items[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Applying keys                                                       */
+/* ------------------------------------------------------------------ */
+
+struct key_parts {
+	char section[64];
+	char *sub;		/* subsection or NULL; points into `buf` */
+	char key[64];
+	char *buf;
+};
+
+/* Split "section.sub.key" (sub may hold dots) at the first and last dot. */
+static int split_key(struct key_parts *kp, const char *name)
+{
+	const char *first = strchr(name, '.'), *last = strrchr(name, '.');
+	size_t n;
+
+	memset(kp, 0, sizeof(*kp));
+	if (!first)
+		return TG_EINVALID;
+	n = (size_t)(first - name);
+	if (n >= sizeof(kp->section) || strlen(last + 1) >= sizeof(kp->key))
+		return TG_EINVALID;
+	memcpy(kp->section, name, n);
+	memcpy(kp->key, last + 1, strlen(last + 1) + 1);
+	if (first != last) {
+		kp->buf = tg_strndup(first + 1, (size_t)(last - first - 1));
+		if (!kp->buf)
+			return tg_error_oom();
+		kp->sub = kp->buf;
+	}
+	return 0;
+}
+
+static int unknown_key(struct tg_policy_source *src)
+{
+	return tg_policy__error(src, "unknown key '%s'", src->key);
+}
+
+/* threatgate.roles: "manager, director, executive", lowest first. */
+static int apply_roles(struct tg_policy_ext *ext, struct tg_policy_source *src,
+	const char *value)
+{
+	char *copy = NULL, *p, *comma;
+	int error = 0;
+
+	if (!ext->roles_given || !value || !*value) {
+		tg_vec_release(&ext->role_order, free);
+		ext->roles_given = true;
+	}
+	error = set_origin(&ext->roles_origin, src);
+	if (error < 0 || !value || !*value)
+		goto done;
+	copy = tg_strdup(value);
+	if (!copy) {
+		error = tg_error_oom();
+		goto done;
+	}
+	for (p = copy; p; p = comma ? comma + 1 : NULL) {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		tg_trim(p);
+		if (!*p) {
+			error = bad_value(src, value,
+				"role names, lowest first, separated by commas");
+			goto done;
+		}
+		if (order_index(ext, p) >= 0) {
+			error = tg_policy__error(src, "role '%s' is listed twice in '%s'",
+			                         p, src->key);
+			goto done;
+		}
+		error = tg_vec_push_str(&ext->role_order, p);
+		if (error < 0)
+			goto done;
+	}
+done:
+	free(copy);
+	return error;
+}
+
+static int apply_threatgate(struct tg_policy_ext *ext,
+	struct tg_policy_source *src, const char *key, const char *value)
+{
+	tg_policy *policy = &ext->base;
+	const struct tg_category *cats;
+	size_t count = 0;
+	int64_t n = 0;
+	int error = 0;
+
+	if (strcmp(key, "docs") == 0) {
+		/* the first glob given replaces the defaults; "" empties the list */
+		if (!policy->docs_given || !value || !*value) {
+			tg_vec_release(&policy->docs, free);
+			policy->docs_given = true;
+		}
+		if (value && *value)
+			error = tg_vec_push_str(&policy->docs, value);
+	} else if (strcmp(key, "signoff") == 0) {
+		error = parse_signoff(&policy->signoff, src, value);
+	} else if (strcmp(key, "reviewer") == 0) {
+		if (!value || !*value)
+			tg_vec_release(&policy->reviewers, free);
+		else
+			error = tg_vec_push_str(&policy->reviewers, value);
+	} else if (strcmp(key, "maxage") == 0) {
+		error = parse_number(&n, src, value, 0, INT_MAX,
+		                     "a number of days, 0 or more");
+		if (error == 0)
+			policy->max_age = (long)n;
+	} else if (strcmp(key, "requirerevieweddate") == 0) {
+		error = parse_bool(&policy->require_reviewed_date, src, value);
+	} else if (strcmp(key, "minparticipants") == 0) {
+		error = parse_number(&n, src, value, 0, INT_MAX,
+		                     "a number of people, 0 or more");
+		if (error == 0)
+			policy->min_participants = (long)n;
+	} else if (strcmp(key, "maxdocsize") == 0) {
+		error = parse_number(&n, src, value, 1,
+			(int64_t)(SIZE_MAX < INT64_MAX ? SIZE_MAX : INT64_MAX),
+			"a positive number of bytes (k, m and g suffixes allowed)");
+		if (error == 0)
+			policy->max_doc_size = (size_t)n;
+	} else if (strcmp(key, "timeout") == 0) {
+		error = parse_number(&n, src, value, 1, INT_MAX,
+		                     "a positive number of seconds");
+		if (error == 0)
+			policy->timeout = (long)n;
+	} else if (strcmp(key, "failopen") == 0) {
+		error = parse_bool(&policy->fail_open, src, value);
+	} else if (strcmp(key, "failon") == 0) {
+		error = parse_fail_on(&policy->fail_on, value);
+		if (error < 0)
+			error = bad_value(src, value, "error, warning or never");
+	} else if (strcmp(key, "verifysignoffauthor") == 0) {
+		error = parse_bool(&policy->verify_signoff_author, src, value);
+	} else if (strcmp(key, "checktags") == 0) {
+		error = parse_bool(&policy->check_tags, src, value);
+	} else if (strcmp(key, "allowinlinedisable") == 0) {
+		error = parse_bool(&policy->allow_inline_disable, src, value);
+	} else if (strcmp(key, "exceptions") == 0) {
+		error = set_string(&policy->exceptions_path, value);
+	} else if (strcmp(key, "roles") == 0) {
+		error = apply_roles(ext, src, value);
+	} else if (strcmp(key, "framework") == 0) {
+		cats = value ? tg_policy__framework(value, &count) : NULL;
+		if (!cats)
+			return bad_value(src, value, "stride or linddun");
+		error = set_string(&policy->framework, value);
+		if (error == 0) {
+			tg_lower(policy->framework);
+			policy->categories = cats;
+			policy->categories_count = count;
+		}
+	} else {
+		error = unknown_key(src);
+	}
+	return error;
+}
+
+static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	tg_rule_id rule;
+	tg_severity sev;
+
+	if (!kp->sub || strcmp(kp->key, "severity") != 0)
+		return unknown_key(src);
+	if (tg_rule_lookup(&rule, kp->sub) < 0)
+		return tg_policy__error(src, "unknown rule '%s' in '%s'", kp->sub,
+		                        src->key);
+	if (parse_severity(&sev, value) < 0)
+		return bad_value(src, value, "error, warning, note or off");
+	policy->severity[rule] = sev;
+	policy->severity_set[rule] = true;
+	return 0;
+}
+
+/* "key=value", trimmed around both; a front-matter condition. */
+static int apply_trigger_field(struct tg_trigger *t,
+	struct tg_policy_source *src, const char *value)
+{
+	char *copy = NULL, *eq, *k, *v, *field = NULL;
+	int error = 0;
+
+	if (!value || !*value) {
+		tg_vec_release(&t->fields, free);
+		return 0;
+	}
+	copy = tg_strdup(value);
+	if (!copy)
+		return tg_error_oom();
+	eq = strchr(copy, '=');
+	if (!eq) {
+		error = bad_value(src, value, "a front-matter condition key=value");
+		goto done;
+	}
+	*eq = '\0';
+	k = tg_trim(copy);
+	v = tg_trim(eq + 1);
+	if (!*k || !*v) {
+		error = bad_value(src, value, "a front-matter condition key=value");
+		goto done;
+	}
+	field = tg_printf("%s=%s", k, v);
+	if (!field) {
+		error = tg_error_oom();
+		goto done;
+	}
+	error = tg_vec_push(&t->fields, field);
+	if (error == 0)
+		field = NULL;
+done:
+	free(field);
+	free(copy);
+	return error;
+}
+
+static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	struct tg_trigger *t;
+	pcre2_code *code = NULL;
+	int error;
+
+	if (!kp->sub || !*kp->sub ||
+	    (strcmp(kp->key, "pattern") != 0 && strcmp(kp->key, "message") != 0 &&
+	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0))
+		return unknown_key(src);
+	t = find_trigger(policy, kp->sub);
+	if (!t) {
+		t = tg_policy__trigger_new(kp->sub);
+		if (!t)
+			return tg_error_oom();
+		error = tg_vec_push(&policy->triggers, t);
+		if (error < 0) {
+			tg_policy__trigger_free(t);
+			return error;
+		}
+	}
+	error = set_origin(&t->origin, src);
+	if (error < 0)
+		return error;
+
+	if (strcmp(kp->key, "pattern") == 0) {
+		/* an empty pattern leaves the front-matter conditions only */
+		if (value && *value) {
+			error = compile_pattern(&code, value, PATTERN_OPTIONS, NULL,
+			                        src->key, src);
+			if (error < 0)
+				return error;
+		}
+		error = set_string(&t->pattern, value);
+		if (error < 0) {
+			pcre2_code_free(code);
+			return error;
+		}
+		pcre2_code_free(t->code);
+		t->code = code;
+		return 0;
+	}
+	if (strcmp(kp->key, "message") == 0)
+		return set_string(&t->message, value);
+	if (strcmp(kp->key, "enabled") == 0)
+		return parse_bool(&t->enabled, src, value);
+	return apply_trigger_field(t, src, value);
+}
+
+static int apply_section(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	static const char *const needs[] = { "when-signoff", NULL };
+	struct tg_section_rule *s;
+	pcre2_code *code = NULL;
+	int error, i;
+
+	if (!kp->sub || !*kp->sub ||
+	    (strcmp(kp->key, "title") != 0 && strcmp(kp->key, "parent") != 0 &&
+	     strcmp(kp->key, "required") != 0 && strcmp(kp->key, "display") != 0))
+		return unknown_key(src);
+	s = find_section(policy, kp->sub);
+	if (!s) {
+		s = tg_policy__section_new(kp->sub);
+		if (!s)
+			return tg_error_oom();
+		error = tg_vec_push(&policy->sections, s);
+		if (error < 0) {
+			tg_policy__section_free(s);
+			return error;
+		}
+	}
+	error = set_origin(&s->origin, src);
+	if (error < 0)
+		return error;
+
+	if (strcmp(kp->key, "title") == 0) {
+		error = need_value(src, value, "a regular expression");
+		if (error < 0)
+			return error;
+		error = compile_pattern(&code, value, TITLE_OPTIONS, NULL,
+		                        src->key, src);
+		if (error < 0)
+			return error;
+		error = set_string(&s->title, value);
+		if (error < 0) {
+			pcre2_code_free(code);
+			return error;
+		}
+		pcre2_code_free(s->code);
+		s->code = code;
+		return 0;
+	}
+	if (strcmp(kp->key, "parent") == 0) {
+		if (value && strcmp(value, s->name) == 0)
+			return tg_policy__error(src,
+				"section '%s' cannot be its own parent", s->name);
+		return set_string(&s->parent, value);
+	}
+	if (strcmp(kp->key, "display") == 0) {
+		error = need_value(src, value, "the title an author should write");
+		if (error < 0)
+			return error;
+		return set_string(&s->display, value);
+	}
+	if (parse_choice(&i, value, needs) == 0) {
+		s->need = TG_NEED_SIGNOFF;
+		return 0;
+	}
+	if (!value) {
+		s->need = TG_NEED_ALWAYS;	/* a bare key is true, as in git */
+		return 0;
+	}
+	if (git_config_parse_bool(&i, value) < 0) {
+		git_error_clear();
+		return bad_value(src, value, "true, false or when-signoff");
+	}
+	s->need = i ? TG_NEED_ALWAYS : TG_NEED_NEVER;
+	return 0;
+}
+
+static int apply_role(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	struct tg_role *r;
+	int error;
+
+	if (!kp->sub || !*kp->sub || strcmp(kp->key, "member") != 0)
+		return unknown_key(src);
+	r = find_role(policy, kp->sub);
+	if (!r) {
+		r = tg_policy__role_new(kp->sub, -1);
+		if (!r)
+			return tg_error_oom();
+		error = tg_vec_push(&policy->roles, r);
+		if (error < 0) {
+			tg_policy__role_free(r);
+			return error;
+		}
+	}
+	if (!value || !*value) {
+		tg_vec_release(&r->members, free);
+		return 0;
+	}
+	return tg_vec_push_str(&r->members, value);
+}
+
+static int apply_accept(struct tg_policy_ext *ext, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	int i, error;
+
+	if (kp->sub || kp->key[0] != 'p' || kp->key[1] < '1' ||
+	    kp->key[1] > '5' || kp->key[2] != '\0')
+		return unknown_key(src);
+	i = kp->key[1] - '1';
+	error = need_value(src, value, "a role name");
+	if (error < 0)
+		return error;
+	error = set_string(&ext->base.accept[i], value);
+	if (error < 0)
+		return error;
+	return set_origin(&ext->accept_origin[i], src);
+}
+
+static int apply_path(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	struct tg_path_signoff *ps = NULL;
+	tg_signoff_mode mode = TG_SIGNOFF_TRIGGERED;
+	int error;
+
+	if (!kp->sub || !*kp->sub || strcmp(kp->key, "signoff") != 0)
+		return unknown_key(src);
+	error = parse_signoff(&mode, src, value);
+	if (error < 0)
+		return error;
+	ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return tg_error_oom();
+	ps->glob = tg_strdup(kp->sub);
+	ps->mode = mode;
+	if (!ps->glob) {
+		tg_policy__path_signoff_free(ps);
+		return tg_error_oom();
+	}
+	error = tg_vec_push(&policy->path_signoff, ps);
+	if (error < 0)
+		tg_policy__path_signoff_free(ps);
+	return error;
+}
+
+static int apply_entry(struct tg_policy_source *src,
+	const git_config_entry *entry, void *payload)
+{
+	struct tg_policy_ext *ext = payload;
+	struct key_parts kp;
+	int error;
+
+	error = split_key(&kp, entry->name);
+	if (error == TG_ENOMEM)
+		return error;
+	if (error < 0) {
+		error = unknown_key(src);
+		goto done;
+	}
+	if (strcmp(kp.section, "threatgate") == 0)
+		error = kp.sub ? unknown_key(src) :
+			apply_threatgate(ext, src, kp.key, entry->value);
+	else if (src->git)
+		error = unknown_key(src);
+	else if (strcmp(kp.section, "rule") == 0)
+		error = apply_rule(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "trigger") == 0)
+		error = apply_trigger(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "section") == 0)
+		error = apply_section(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "role") == 0)
+		error = apply_role(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "accept") == 0)
+		error = apply_accept(ext, src, &kp, entry->value);
+	else if (strcmp(kp.section, "path") == 0)
+		error = apply_path(&ext->base, src, &kp, entry->value);
+	else
+		error = unknown_key(src);
+done:
+	free(kp.buf);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Public: life cycle and loading                                      */
+/* ------------------------------------------------------------------ */
+
+int tg_policy_new(tg_policy **out)
+{
+	struct tg_policy_ext *ext;
+	int error;
+
+	*out = NULL;
+	ext = calloc(1, sizeof(*ext));
+	if (!ext)
+		return tg_error_oom();
+	error = tg_policy__defaults(ext);
+	if (error < 0) {
+		tg_policy_free(&ext->base);
+		return error;
+	}
+	*out = &ext->base;
+	return 0;
+}
+
+void tg_policy_free(tg_policy *policy)
+{
+	struct tg_policy_ext *ext = TG_POLICY_EXT(policy);
+	size_t i;
+
+	if (!policy)
+		return;
+	tg_vec_release(&policy->docs, free);
+	tg_vec_release(&policy->reviewers, free);
+	tg_vec_release(&policy->triggers, tg_policy__trigger_free);
+	tg_vec_release(&policy->sections, tg_policy__section_free);
+	tg_vec_release(&policy->roles, tg_policy__role_free);
+	tg_vec_release(&policy->path_signoff, tg_policy__path_signoff_free);
+	tg_vec_release(&policy->exceptions, tg_policy__exception_free);
+	for (i = 0; i < 5; i++) {
+		free(policy->accept[i]);
+		free(ext->accept_origin[i]);
+	}
+	free(policy->exceptions_path);
+	free(policy->framework);
+	pcre2_match_context_free(policy->match_context);
+	tg_vec_release(&ext->role_order, free);
+	free(ext->roles_origin);
+	free(ext);
+}
+
+static int check_not_finalized(const tg_policy *policy)
+{
+	if (policy->finalized)
+		return tg_error_set(TG_EINVALID,
+			"cannot change a policy after it was finalized");
+	return 0;
+}
+
+/* Read `disk` (holding `data`), calling it `name` in messages. */
+static int load_source(tg_policy *policy, const char *name, const char *disk,
+	const char *data, size_t len)
+{
+	int error = check_not_finalized(policy);
+
+	if (error < 0)
+		return error;
+	return tg_policy__read("policy", name, disk, data, len, apply_entry,
+	                       TG_POLICY_EXT(policy));
+}
+
+int tg_policy_load_file(tg_policy *policy, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int error;
+
+	error = tg_policy__slurp(&data, &len, "policy", path);
+	if (error < 0)
+		goto done;
+	error = load_source(policy, path, path, data, len);
+done:
+	free(data);
+	return error;
+}
+
+int tg_policy_load_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tmp = NULL;
+	size_t off = 0;
+	ssize_t n;
+	int fd = -1, error = 0;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	tmp = tg_printf("%s/threatgate-policy-XXXXXX", dir);
+	if (!tmp)
+		return tg_error_oom();
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		error = tg_error_set(TG_ERROR,
+			"cannot read policy '%s': cannot create a temporary file in '%s': %s",
+			name, dir, strerror(errno));
+		free(tmp);
+		return error;
+	}
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error = tg_error_set(TG_ERROR,
+				"cannot read policy '%s': cannot write '%s': %s",
+				name, tmp, strerror(errno));
+			goto done;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		error = tg_error_set(TG_ERROR,
+			"cannot read policy '%s': cannot write '%s': %s",
+			name, tmp, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	error = load_source(policy, name, tmp, data, len);
+done:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return error;
+}
+
+struct git_level_state {
+	struct tg_policy_source *src;
+	struct tg_policy_ext *ext;
+	int error;
+};
+
+static int git_level_entry(const git_config_entry *entry, void *payload)
+{
+	struct git_level_state *st = payload;
+	int error;
+
+	/*
+	 * Filter here rather than with git_config_foreach_match: libgit2
+	 * 1.5's regex iterator leaks its PCRE2 match data.
+	 */
+	if (strncmp(entry->name, "threatgate.", 11) != 0)
+		return 0;
+	st->src->key = entry->name;
+	st->src->line = 0;
+	error = apply_entry(st->src, entry, st->ext);
+	if (error < 0) {
+		st->error = error;
+		return 1;
+	}
+	return 0;
+}
+
+int tg_policy_load_git_config(tg_policy *policy, git_config *config)
+{
+	static const struct {
+		git_config_level_t level;
+		const char *name;
+	} levels[] = {
+		{ GIT_CONFIG_LEVEL_PROGRAMDATA, "programdata" },
+		{ GIT_CONFIG_LEVEL_SYSTEM, "system" },
+		{ GIT_CONFIG_LEVEL_XDG, "xdg" },
+		{ GIT_CONFIG_LEVEL_GLOBAL, "global" },
+		{ GIT_CONFIG_LEVEL_LOCAL, "local" },
+		{ GIT_CONFIG_LEVEL_APP, "app" },
+	};
+	struct tg_policy_source src;
+	struct git_level_state st;
+	git_config *level = NULL;
+	size_t i;
+	int error;
+
+	error = check_not_finalized(policy);
+	if (error < 0 || !config)
+		return error;
+	memset(&src, 0, sizeof(src));
+	src.what = "git config";
+	src.git = true;
+	for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+		error = git_config_open_level(&level, config, levels[i].level);
+		if (error == GIT_ENOTFOUND) {
+			git_error_clear();
+			error = 0;
+			continue;
+		}
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read git config (%s)",
+			                          levels[i].name);
+			goto done;
+		}
+		src.name = levels[i].name;
+		st.src = &src;
+		st.ext = TG_POLICY_EXT(policy);
+		st.error = 0;
+		error = git_config_foreach(level, git_level_entry, &st);
+		git_config_free(level);
+		level = NULL;
+		if (st.error < 0) {
+			error = st.error;
+			git_error_clear();
+			goto done;
+		}
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read git config (%s)",
+			                          levels[i].name);
+			goto done;
+		}
+	}
+done:
+	git_config_free(level);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finalize                                                            */
+/* ------------------------------------------------------------------ */
+
+static int finalize_sections(tg_policy *policy)
+{
+	struct tg_section_rule *s, *up;
+	size_t i, steps;
+	int error;
+
+	for (i = 0; i < policy->sections.length; i++) {
+		s = policy->sections.items[i];
+		if (!s->title)
+			return tg_policy__origin_error(s->origin,
+				"section '%s' has no title pattern: set 'section.%s.title'",
+				s->name, s->name);
+		if (!s->display) {
+			s->display = tg_strdup(s->name);
+			if (!s->display)
+				return tg_error_oom();
+		}
+		if (!s->code) {
+			error = compile_pattern(&s->code, s->title, TITLE_OPTIONS,
+			                        s->origin, "title", NULL);
+			if (error < 0)
+				return error;
+		}
+		(void)pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE);
+		if (s->parent && !find_section(policy, s->parent))
+			return tg_policy__origin_error(s->origin,
+				"section '%s' names an unknown parent '%s'",
+				s->name, s->parent);
+	}
+	/* A chain longer than the number of sections loops. */
+	for (i = 0; i < policy->sections.length; i++) {
+		s = policy->sections.items[i];
+		up = s;
+		for (steps = 0; up && up->parent; steps++) {
+			if (steps > policy->sections.length)
+				return tg_policy__origin_error(s->origin,
+					"section '%s' is its own ancestor: "
+					"its parents form a cycle", s->name);
+			up = find_section(policy, up->parent);
+		}
+	}
+	return 0;
+}
+
+static int finalize_triggers(tg_policy *policy)
+{
+	struct tg_trigger *t;
+	size_t i, kept = 0;
+	int error;
+
+	/* Disabled triggers leave the list: later stages only see live ones. */
+	for (i = 0; i < policy->triggers.length; i++) {
+		t = policy->triggers.items[i];
+		if (!t->enabled) {
+			tg_policy__trigger_free(t);
+			continue;
+		}
+		policy->triggers.items[kept++] = t;
+	}
+	policy->triggers.length = kept;
+
+	for (i = 0; i < policy->triggers.length; i++) {
+		t = policy->triggers.items[i];
+		if (!t->pattern && t->fields.length == 0)
+			return tg_policy__origin_error(t->origin,
+				"trigger '%s' has neither a pattern nor a field",
+				t->name);
+		if (t->pattern && !t->code) {
+			error = compile_pattern(&t->code, t->pattern,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "pattern", NULL);
+			if (error < 0)
+				return error;
+		}
+		if (t->code)
+			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+	}
+	return 0;
+}
+
+static int compare_rank(const void *a, const void *b)
+{
+	const struct tg_role *ra = *(const struct tg_role *const *)a;
+	const struct tg_role *rb = *(const struct tg_role *const *)b;
+
+	return (ra->rank > rb->rank) - (ra->rank < rb->rank);
+}
+
+static int finalize_roles(struct tg_policy_ext *ext)
+{
+	tg_policy *policy = &ext->base;
+	struct tg_role *r;
+	tg_buf names = TG_BUF_INIT;
+	size_t i, kept = 0;
+	int error = 0;
+
+	for (i = 0; i < ext->role_order.length; i++) {
+		if (find_role(policy, ext->role_order.items[i]))
+			continue;
+		r = tg_policy__role_new(ext->role_order.items[i], -1);
+		if (!r)
+			return tg_error_oom();
+		error = tg_vec_push(&policy->roles, r);
+		if (error < 0) {
+			tg_policy__role_free(r);
+			return error;
+		}
+	}
+	for (i = 0; i < ext->role_order.length; i++) {
+		tg_buf_printf(&names, "%s%s", i ? ", " : "",
+		              (const char *)ext->role_order.items[i]);
+	}
+	for (i = 0; i < policy->roles.length; i++) {
+		r = policy->roles.items[i];
+		r->rank = order_index(ext, r->name);
+		if (r->rank < 0 && r->members.length > 0) {
+			error = tg_policy__origin_error(ext->roles_origin,
+				"role '%s' has members but is not ranked in "
+				"'threatgate.roles' (%s)", r->name,
+				tg_buf_cstr(&names));
+			goto done;
+		}
+	}
+	for (i = 0; i < policy->roles.length; i++) {
+		r = policy->roles.items[i];
+		if (r->rank < 0) {
+			tg_policy__role_free(r);
+			continue;
+		}
+		policy->roles.items[kept++] = r;
+	}
+	policy->roles.length = kept;
+	if (policy->roles.length > 1)
+		qsort(policy->roles.items, policy->roles.length,
+		      sizeof(void *), compare_rank);
+
+	for (i = 0; i < 5; i++) {
+		if (policy->accept[i] && order_index(ext, policy->accept[i]) < 0) {
+			error = tg_policy__origin_error(ext->accept_origin[i],
+				"'accept.P%d' names an unknown role '%s': expected "
+				"one of %s", (int)i + 1, policy->accept[i],
+				names.size ? tg_buf_cstr(&names) : "(no roles)");
+			goto done;
+		}
+	}
+done:
+	tg_buf_release(&names);
+	return error;
+}
+
+static int finalize_matching(tg_policy *policy)
+{
+	policy->match_context = pcre2_match_context_create(NULL);
+	if (!policy->match_context)
+		return tg_error_oom();
+	pcre2_set_match_limit(policy->match_context, TG_PCRE2_MATCH_LIMIT);
+	pcre2_set_depth_limit(policy->match_context, TG_PCRE2_DEPTH_LIMIT);
+	/*
+	 * No JIT stack of our own: the default one lives on the caller's
+	 * stack, so a finalized policy stays read-only and can be shared.
+	 */
+	return 0;
+}
+
+int tg_policy_finalize(tg_policy *policy, const char *root)
+{
+	struct tg_policy_ext *ext = TG_POLICY_EXT(policy);
+	char *path = NULL;
+	int error;
+
+	error = check_not_finalized(policy);
+	if (error < 0)
+		goto done;
+	error = finalize_sections(policy);
+	if (error < 0)
+		goto done;
+	error = finalize_triggers(policy);
+	if (error < 0)
+		goto done;
+	error = finalize_roles(ext);
+	if (error < 0)
+		goto done;
+	error = finalize_matching(policy);
+	if (error < 0)
+		goto done;
+	if (policy->exceptions_path) {
+		if (policy->exceptions_path[0] == '/' || !root || !*root)
+			path = tg_strdup(policy->exceptions_path);
+		else
+			path = tg_printf("%s/%s", root, policy->exceptions_path);
+		if (!path) {
+			error = tg_error_oom();
+			goto done;
+		}
+		error = tg_policy__read_exceptions(policy, path,
+		                                   policy->exceptions_path);
+		if (error < 0)
+			goto done;
+	}
+	policy->finalized = true;
+done:
+	free(path);
+	return error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+/* ------------------------------------------------------------------ */
+
+bool tg_policy_is_document(const tg_policy *policy, const char *path)
+{
+	size_t i;
+
+	if (!policy || !path)
+		return false;
+	for (i = 0; i < policy->docs.length; i++)
+		if (tg_glob_match(policy->docs.items[i], path))
+			return true;
+	return false;
+}
+
+tg_signoff_mode tg_policy_signoff_mode(const tg_policy *policy,
+	const char *path)
+{
+	const struct tg_path_signoff *ps;
+	tg_signoff_mode mode = policy->signoff;
+	size_t i;
+
+	for (i = 0; path && i < policy->path_signoff.length; i++) {
+		ps = policy->path_signoff.items[i];
+		if (tg_glob_match(ps->glob, path))
+			mode = ps->mode;
+	}
+	return mode;
+}
+
+tg_severity tg_policy_fail_on(const tg_policy *policy)
+{
+	return policy->fail_on;
+}
+
+bool tg_policy_fail_open(const tg_policy *policy)
+{
+	return policy->fail_open;
+}
+
+int tg_policy_timeout(const tg_policy *policy)
+{
+	return policy->timeout > INT_MAX ? INT_MAX : (int)policy->timeout;
+}
+
+bool tg_policy_check_tags(const tg_policy *policy)
+{
+	return policy->check_tags;
+}
+
+bool tg_policy_verify_signoff_author(const tg_policy *policy)
+{
+	return policy->verify_signoff_author;
+}
+
+int tg_policy_set_fail_on(tg_policy *policy, const char *value)
+{
+	if (parse_fail_on(&policy->fail_on, value) < 0)
+		return tg_error_set(TG_EINVALID,
+			"bad value '%s' for '--fail-on': expected error, warning or never",
+			value ? value : "");
+	return 0;
+}
+
+const struct tg_section_rule *tg_policy__section(const tg_policy *policy,
+	const char *name)
+{
+	return find_section(policy, name);
+}
+
+int tg_policy__person_rank(const tg_policy *policy, const char *person)
+{
+	const struct tg_role *r;
+	size_t i, k;
+	int rank = -1;
+
+	if (!person)
+		return -1;
+	for (i = 0; i < policy->roles.length; i++) {
+		r = policy->roles.items[i];
+		for (k = 0; k < r->members.length; k++) {
+			if (r->rank > rank &&
+			    tg_person_matches(person, r->members.items[k]))
+				rank = r->rank;
+		}
+	}
+	return rank;
+}
+
+int tg_policy__role_rank(const tg_policy *policy, const char *role)
+{
+	const struct tg_role *r = find_role(policy, role);
+
+	return r ? r->rank : -1;
+}
+
+bool tg_policy__roles_configured(const tg_policy *policy)
+{
+	const struct tg_role *r;
+	size_t i;
+
+	for (i = 0; i < policy->roles.length; i++) {
+		r = policy->roles.items[i];
+		if (r->members.length > 0)
+			return true;
+	}
+	return false;
+}
+
+bool tg_policy__is_reviewer(const tg_policy *policy, const char *person)
+{
+	size_t i;
+
+	if (!person)
+		return false;
+	for (i = 0; i < policy->reviewers.length; i++)
+		if (tg_person_matches(person, policy->reviewers.items[i]))
+			return true;
+	return false;
+}

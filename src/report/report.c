@@ -1,0 +1,90 @@
+/*
+ * Format names and the writer dispatcher.
+ */
+#include <errno.h>
+#include <string.h>
+#include "report/report.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+static const struct {
+	const char *name;
+	tg_format format;
+} formats[] = {
+	{ "text", TG_FORMAT_TEXT },
+	{ "json", TG_FORMAT_JSON },
+	{ "sarif", TG_FORMAT_SARIF },
+	{ "markdown", TG_FORMAT_MARKDOWN },
+	{ "github", TG_FORMAT_GITHUB },
+	{ "gitlab", TG_FORMAT_GITLAB },
+	{ "csv", TG_FORMAT_CSV },
+	{ "html", TG_FORMAT_HTML },
+};
+
+int tg_format_parse(tg_format *out, const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return tg_error_set(TG_EINVALID, "no format given");
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(formats[i].name, name) == 0) {
+			*out = formats[i].format;
+			return 0;
+		}
+	}
+	return tg_error_set(TG_EINVALID,
+		"unknown format '%s' (expected text, json, sarif, markdown, "
+		"github, gitlab, csv or html)", name);
+}
+
+const char *tg_report__format_name(tg_format format)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].format == format)
+			return formats[i].name;
+	return "unknown";
+}
+
+int tg_report_write(FILE *out, const tg_findings *findings,
+                    const tg_report_options *options)
+{
+	tg_report_options defaults = TG_REPORT_OPTIONS_INIT;
+	int error;
+
+	if (!out || !findings)
+		return tg_error_set(TG_EINVALID, "no report stream or findings");
+	if (!options)
+		options = &defaults;
+
+	switch (options->format) {
+	case TG_FORMAT_TEXT:
+		error = tg_report__text(out, findings, options);
+		break;
+	case TG_FORMAT_JSON:
+		error = tg_report__json(out, findings, options);
+		break;
+	case TG_FORMAT_SARIF:
+	case TG_FORMAT_MARKDOWN:
+	case TG_FORMAT_GITHUB:
+	case TG_FORMAT_GITLAB:
+	case TG_FORMAT_CSV:
+	case TG_FORMAT_HTML:
+		/* NEEDSWORK: these writers are still to come. */
+		return tg_error_set(TG_EINVALID,
+			"format '%s' is not supported yet",
+			tg_report__format_name(options->format));
+	default:
+		return tg_error_set(TG_EINVALID, "unknown report format %d",
+		                    (int)options->format);
+	}
+	if (error < 0)
+		return error;
+
+	if (fflush(out) != 0 || ferror(out))
+		return tg_error_set(TG_ERROR, "cannot write the report: %s",
+		                    strerror(errno ? errno : EIO));
+	return 0;
+}

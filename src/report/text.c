@@ -1,0 +1,133 @@
+/*
+ * Compiler-style text: `path:line:col: severity: message [rule-id]`, one
+ * line per finding, then a one-line summary. Editors and CI log viewers
+ * jump to the location.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "report/report.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+#define COLOR_RESET "\033[0m"
+
+static const char *severity_color(tg_severity severity)
+{
+	switch (severity) {
+	case TG_SEVERITY_ERROR:
+		return "\033[1;31m";
+	case TG_SEVERITY_WARNING:
+		return "\033[33m";
+	case TG_SEVERITY_NOTE:
+		return "\033[36m";
+	default:
+		return "";
+	}
+}
+
+/*
+ * Write text that may come from a document (a path, matched words) so that
+ * it stays on one line and cannot drive the terminal: line breaks and tabs
+ * become spaces, other control characters (C0, DEL, C1) become '?'.
+ */
+static void put_clean(tg_buf *buf, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	for (; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			tg_buf_putc(buf, ' ');
+		} else if (*p < 0x20 || *p == 0x7f) {
+			tg_buf_putc(buf, '?');
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			tg_buf_putc(buf, '?');
+			p++;
+		} else {
+			tg_buf_putc(buf, (char)*p);
+		}
+	}
+}
+
+static void put_count(tg_buf *buf, size_t n, const char *singular,
+                      const char *plural)
+{
+	tg_buf_printf(buf, "%zu %s", n, n == 1 ? singular : plural);
+}
+
+static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
+{
+	const char *severity = tg_severity_name(f->severity);
+	const char *rule = tg_rule_name(f->rule);
+
+	put_clean(buf, f->path);
+	if (f->line > 0) {
+		tg_buf_printf(buf, ":%d", f->line);
+		if (f->column > 0)
+			tg_buf_printf(buf, ":%d", f->column);
+	}
+	tg_buf_puts(buf, ": ");
+	if (color)
+		tg_buf_printf(buf, "%s%s:%s ", severity_color(f->severity),
+		              severity, COLOR_RESET);
+	else
+		tg_buf_printf(buf, "%s: ", severity);
+	put_clean(buf, f->message);
+	if (rule)
+		tg_buf_printf(buf, " [%s]", rule);
+	tg_buf_putc(buf, '\n');
+}
+
+static void put_summary(tg_buf *buf, const tg_findings *findings)
+{
+	size_t docs = tg_findings_document_count(findings);
+
+	if (docs == 0 && tg_findings_count(findings) == 0) {
+		tg_buf_puts(buf, "threatgate: no design documents checked\n");
+		return;
+	}
+	tg_buf_puts(buf, "threatgate: ");
+	put_count(buf, tg_findings_total(findings, TG_SEVERITY_ERROR),
+	          "error", "errors");
+	tg_buf_puts(buf, ", ");
+	put_count(buf, tg_findings_total(findings, TG_SEVERITY_WARNING),
+	          "warning", "warnings");
+	tg_buf_puts(buf, ", ");
+	put_count(buf, tg_findings_total(findings, TG_SEVERITY_NOTE),
+	          "note", "notes");
+	if (docs == 0) {
+		tg_buf_puts(buf, "; no design documents checked\n");
+		return;
+	}
+	tg_buf_puts(buf, " in ");
+	put_count(buf, docs, "document", "documents");
+	tg_buf_putc(buf, '\n');
+}
+
+int tg_report__text(FILE *out, const tg_findings *findings,
+                    const tg_report_options *options)
+{
+	tg_buf line = TG_BUF_INIT;
+	size_t i, count = tg_findings_count(findings);
+	int error = 0;
+
+	for (i = 0; i <= count; i++) {
+		tg_buf_clear(&line);
+		if (i < count)
+			put_finding(&line, tg_findings_get(findings, i),
+			            options->color);
+		else
+			put_summary(&line, findings);
+		if (line.failed) {
+			error = tg_error_oom();
+			goto done;
+		}
+		if (fwrite(line.ptr, 1, line.size, out) != line.size) {
+			error = tg_error_set(TG_ERROR,
+			                     "cannot write the report");
+			goto done;
+		}
+	}
+done:
+	tg_buf_release(&line);
+	return error;
+}

@@ -1,0 +1,128 @@
+#include <stdlib.h>
+#include <string.h>
+#include "rules.h"
+#include "util/banned.h"
+
+int tg_check_stale_threat_model(struct tg_rule_ctx *ctx,
+                                const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	const tg_policy *policy = ctx->policy;
+	long age;
+
+	if (fm->reviewed_days < 0) {
+		if (!policy->require_reviewed_date || fm->reviewed)
+			return 0;	/* an invalid date is invalid-metadata */
+		return tg_rule_report(ctx, fm->present ? fm->first_line : 1, 0,
+			"no threat-model-reviewed date: add 'threat-model-reviewed: "
+			"YYYY-MM-DD' to the front matter after the team reviews the "
+			"threat model (threatgate.requireReviewedDate)");
+	}
+	age = tg_date_today() - fm->reviewed_days;
+	if (age <= policy->max_age)
+		return 0;
+	return tg_rule_report(ctx, fm->reviewed_line, 0,
+		"threat model last reviewed %s, %ld days ago (limit %ld, "
+		"threatgate.maxAge): review it with the team and update "
+		"threat-model-reviewed", fm->reviewed, age, policy->max_age);
+}
+
+int tg_check_missing_dri(struct tg_rule_ctx *ctx, const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+
+	if (fm->dri && *fm->dri)
+		return 0;
+	return tg_rule_report(ctx, 1, 0,
+		"no directly responsible individual: add 'dri: Name <email>' to the "
+		"front matter%s", fm->present ? "" : " (a '---' block at the top)");
+}
+
+int tg_check_too_few_participants(struct tg_rule_ctx *ctx,
+                                  const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	long min = ctx->policy->min_participants;
+	long n = (long)fm->participants.length;
+
+	if (n >= min)
+		return 0;
+	return tg_rule_report(ctx, fm->participants_line ? fm->participants_line : 1,
+		0, "%ld participant%s listed, fewer than %ld "
+		"(threatgate.minParticipants): threat modeling is a team sport; "
+		"list everyone who took part under 'participants:'",
+		n, n == 1 ? "" : "s", min);
+}
+
+int tg_check_invalid_metadata(struct tg_rule_ctx *ctx,
+                              const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < fm->problems.length && error == 0; i++) {
+		const struct tg_doc_problem *p = fm->problems.items[i];
+
+		error = tg_rule_report(ctx, p->line, p->column, "%s", p->message);
+	}
+	return error;
+}
+
+/* The bytes of a section, heading to end line. */
+static const char *section_bytes(const struct tg_model *model,
+                                 const struct tg_section *s, size_t *len)
+{
+	const struct tg_document *doc = model->doc;
+	const char *p = doc->data, *end = doc->data + doc->len, *start = NULL;
+	int line = 1;
+
+	while (p < end) {
+		if (line == s->line)
+			start = p;
+		if (line == s->end_line + 1)
+			break;
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p) {
+			p = end;
+			break;
+		}
+		p++;
+		line++;
+	}
+	if (!start) {
+		*len = 0;
+		return "";
+	}
+	*len = (size_t)(p - start);
+	return start;
+}
+
+int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *ctx,
+                                       const struct tg_model *model)
+{
+	const struct tg_model *base = ctx->git->base;
+	const struct tg_frontmatter *fm = &model->doc->fm, *old;
+	const char *a, *b;
+	size_t alen, blen;
+
+	if (!base || !model->threat_model || !base->threat_model)
+		return 0;
+	old = &base->doc->fm;
+	if ((fm->reviewed == NULL) != (old->reviewed == NULL) ||
+	    (fm->reviewed && strcmp(fm->reviewed, old->reviewed) != 0))
+		return 0;
+	a = section_bytes(model, model->threat_model, &alen);
+	b = section_bytes(base, base->threat_model, &blen);
+	if (alen == blen && memcmp(a, b, alen) == 0)
+		return 0;
+	if (fm->reviewed)
+		return tg_rule_report(ctx, fm->reviewed_line, 0,
+			"the threat model changed but threat-model-reviewed is still "
+			"%s: set it to the date the team reviewed this change",
+			fm->reviewed);
+	return tg_rule_report(ctx, model->threat_model->line, 0,
+		"the threat model changed and the front matter has no "
+		"threat-model-reviewed date: add 'threat-model-reviewed: "
+		"YYYY-MM-DD' once the team has reviewed it");
+}

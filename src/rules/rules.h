@@ -1,0 +1,63 @@
+/*
+ * The rule driver's insides: what a check function sees.
+ */
+#ifndef TG_RULES_PRIVATE_H
+#define TG_RULES_PRIVATE_H
+
+#include "threatgate/rules.h"
+#include "model/model.h"
+
+struct tg_rule_ctx {
+	const struct tg_model *model;
+	const tg_policy *policy;
+	const tg_check_context *git;	/* never NULL: zeroed when absent */
+	tg_findings *findings;
+	tg_rule_id rule;		/* the rule being checked */
+	const char *section;		/* section path for the next report */
+	const char *threat;		/* threat id for the next report */
+	size_t counts[4];		/* findings added, by severity */
+};
+
+typedef int (*tg_rule_check_fn)(struct tg_rule_ctx *ctx,
+	const struct tg_model *model);
+
+/*
+ * Report a finding of the current rule at a line of the document. The
+ * driver applies the policy's severity, inline suppressions and the
+ * exceptions file. Returns 0 or TG_ENOMEM.
+ */
+int tg_rule_report(struct tg_rule_ctx *ctx, int line, int column,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same with a severity chosen by the check (per-threat severities). */
+int tg_rule_report_severity(struct tg_rule_ctx *ctx, tg_severity severity,
+	int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Whether a sign-off is required for this document, and why (caller frees). */
+bool tg_rules__signoff_required(const struct tg_model *model, char **why);
+/* Whether a valid sign-off by an authorized reviewer is present. */
+bool tg_rules__signoff_present(const struct tg_model *model);
+/* "T1" or the threat's title, shortened: how findings name a threat. */
+const char *tg_rules__threat_label(const struct tg_threat *t, char *buf,
+	size_t size);
+/* "Security/Threat Model": a section and its parents, for fingerprints. */
+char *tg_rules__section_path(const struct tg_section *section);
+
+/* Checks, one per rule, grouped by file. */
+int tg_check_missing_section(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_empty_section(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_no_threats(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_threat_missing_priority(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_threat_missing_category(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_threat_missing_mitigation(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_risk_acceptance_approval(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_stride_coverage(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_signoff_required(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_signoff_unauthorized(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_stale_threat_model(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_missing_dri(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_too_few_participants(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_invalid_metadata(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *, const struct tg_model *);
+
+#endif

@@ -1,0 +1,370 @@
+/*
+ * The model of a document: sections, threats, sign-offs, triggers and
+ * suppressions, with their true source lines.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include "threatgate.h"
+#include "model/model.h"
+
+static tg_policy *policy;
+static tg_document *doc;
+static tg_model *model;
+
+static int setup_group(void **state)
+{
+	(void)state;
+	tg_init();
+	if (tg_policy_new(&policy) < 0 || tg_policy_finalize(policy, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+static int teardown_group(void **state)
+{
+	(void)state;
+	tg_policy_free(policy);
+	tg_shutdown();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tg_model_free(model);
+	tg_document_free(doc);
+	model = NULL;
+	doc = NULL;
+	return 0;
+}
+
+static struct tg_model *build(const char *text)
+{
+	assert_int_equal(tg_document_load_buffer(&doc, "t.md", NULL, text,
+	                                         strlen(text), policy), 0);
+	assert_int_equal(tg_model_build(&model, doc, policy), 0);
+	return model;
+}
+
+static const struct tg_threat *threat(size_t i)
+{
+	assert_true(i < model->threats.length);
+	return model->threats.items[i];
+}
+
+static void test_sections_tree_and_lines(void **state)
+{
+	const struct tg_section *s;
+
+	(void)state;
+	build("---\ntitle: x\n---\n# Title\n\n## 3. Security:\n\ntext\n\n"
+	      "### 3.1 Threat Model\n\n| ID | Threat |\n|---|---|\n| T1 | a |\n\n"
+	      "## Appendix\n");
+	assert_int_equal(model->sections.length, 4);
+	assert_non_null(model->security);
+	assert_int_equal(model->security->line, 6);
+	assert_int_equal(model->security->end_line, 15);
+	assert_string_equal(model->security->norm, "security");
+	assert_non_null(model->threat_model);
+	assert_int_equal(model->threat_model->line, 10);
+	assert_false(model->threat_model->misplaced);
+	s = model->threat_model->parent;
+	assert_ptr_equal(s, model->security);
+	assert_int_equal(threat(0)->line, 14);
+}
+
+static void test_setext_and_non_sections(void **state)
+{
+	(void)state;
+	build("Security\n========\n\n```\n## Threat Model\n```\n\n"
+	      "> ## Threat Model\n\n<div>\n## Threat Model\n</div>\n\n"
+	      "Threat Model\n------------\ntext\n");
+	assert_int_equal(model->sections.length, 2);
+	assert_int_equal(model->security->line, 1);
+	assert_int_equal(model->threat_model->line, 14);
+}
+
+static void test_misplaced_threat_model(void **state)
+{
+	(void)state;
+	build("## Security\ntext\n## Threat Model\n| ID | Threat |\n|-|-|\n| 1 | a |\n");
+	assert_non_null(model->threat_model);
+	assert_true(model->threat_model->misplaced);
+}
+
+static void test_crlf_and_bom(void **state)
+{
+	(void)state;
+	build("\xEF\xBB\xBF---\r\ndri: a\r\n---\r\n## Security\r\n### Threat Model\r\n"
+	      "- T1: x; Priority: P2; Category: S; Mitigation: m\r\n");
+	assert_string_equal(doc->fm.dri, "a");
+	assert_int_equal(model->security->line, 4);
+	assert_int_equal(model->security->column, 1);
+	assert_int_equal(threat(0)->line, 6);
+	assert_int_equal(threat(0)->priority, 2);
+}
+
+static void test_empty_placeholder_filler(void **state)
+{
+	(void)state;
+	build("## Security\n\nTBD\n\n### Threat Model\n\n<!-- guidance -->\n\n"
+	      "| ID | Threat | STRIDE |\n|---|---|---|\n| T1 | {{threat}} | {{S}} |\n");
+	assert_false(model->security->has_content);
+	assert_true(model->security->only_filler);
+	assert_false(model->threat_model->has_content);
+	assert_true(model->threat_model->has_placeholder);
+	assert_int_equal(model->threat_model->placeholder_line, 9);
+	assert_int_equal(model->threats.length, 0);
+	assert_int_equal(model->placeholder_threats, 1);
+}
+
+static void test_table_synonym_headers(void **state)
+{
+	(void)state;
+	build("## Security\n### Threats\n"
+	      "| # | Description | Category | Severity | Countermeasure | State | Approver |\n"
+	      "|---|---|---|---|---|---|---|\n"
+	      "| R1 | Token theft | S/T | critical | rotate | open | |\n"
+	      "| R2 | Flood | Denial of service | low | - | accepted | @cto |\n"
+	      "| R3 | Leak | Info disclosure, E | P9 | none | n/a | |\n");
+	assert_int_equal(model->threats.length, 3);
+	assert_string_equal(threat(0)->id, "R1");
+	assert_int_equal(threat(0)->priority, 1);
+	assert_int_equal(threat(0)->categories, 0x3);
+	assert_string_equal(threat(0)->mitigation, "rotate");
+	assert_int_equal(threat(1)->status, TG_STATUS_ACCEPTED);
+	assert_string_equal(threat(1)->approver, "@cto");
+	assert_null(threat(1)->mitigation);
+	assert_int_equal(threat(2)->priority, 0);
+	assert_string_equal(threat(2)->priority_text, "P9");
+	assert_int_equal(threat(2)->categories, (1u << 3) | (1u << 5));
+	assert_int_equal(threat(2)->status, TG_STATUS_NOT_APPLICABLE);
+}
+
+static void test_non_threat_tables_ignored(void **state)
+{
+	(void)state;
+	build("## Security\n### Threat Model\n| Asset | Classification |\n|-|-|\n"
+	      "| token | secret |\n\n| ID | Threat | Priority |\n|-|-|-|\n| T1 | a | P1 |\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_int_equal(threat(0)->line, 9);
+}
+
+static void test_list_form_nested_and_inline(void **state)
+{
+	(void)state;
+	build("## Security\n### Threat Model\n"
+	      "- **T1: Replay of events**\n  - Category: Tampering\n  - Priority: medium\n"
+	      "  - Mitigation: nonce cache\n  - Status: mitigated\n"
+	      "- T2: Forged call; STRIDE: S; Priority: P1; Mitigation: HMAC\n"
+	      "- just prose, not a threat\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(threat(0)->id, "T1");
+	assert_string_equal(threat(0)->title, "Replay of events");
+	assert_int_equal(threat(0)->priority, 3);
+	assert_int_equal(threat(0)->status, TG_STATUS_MITIGATED);
+	assert_int_equal(threat(0)->line, 3);
+	assert_string_equal(threat(1)->mitigation, "HMAC");
+	assert_int_equal(threat(1)->line, 8);
+}
+
+static void test_grouped_by_category_heading(void **state)
+{
+	(void)state;
+	build("## Security\n### Threat Model\n#### Spoofing\n"
+	      "- Stolen session cookie (P2). Mitigation: SameSite cookies\n"
+	      "#### Repudiation\nNot applicable: no user actions.\n"
+	      "#### Denial of Service (D)\n- Flood of requests [high]\n"
+	      "#### Top risks\n1. T1 - the cookie\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_int_equal(threat(0)->categories, 1u << 0);
+	assert_int_equal(threat(0)->priority, 2);
+	assert_string_equal(threat(0)->title, "Stolen session cookie");
+	assert_string_equal(threat(0)->mitigation, "SameSite cookies");
+	assert_int_equal(threat(0)->form, TG_THREAT_HEADING);
+	assert_int_equal(threat(1)->categories, 1u << 4);
+	assert_int_equal(threat(1)->priority, 2);
+	assert_int_equal(model->not_applicable.length, 1);
+}
+
+static void test_not_applicable_lines(void **state)
+{
+	(void)state;
+	build("## Security\n### Threat Model\n- T1: a; Priority: P4; Category: S\n\n"
+	      "Repudiation: not applicable \xE2\x80\x94 nothing to deny.\n"
+	      "Tampering - N/A, read only\n");
+	assert_int_equal(model->not_applicable.length, 2);
+}
+
+static void test_priority_scale(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_model__priority("P1"), 1);
+	assert_int_equal(tg_model__priority("p5"), 5);
+	assert_int_equal(tg_model__priority("P6"), 0);
+	assert_int_equal(tg_model__priority("P10"), 0);
+	assert_int_equal(tg_model__priority("Critical"), 1);
+	assert_int_equal(tg_model__priority("high (P2)"), 2);
+	assert_int_equal(tg_model__priority("info"), 5);
+	assert_int_equal(tg_model__priority("informational"), 5);
+	assert_int_equal(tg_model__priority("urgent"), 0);
+	assert_int_equal(tg_model__priority("highest"), 0);
+}
+
+static void test_categories(void **state)
+{
+	char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(tg_model__categories(policy, "S", &bad), 1);
+	assert_int_equal(tg_model__categories(policy, "S/T, r", &bad), 7);
+	assert_int_equal(tg_model__categories(policy, "Spoofing and Tampering", &bad), 3);
+	assert_int_equal(tg_model__categories(policy, "elevation-of-privilege", &bad), 32);
+	assert_null(bad);
+	assert_int_equal(tg_model__categories(policy, "Phishing", &bad), 0);
+	assert_string_equal(bad, "Phishing");
+	free(bad);
+}
+
+static void test_status(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_model__status("In Progress"), TG_STATUS_IN_PROGRESS);
+	assert_int_equal(tg_model__status("risk accepted"), TG_STATUS_ACCEPTED);
+	assert_int_equal(tg_model__status("N/A"), TG_STATUS_NOT_APPLICABLE);
+	assert_int_equal(tg_model__status("done"), TG_STATUS_MITIGATED);
+	assert_int_equal(tg_model__status("frobbed"), TG_STATUS_UNKNOWN);
+	assert_int_equal(tg_model__status(NULL), TG_STATUS_NONE);
+}
+
+static const struct tg_signoff *signoff(size_t i)
+{
+	assert_true(i < model->signoffs.length);
+	return model->signoffs.items[i];
+}
+
+static void test_signoff_forms(void **state)
+{
+	(void)state;
+	build("## Security\n### Security Sign-off\n"
+	      "- [x] Security review: @alice (2026-11-01)\n"
+	      "- [ ] Security review: @bob\n"
+	      "- [x] Threat model reviewed by the team\n\n"
+	      "Security-Approved-by: Carol <carol@example.com>\n\n"
+	      "### Review history\n| Reviewer | Reviewed at | Outcome |\n|-|-|-|\n"
+	      "| @dave | 2026-10-01 | Approved |\n| @erin | | Approved |\n"
+	      "| @frank | 2026-10-02 | Changes requested |\n");
+	assert_int_equal(model->signoffs.length, 7);
+	assert_true(signoff(0)->valid);
+	assert_string_equal(signoff(0)->people.items[0], "@alice");
+	assert_string_equal(signoff(0)->date, "2026-11-01");
+	assert_int_equal(signoff(0)->line, 3);
+	assert_false(signoff(1)->valid);
+	assert_false(signoff(2)->valid);	/* names nobody */
+	assert_true(signoff(3)->valid);
+	assert_int_equal(signoff(3)->form, TG_SIGNOFF_TRAILER);
+	assert_string_equal(signoff(3)->people.items[0], "carol@example.com");
+	assert_true(signoff(4)->valid);
+	assert_int_equal(signoff(4)->line, 12);
+	assert_false(signoff(5)->valid);	/* no date */
+	assert_false(signoff(6)->valid);	/* does not approve */
+}
+
+static const char *hit_for(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < model->hits.length; i++) {
+		const struct tg_trigger_hit *h = model->hits.items[i];
+
+		if (strcmp(h->trigger->name, name) == 0)
+			return h->match;
+	}
+	return NULL;
+}
+
+static void test_triggers_outside_threat_model(void **state)
+{
+	const struct tg_trigger_hit *h;
+
+	(void)state;
+	build("---\nexposure: internet\n---\n# X\n\nUsers sign in with\nOAuth and "
+	      "we keep their phone numbers.\n\n```\npayment card\n```\n\n"
+	      "## Security\n### Threat Model\n| ID | Threat | STRIDE |\n|-|-|-|\n"
+	      "| T1 | Elevation of privilege through admin permissions | E |\n");
+	assert_non_null(hit_for("internet-exposed"));
+	assert_non_null(hit_for("authentication"));
+	assert_non_null(hit_for("personal-data"));
+	assert_null(hit_for("payments"));	/* inside a code block */
+	assert_null(hit_for("authorization"));	/* inside the threat model */
+	h = model->hits.items[0];
+	assert_string_equal(h->match, "exposure: internet");
+	assert_int_equal(h->line, 2);
+	h = model->hits.items[1];
+	assert_string_equal(h->match, "sign in");
+	assert_int_equal(h->line, 6);
+	h = model->hits.items[2];
+	assert_int_equal(h->line, 7);
+}
+
+static void test_suppressions(void **state)
+{
+	const struct tg_suppression *s;
+
+	(void)state;
+	build("# X\n<!-- threatgate-disable missing-dri, stride-coverage -->\n"
+	      "text\n<!-- threatgate-enable missing-dri -->\n"
+	      "<!-- threatgate-disable-next-line -->\n"
+	      "```\n<!-- threatgate-disable-file no-threats -->\n```\n");
+	assert_int_equal(model->suppressions.length, 3);
+	s = model->suppressions.items[0];
+	assert_string_equal(s->rule, "missing-dri");
+	assert_int_equal(s->first_line, 2);
+	assert_int_equal(s->last_line, 4);
+	s = model->suppressions.items[1];
+	assert_string_equal(s->rule, "stride-coverage");
+	assert_true(s->last_line > 1000);
+	s = model->suppressions.items[2];
+	assert_null(s->rule);
+	assert_int_equal(s->first_line, 6);
+}
+
+static void test_unreadable_documents(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_document_load_buffer(&doc, "b.md", NULL, "a\0b", 3,
+	                                         policy), 0);
+	assert_false(tg_document_readable(doc));
+	assert_int_equal(tg_model_build(&model, doc, policy), 0);
+	assert_int_equal(model->sections.length, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_sections_tree_and_lines, teardown),
+		cmocka_unit_test_teardown(test_setext_and_non_sections, teardown),
+		cmocka_unit_test_teardown(test_misplaced_threat_model, teardown),
+		cmocka_unit_test_teardown(test_crlf_and_bom, teardown),
+		cmocka_unit_test_teardown(test_empty_placeholder_filler, teardown),
+		cmocka_unit_test_teardown(test_table_synonym_headers, teardown),
+		cmocka_unit_test_teardown(test_non_threat_tables_ignored, teardown),
+		cmocka_unit_test_teardown(test_list_form_nested_and_inline, teardown),
+		cmocka_unit_test_teardown(test_grouped_by_category_heading, teardown),
+		cmocka_unit_test_teardown(test_not_applicable_lines, teardown),
+		cmocka_unit_test(test_priority_scale),
+		cmocka_unit_test(test_categories),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test_teardown(test_signoff_forms, teardown),
+		cmocka_unit_test_teardown(test_triggers_outside_threat_model, teardown),
+		cmocka_unit_test_teardown(test_suppressions, teardown),
+		cmocka_unit_test_teardown(test_unreadable_documents, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, setup_group, teardown_group);
+}
