@@ -141,6 +141,14 @@ int cli_policy_load_buffer(tg_policy **out, const struct cli_options *opts,
 	const char *data, size_t len);
 
 /*
+ * The policy for a git mode or hook: a bare repository (the server) reads
+ * `.threatgate` from its default branch, never from what is pushed; a work
+ * repository as cli_policy_load() does. Then --fail-on. Caller frees.
+ */
+int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
+	git_repository *repo);
+
+/*
  * Write the report in opts->format to --output, or else to `stream`
  * (stdout for check and scan, stderr for hooks). Colour follows --color,
  * NO_COLOR and whether the stream is a terminal. With -q nothing is

@@ -132,6 +132,7 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
 	int line = 1, column = 0, error = 0;
+	bool unauthorized = false;
 	size_t i;
 
 	if (!tg_rules__signoff_required(model, &why) ||
@@ -146,6 +147,8 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 
 		if (!s->valid)
 			unchecked = s;
+		else
+			unauthorized = true;	/* signoff-unauthorized says who */
 	}
 	/* Point where the fix goes: the sign-off, else what made it needed. */
 	if (unchecked) {
@@ -155,7 +158,10 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		line = model->signoff->line;
 		column = model->signoff->column;
 	} else if (model->hits.length) {
-		line = ((const struct tg_trigger_hit *)model->hits.items[0])->line;
+		const struct tg_trigger_hit *h = model->hits.items[0];
+
+		line = h->line;
+		column = h->column;
 	} else if (first_severe_threat(model)) {
 		line = first_severe_threat(model)->line;
 	}
@@ -168,7 +174,8 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		"review: @reviewer (YYYY-MM-DD)' under 'Security Sign-off'%s%s",
 		why, unchecked ? " and the sign-off at this line does not count: " : "",
 		unchecked ? unchecked->why_invalid : "",
-		unchecked ? "" : " but none is present",
+		unchecked ? "" : unauthorized ?
+		" but no security reviewer has signed" : " but none is present",
 		*who ? ", signed by one of " : "", who);
 	ctx->section = NULL;
 done:

@@ -1,0 +1,163 @@
+/*
+ * `threatgate hook pre-commit|pre-push|pre-receive`: the git hook
+ * protocols. Findings go to standard error, where git shows them (as
+ * "remote:" lines on the server). A hook that cannot check fails closed
+ * (exit 2) unless the policy sets threatgate.failOpen.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+static const char hook_help[] =
+	"usage: threatgate hook pre-commit [OPTIONS]\n"
+	"       threatgate hook pre-push REMOTE URL [OPTIONS]\n"
+	"       threatgate hook pre-receive [OPTIONS]\n"
+	"\n"
+	"Run as a git hook: hooks/pre-commit, hooks/pre-push and\n"
+	"hooks/pre-receive call this. pre-commit checks the index; pre-push\n"
+	"and pre-receive read ref updates on standard input and check the\n"
+	"design documents each update brings, as they are at its tip.\n"
+	"\n"
+	"On the server (pre-receive) the policy comes from the repository's git\n"
+	"config and `.threatgate` at its default branch before the push, never\n"
+	"from the pushed commits. threatgate.timeout bounds the hook; past it\n"
+	"the hook fails closed unless threatgate.failOpen is set.\n"
+	"\n"
+	"Options:\n"
+	"  --format FORMAT   text (default), json, sarif, markdown, github, gitlab\n"
+	"  --fail-on LEVEL   error (default), warning or never\n"
+	"  --color WHEN      auto, always or never\n"
+	"  -q, --quiet       print nothing when nothing was found\n"
+	"\n"
+	"Exit: 0 pass, 1 findings block, 2 could not check (fails closed).\n";
+
+/* Standard input, whole: ref updates are a few lines. */
+static int read_stdin(char **out, size_t *len)
+{
+	tg_buf buf = TG_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+
+	/* a hostile stdin cannot grow us without bound */
+	tg_buf_init(&buf, 64u << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		tg_buf_put(&buf, chunk, n);
+	if (ferror(stdin)) {
+		tg_buf_release(&buf);
+		return tg_error_set(TG_ERROR, "cannot read the hook's input: %s",
+		                    strerror(errno));
+	}
+	if (buf.failed) {
+		tg_buf_release(&buf);
+		return tg_error_set(TG_ELIMIT, "the hook's input is over 64 MiB");
+	}
+	*len = buf.size;
+	*out = tg_buf_detach(&buf);
+	return *out ? 0 : tg_error_oom();
+}
+
+/* Inside a pre-receive hook git describes the repository, and its
+ * quarantined objects, in the environment. */
+static int open_server_repo(git_repository **out)
+{
+	int error = git_repository_open_ext(out, NULL,
+		GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+
+	if (error < 0)
+		return tg_error_from_git(error,
+			"cannot open the repository from the environment");
+	return 0;
+}
+
+int cli_cmd_hook(int argc, char **argv)
+{
+	struct cli_options opts = CLI_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	tg_policy *policy = NULL;
+	tg_changes *changes = NULL;
+	tg_findings *findings = NULL;
+	const char *kind, *remote = NULL;
+	char *input = NULL;
+	size_t len = 0;
+	double start = tg_clock_now();
+	int error, code = CLI_EXIT_USAGE;
+
+	/* A hook that passes says nothing: it should go unnoticed. */
+	opts.quiet = true;
+	error = cli_opts_parse(&opts, argc, argv, CLI_OPT_REPORT, hook_help);
+	if (error != 0)
+		return cli_opts_exit(&opts, error);
+	if (opts.nargs < 1) {
+		cli_error("hook: which hook? pre-commit, pre-push or pre-receive");
+		return CLI_EXIT_USAGE;
+	}
+	kind = opts.args[0];
+	if (strcmp(kind, "pre-push") == 0 && opts.nargs >= 2)
+		remote = opts.args[1];
+	if (strcmp(kind, "pre-commit") != 0 && strcmp(kind, "pre-push") != 0 &&
+	    strcmp(kind, "pre-receive") != 0) {
+		static const char *const kinds[] = { "pre-commit", "pre-push",
+		                                     "pre-receive" };
+
+		cli_error("hook: unknown hook '%s'", kind);
+		cli_suggest(kind, kinds, 3, "");
+		return CLI_EXIT_USAGE;
+	}
+
+	if (strcmp(kind, "pre-receive") == 0)
+		error = open_server_repo(&repo);
+	else
+		error = cli_repo_open(&repo, &opts, true);
+	if (error == 0)
+		error = cli_policy_load_git(&policy, &opts, repo);
+	if (error == 0)
+		error = tg_changes_new(&changes);
+	if (error < 0)
+		goto done;
+	tg_changes_set_deadline(changes, start + (double)tg_policy_timeout(policy));
+
+	if (strcmp(kind, "pre-commit") == 0) {
+		error = tg_changes_add_staged(changes, repo, policy);
+	} else {
+		error = read_stdin(&input, &len);
+		if (error == 0)
+			error = tg_changes_add_hook_input(changes, repo,
+				strcmp(kind, "pre-push") == 0 ? TG_HOOK_PRE_PUSH :
+				TG_HOOK_PRE_RECEIVE, input, len, remote, policy);
+	}
+	if (error == 0)
+		error = tg_findings_new(&findings);
+	if (error == 0)
+		error = tg_changes_check(findings, repo, changes, policy);
+	if (error < 0)
+		goto done;
+
+	tg_findings_sort(findings);
+	error = cli_report_write(&opts, findings, stderr);
+	if (error < 0)
+		goto done;
+	code = cli_exit_code(findings, policy);
+	if (code == CLI_EXIT_FINDINGS)
+		cli_error("%s rejected: fix the design documents above; "
+		          "'threatgate explain RULE' says what each rule wants",
+		          strcmp(kind, "pre-commit") == 0 ? "commit" : "push");
+done:
+	if (error < 0) {
+		code = cli_fail();
+		if (policy && tg_policy_fail_open(policy)) {
+			cli_error("letting the change through unchecked "
+			          "(threatgate.failOpen)");
+			code = CLI_EXIT_OK;
+		}
+	}
+	free(input);
+	tg_findings_free(findings);
+	tg_changes_free(changes);
+	tg_policy_free(policy);
+	git_repository_free(repo);
+	return code;
+}
