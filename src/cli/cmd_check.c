@@ -96,15 +96,19 @@ int cli_work_root(char **out, git_repository *repo)
 	*out = NULL;
 	if (repo) {
 		dir = git_repository_workdir(repo);
-		if (!dir)
-			return tg_error_set(TG_EREPO,
-				"'%s' is a bare repository: there is no work "
-				"tree", git_repository_path(repo));
+		if (!dir) {
+			tg_error_set(TG_EREPO, "'%s' is a bare repository: "
+			             "there is no work tree",
+			             git_repository_path(repo));
+			return TG_EREPO;
+		}
 	}
 	real = realpath(dir, NULL);
-	if (!real)
-		return tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
-		                    strerror(errno));
+	if (!real) {
+		tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
+		             strerror(errno));
+		return TG_ERROR;
+	}
 	*out = real;
 	return 0;
 }

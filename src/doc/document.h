@@ -17,6 +17,8 @@ struct tg_doc_problem {
 
 struct tg_frontmatter {
 	bool present;
+	bool broken;		/* not closed, not YAML or not a mapping:
+				 * its fields are unknown, not absent */
 	int first_line;		/* the opening '---' */
 	int last_line;		/* the closing '---' */
 	char *title;

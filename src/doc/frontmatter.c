@@ -221,9 +221,11 @@ static int walk_yaml(struct walk *w)
 
 	if (!root || is_null(root))
 		return 0;
-	if (root->type != YAML_MAPPING_NODE)
+	if (root->type != YAML_MAPPING_NODE) {
+		w->doc->fm.broken = true;
 		return problem(&w->doc->fm, node_line(w, root), 1,
 			"front matter must be a mapping of 'field: value' lines");
+	}
 	for (pair = root->data.mapping.pairs.start;
 	     pair < root->data.mapping.pairs.top && error == 0; pair++) {
 		yaml_node_t *key = yaml_document_get_node(w->yaml, pair->key);
@@ -265,10 +267,12 @@ int tg_frontmatter__parse(struct tg_document *doc)
 		if (eol == data + len)
 			break;
 	}
-	if (!yaml_end)
+	if (!yaml_end) {
+		fm->broken = true;
 		return problem(fm, 1, 1,
 			"front matter opened with '---' at line 1 is never closed: "
 			"add a '---' line after the last field");
+	}
 
 	fm->present = true;
 	fm->first_line = 1;
@@ -282,15 +286,21 @@ int tg_frontmatter__parse(struct tg_document *doc)
 	                             (size_t)(yaml_end - yaml_start));
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 	if (!yaml_parser_load(&parser, &yaml)) {
+		fm->broken = true;
 		if (parser.error == YAML_MEMORY_ERROR)
 			error = tg_error_oom();
+		else if (parser.context)
+			error = problem(fm, 2 + (int)parser.problem_mark.line,
+				(int)parser.problem_mark.column + 1,
+				"front matter is not valid YAML: %s %s that starts "
+				"at line %d",
+				parser.problem ? parser.problem : "syntax error",
+				parser.context, 2 + (int)parser.context_mark.line);
 		else
 			error = problem(fm, 2 + (int)parser.problem_mark.line,
 				(int)parser.problem_mark.column + 1,
-				"front matter is not valid YAML: %s%s%s",
-				parser.problem ? parser.problem : "syntax error",
-				parser.context ? " " : "",
-				parser.context ? parser.context : "");
+				"front matter is not valid YAML: %s",
+				parser.problem ? parser.problem : "syntax error");
 		yaml_parser_delete(&parser);
 		return error;
 	}

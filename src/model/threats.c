@@ -260,7 +260,8 @@ static int set_title(struct tg_threat *t, const char *p, size_t len)
 }
 
 /*
- * Read "Key: value" fields of one text (pieces split on lines and ';'):
+ * Read "Key: value" fields of one text (pieces split on ';'; a value ends
+ * where the next key starts, so one wrapped over lines stays whole):
  * "T1: Forged call (P1). Mitigation: HMAC; Status: open". Returns how
  * many fields other than id and title were read, or a negative error.
  */
@@ -271,7 +272,7 @@ static int read_fields(struct tg_threat *t, const char *text)
 	int fields = 0, error = 0;
 
 	while (*p && error == 0) {
-		end = p + strcspn(p, "\n;");
+		end = p + strcspn(p, ";");
 		while (p < end && error == 0) {
 			key = find_key(p, end, &f, &value);
 			if (key != p)

@@ -11,7 +11,7 @@ int tg_check_stale_threat_model(struct tg_rule_ctx *ctx,
 	long age;
 
 	if (fm->reviewed_days < 0) {
-		if (!policy->require_reviewed_date || fm->reviewed)
+		if (!policy->require_reviewed_date || fm->reviewed || fm->broken)
 			return 0;	/* an invalid date is invalid-metadata */
 		return tg_rule_report(ctx, fm->present ? fm->first_line : 1, 0,
 			"no threat-model-reviewed date: add 'threat-model-reviewed: "
@@ -31,9 +31,10 @@ int tg_check_missing_dri(struct tg_rule_ctx *ctx, const struct tg_model *model)
 {
 	const struct tg_frontmatter *fm = &model->doc->fm;
 
-	if (fm->dri && *fm->dri)
-		return 0;
-	return tg_rule_report(ctx, 1, 0,
+	if ((fm->dri && *fm->dri) || fm->broken)
+		return 0;	/* a broken front matter is invalid-metadata */
+	/* an empty 'dri:' field is where the name goes */
+	return tg_rule_report(ctx, fm->dri_line > 0 ? fm->dri_line : 1, 0,
 		"no directly responsible individual: add 'dri: Name <email>' to the "
 		"front matter%s", fm->present ? "" : " (a '---' block at the top)");
 }
@@ -45,7 +46,7 @@ int tg_check_too_few_participants(struct tg_rule_ctx *ctx,
 	long min = ctx->policy->min_participants;
 	long n = (long)fm->participants.length;
 
-	if (n >= min)
+	if (n >= min || fm->broken)
 		return 0;
 	return tg_rule_report(ctx, fm->participants_line ? fm->participants_line : 1,
 		0, "%ld participant%s listed, fewer than %ld "
