@@ -118,20 +118,27 @@ static int parse(struct tg_document *doc)
 	return 0;
 }
 
-static int take_bytes(struct tg_document *doc, const char *data, size_t len)
+/* Own `data` (len + 1 bytes, NUL-terminated); a UTF-8 BOM is not content. */
+static void adopt_bytes(struct tg_document *doc, char *data, size_t len)
 {
-	/* A UTF-8 byte order mark is not content. */
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
+		memmove(data, data + 3, len - 3 + 1);
 		len -= 3;
 	}
-	doc->data = malloc(len + 1);
-	if (!doc->data)
+	doc->data = data;
+	doc->len = len;
+}
+
+static int take_bytes(struct tg_document *doc, const char *data, size_t len)
+{
+	char *copy = malloc(len + 1);
+
+	if (!copy)
 		return tg_error_oom();
 	if (len)
-		memcpy(doc->data, data, len);
-	doc->data[len] = '\0';
-	doc->len = len;
+		memcpy(copy, data, len);
+	copy[len] = '\0';
+	adopt_bytes(doc, copy, len);
 	return 0;
 }
 
@@ -216,8 +223,18 @@ int tg_document_load_file(tg_document **out, const char *fs_path,
 		                     display_path, strerror(errno));
 		goto done;
 	}
-	error = tg_document_load_buffer(out, display_path, NULL, data, got,
-	                                policy);
+	data[got] = '\0';
+	error = new_document(&doc, display_path, NULL);
+	if (error < 0)
+		goto done;
+	/* Read once, parsed in place: no second copy. */
+	adopt_bytes(doc, data, got);
+	data = NULL;
+	error = parse(doc);
+	if (error < 0)
+		goto done;
+	*out = doc;
+	doc = NULL;
 done:
 	free(data);
 	if (fp)

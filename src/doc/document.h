@@ -61,6 +61,20 @@ struct tg_document {
 int tg_frontmatter__parse(struct tg_document *doc);
 void tg_frontmatter__release(struct tg_frontmatter *fm);
 
+/* The node types the table and tasklist extensions add. */
+enum tg_node_kind {
+	TG_NODE_TABLE,
+	TG_NODE_TABLE_ROW,
+	TG_NODE_TABLE_CELL,
+	TG_NODE_TASK_ITEM
+};
+
+/*
+ * Whether a node is of an extension's kind. Compares type numbers learned
+ * once, not type names: a hot path walks every node.
+ */
+bool tg_markdown__is(cmark_node *node, enum tg_node_kind kind);
+
 /* A parser with the table, tasklist and strikethrough extensions attached. */
 cmark_node *tg_markdown__parse(const char *data, size_t len);
 

@@ -97,12 +97,35 @@ static bool is_null(const yaml_node_t *node)
 	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
 }
 
+/*
+ * A value that is only template placeholders, "{{Name <email>}}": the
+ * template's, so no value at all.
+ */
+static bool is_placeholder(const char *s)
+{
+	const char *close;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (strncmp(s, "{{", 2) != 0)
+		return false;
+	while (strncmp(s, "{{", 2) == 0) {
+		close = strstr(s + 2, "}}");
+		if (!close)
+			return false;
+		s = close + 2;
+		while (*s == ' ' || *s == '\t' || *s == ',')
+			s++;
+	}
+	return *s == '\0';
+}
+
 static int take_string(struct walk *w, const char *key, yaml_node_t *node,
                        char **out)
 {
 	const char *s = scalar(node);
 
-	if (is_null(node))
+	if (is_null(node) || (s && is_placeholder(s)))
 		return 0;
 	if (!s)
 		return problem(&w->doc->fm, node_line(w, node), 1,
@@ -125,7 +148,7 @@ static int take_list(struct walk *w, const char *key, yaml_node_t *node,
 	char *copy, *p, *next;
 	int error = 0;
 
-	if (is_null(node))
+	if (is_null(node) || (scalar(node) && is_placeholder(scalar(node))))
 		return 0;
 	if (node->type == YAML_SCALAR_NODE) {
 		copy = tg_strdup(scalar(node));
@@ -159,7 +182,7 @@ static int take_list(struct walk *w, const char *key, yaml_node_t *node,
 				child && child->type == YAML_SEQUENCE_NODE ?
 				"lists" : "mappings");
 		}
-		if (*s)
+		if (*s && !is_placeholder(s))
 			error = tg_vec_push_str(out, s);
 	}
 	return error;

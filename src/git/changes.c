@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -291,9 +292,19 @@ static int resolve_commit(git_oid *out, git_repository *repo, const char *rev)
 	int error;
 
 	error = git_revparse_single(&obj, repo, rev);
+	if (error < 0 && strcmp(rev, "HEAD") == 0 &&
+	    git_repository_head_unborn(repo) == 1) {
+		git_error_clear();
+		return tg_error_set(TG_ENOTFOUND, "unknown revision 'HEAD': "
+			"the current branch has no commits yet");
+	}
+	if (error < 0 && git_repository_is_shallow(repo) == 1 &&
+	    git_error_last() && git_error_last()->klass == GIT_ERROR_ODB)
+		return tg_error_from_git(error, "unknown revision '%s' (this is "
+			"a shallow clone: it may lack that history, fetch more with "
+			"'git fetch --deepen' or '--unshallow')", rev);
 	if (error < 0)
-		return tg_error_from_git(error == GIT_ENOTFOUND ? GIT_ENOTFOUND : error,
-			"unknown revision '%s'", rev);
+		return tg_error_from_git(error, "unknown revision '%s'", rev);
 	error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (error < 0) {
 		error = tg_error_from_git(error, "'%s' is not a commit", rev);
@@ -369,21 +380,264 @@ static int oid_cmp(const void *a, const void *b)
 	return git_oid_cmp(a, b);
 }
 
+/* A growable array of object ids. */
+struct oids {
+	git_oid *ids;
+	size_t length;
+	size_t alloc;
+};
+
+static int oids_push(struct oids *a, const git_oid *id)
+{
+	git_oid *p;
+
+	if (a->length == a->alloc) {
+		size_t alloc = a->alloc ? a->alloc * 2 : 64;
+
+		p = realloc(a->ids, alloc * sizeof(*p));
+		if (!p)
+			return tg_error_oom();
+		a->ids = p;
+		a->alloc = alloc;
+	}
+	git_oid_cpy(&a->ids[a->length++], id);
+	return 0;
+}
+
+/* A set of object ids, open addressing; the zero id marks a free slot. */
+struct oidset {
+	git_oid *slots;
+	size_t cap;	/* 0 or a power of two */
+	size_t count;
+};
+
+static size_t oid_hash(const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static bool oidset_has(const struct oidset *s, const git_oid *id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return false;
+	for (i = oid_hash(id) & (s->cap - 1); !git_oid_is_zero(&s->slots[i]);
+	     i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slots[i], id))
+			return true;
+	return false;
+}
+
+/* 1 when added, 0 when it was there already, or TG_ENOMEM. */
+static int oidset_add(struct oidset *s, const git_oid *id)
+{
+	size_t i, j;
+
+	if (oidset_has(s, id))
+		return 0;
+	if ((s->count + 1) * 2 > s->cap) {
+		struct oidset bigger = { NULL, s->cap ? s->cap * 2 : 256, 0 };
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			return tg_error_oom();
+		for (j = 0; j < s->cap; j++) {
+			if (git_oid_is_zero(&s->slots[j]))
+				continue;
+			for (i = oid_hash(&s->slots[j]) & (bigger.cap - 1);
+			     !git_oid_is_zero(&bigger.slots[i]);
+			     i = (i + 1) & (bigger.cap - 1))
+				;
+			git_oid_cpy(&bigger.slots[i], &s->slots[j]);
+		}
+		bigger.count = s->count;
+		free(s->slots);
+		*s = bigger;
+	}
+	for (i = oid_hash(id) & (s->cap - 1); !git_oid_is_zero(&s->slots[i]);
+	     i = (i + 1) & (s->cap - 1))
+		;
+	git_oid_cpy(&s->slots[i], id);
+	s->count++;
+	return 1;
+}
+
+static void oidset_release(struct oidset *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->cap = s->count = 0;
+}
+
 /*
- * The commits a push brings: reachable from tip, hidden behind known
- * refs and old. Their parents outside the set are where the push forks
- * from history the repository had; the documents are compared against
- * each such fork point (the empty tree for a new root).
+ * The commits a shallow clone has no parents for (`shallow` in the git
+ * directory, one id a line). libgit2 1.5 does not know them: its walks
+ * fail on the missing parents.
  */
-int tg_changes_add_push(tg_changes *changes, git_repository *repo,
-                        const git_oid *old, const git_oid *tip,
-                        const char *known, const tg_policy *policy)
+static int read_shallow(struct oidset *roots, git_repository *repo)
+{
+	char *path = NULL;
+	char line[128];
+	git_oid id;
+	FILE *f = NULL;
+	int error = 0;
+
+	path = tg_printf("%sshallow", git_repository_commondir(repo));
+	if (!path)
+		return tg_error_oom();
+	f = fopen(path, "r");
+	if (!f)
+		goto done;	/* not shallow after all */
+	while (error >= 0 && fgets(line, sizeof(line), f)) {
+		if (strlen(line) < GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
+			git_error_clear();
+			continue;
+		}
+		error = oidset_add(roots, &id);
+	}
+	if (error > 0)
+		error = 0;
+done:
+	if (f)
+		fclose(f);
+	free(path);
+	return error;
+}
+
+static int walk_budget_exhausted(size_t n)
+{
+	return tg_error_set(TG_ELIMIT,
+		"time budget exhausted while walking %zu pushed commits "
+		"(threatgate.timeout)", n);
+}
+
+/*
+ * Depth first from the ids on `stack`: every commit not in `stop` goes
+ * into `set` (and `list` when given), never past a shallow root. A
+ * commit we lack ends known history quietly when `lenient`; a pushed
+ * commit we lack is an error.
+ */
+static int mark_reachable(struct oidset *set, struct oids *list,
+                          struct oids *stack, git_repository *repo,
+                          const struct oidset *roots,
+                          const struct oidset *stop, bool lenient,
+                          const struct tg_changes *changes)
+{
+	git_commit *commit = NULL;
+	git_oid id;
+	size_t i;
+	int error = 0;
+
+	while (stack->length > 0 && error == 0) {
+		git_oid_cpy(&id, &stack->ids[--stack->length]);
+		if (stop && oidset_has(stop, &id))
+			continue;
+		error = oidset_add(set, &id);
+		if (error <= 0)
+			continue;	/* seen already, or out of memory */
+		error = list ? oids_push(list, &id) : 0;
+		if (error < 0)
+			break;
+		if ((set->count & 1023) == 0 && tg_git__deadline_passed(changes)) {
+			error = walk_budget_exhausted(set->count);
+			break;
+		}
+		if (oidset_has(roots, &id))
+			continue;	/* the history below is not here */
+		error = git_commit_lookup(&commit, repo, &id);
+		if (error < 0 && lenient) {
+			git_error_clear();
+			error = 0;
+			continue;
+		}
+		if (error < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(hex, sizeof(hex), &id);
+			error = tg_error_from_git(error,
+				"cannot read pushed commit %s", hex);
+			break;
+		}
+		for (i = 0; i < git_commit_parentcount(commit) && error == 0; i++)
+			error = oids_push(stack, git_commit_parent_id(commit, i));
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	return error < 0 ? error : 0;
+}
+
+/*
+ * The pushed commits of a shallow repository, walked by hand: first what
+ * the other side has (the `known` refs and old), then from the tip down
+ * to that, never past the shallow boundary.
+ */
+static int walk_shallow(struct oids *fresh, git_repository *repo,
+                        const struct oidset *roots, const git_oid *old,
+                        const git_oid *tip, const char *known,
+                        const struct tg_changes *changes)
+{
+	git_reference_iterator *iter = NULL;
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	struct oidset have = { NULL, 0, 0 }, pushed = { NULL, 0, 0 };
+	struct oids stack = { NULL, 0, 0 };
+	int error = 0;
+
+	if (!known || *known) {
+		error = git_reference_iterator_glob_new(&iter, repo,
+		                                        known ? known : "refs/*");
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read the existing refs");
+			goto done;
+		}
+		while ((error = git_reference_next(&ref, iter)) == 0) {
+			if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
+				error = oids_push(&stack, git_object_id(obj));
+			else
+				git_error_clear();	/* a tag of a blob, say */
+			git_object_free(obj);
+			obj = NULL;
+			git_reference_free(ref);
+			ref = NULL;
+			if (error < 0)
+				goto done;
+		}
+		if (error != GIT_ITEROVER) {
+			error = tg_error_from_git(error, "cannot read the existing refs");
+			goto done;
+		}
+		error = 0;
+	}
+	if (old && !git_oid_is_zero(old))
+		error = oids_push(&stack, old);
+	if (error == 0)
+		error = mark_reachable(&have, NULL, &stack, repo, roots, NULL, true,
+		                       changes);
+	if (error == 0)
+		error = oids_push(&stack, tip);
+	if (error == 0)
+		error = mark_reachable(&pushed, fresh, &stack, repo, roots, &have,
+		                       false, changes);
+done:
+	free(stack.ids);
+	oidset_release(&pushed);
+	oidset_release(&have);
+	git_reference_iterator_free(iter);
+	return error;
+}
+
+/* The pushed commits, with libgit2's walk: tip, hiding known refs and old. */
+static int walk_full(struct oids *fresh, git_repository *repo,
+                     const git_oid *old, const git_oid *tip, const char *known,
+                     const struct tg_changes *changes)
 {
 	git_revwalk *walk = NULL;
-	git_commit *commit = NULL;
-	git_oid id, *fresh = NULL, *forks = NULL, *p;
-	struct tg_target *target;
-	size_t nfresh = 0, afresh = 0, nforks = 0, i, j;
+	git_oid id;
 	int error;
 
 	error = git_revwalk_new(&walk, repo);
@@ -396,26 +650,20 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 	}
 	if (old && !git_oid_is_zero(old) && git_revwalk_hide(walk, old) < 0)
 		git_error_clear();	/* an old tip we lack hides nothing */
-	error = git_revwalk_hide_glob(walk, known ? known : "refs/*");
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read the existing refs");
-		goto done;
+	/* "": no ref tells what the other side has (a push to a URL) */
+	if (!known || *known) {
+		error = git_revwalk_hide_glob(walk, known ? known : "refs/*");
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read the existing refs");
+			goto done;
+		}
 	}
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		if (nfresh == afresh) {
-			afresh = afresh ? afresh * 2 : 64;
-			p = realloc(fresh, afresh * sizeof(*p));
-			if (!p) {
-				error = tg_error_oom();
-				goto done;
-			}
-			fresh = p;
-		}
-		git_oid_cpy(&fresh[nfresh++], &id);
-		if ((nfresh & 1023) == 0 && tg_git__deadline_passed(changes)) {
-			error = tg_error_set(TG_ELIMIT,
-				"time budget exhausted while walking %zu pushed commits "
-				"(threatgate.timeout)", nfresh);
+		error = oids_push(fresh, &id);
+		if (error < 0)
+			goto done;
+		if ((fresh->length & 1023) == 0 && tg_git__deadline_passed(changes)) {
+			error = walk_budget_exhausted(fresh->length);
 			goto done;
 		}
 	}
@@ -424,29 +672,55 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 		goto done;
 	}
 	error = 0;
-	if (nfresh == 0)
+done:
+	git_revwalk_free(walk);
+	return error;
+}
+
+/*
+ * The commits a push brings: reachable from tip, hidden behind known
+ * refs and old. Their parents outside the set are where the push forks
+ * from history the repository had; the documents are compared against
+ * each such fork point (the empty tree for a new root).
+ */
+int tg_changes_add_push(tg_changes *changes, git_repository *repo,
+                        const git_oid *old, const git_oid *tip,
+                        const char *known, const tg_policy *policy)
+{
+	git_commit *commit = NULL;
+	struct oids fresh = { NULL, 0, 0 }, forks = { NULL, 0, 0 };
+	struct oidset roots = { NULL, 0, 0 };
+	struct tg_target *target;
+	size_t i, j;
+	int error;
+
+	if (git_repository_is_shallow(repo) == 1) {
+		error = read_shallow(&roots, repo);
+		if (error == 0)
+			error = walk_shallow(&fresh, repo, &roots, old, tip, known,
+			                     changes);
+	} else {
+		error = walk_full(&fresh, repo, old, tip, known, changes);
+	}
+	if (error < 0 || fresh.length == 0)
 		goto done;	/* nothing the repository did not have */
 
 	/* Fork points: parents of new commits that are not new themselves. */
-	qsort(fresh, nfresh, sizeof(*fresh), oid_cmp);
-	for (i = 0; i < nfresh && error == 0; i++) {
-		error = git_commit_lookup(&commit, repo, &fresh[i]);
+	qsort(fresh.ids, fresh.length, sizeof(*fresh.ids), oid_cmp);
+	for (i = 0; i < fresh.length && error == 0; i++) {
+		if (oidset_has(&roots, &fresh.ids[i]))
+			continue;	/* a shallow root: a root here */
+		error = git_commit_lookup(&commit, repo, &fresh.ids[i]);
 		if (error < 0) {
 			error = tg_error_from_git(error, "cannot read a pushed commit");
 			break;
 		}
-		for (j = 0; j < git_commit_parentcount(commit); j++) {
+		for (j = 0; j < git_commit_parentcount(commit) && error == 0; j++) {
 			const git_oid *parent = git_commit_parent_id(commit, j);
 
-			if (bsearch(parent, fresh, nfresh, sizeof(*fresh), oid_cmp))
-				continue;
-			p = realloc(forks, (nforks + 1) * sizeof(*p));
-			if (!p) {
-				error = tg_error_oom();
-				break;
-			}
-			forks = p;
-			git_oid_cpy(&forks[nforks++], parent);
+			if (!bsearch(parent, fresh.ids, fresh.length,
+			             sizeof(*fresh.ids), oid_cmp))
+				error = oids_push(&forks, parent);
 		}
 		git_commit_free(commit);
 		commit = NULL;
@@ -458,17 +732,18 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 		error = tg_error_oom();
 		goto done;
 	}
-	if (nforks == 0)
+	if (forks.length == 0)
 		error = add_diff(changes, repo, NULL, tip, policy, target);
-	qsort(forks, nforks, sizeof(*forks), oid_cmp);
-	for (i = 0; i < nforks && error == 0; i++)
-		if (i == 0 || !git_oid_equal(&forks[i], &forks[i - 1]))
-			error = add_diff(changes, repo, &forks[i], tip, policy,
+	if (forks.length > 0)
+		qsort(forks.ids, forks.length, sizeof(*forks.ids), oid_cmp);
+	for (i = 0; i < forks.length && error == 0; i++)
+		if (i == 0 || !git_oid_equal(&forks.ids[i], &forks.ids[i - 1]))
+			error = add_diff(changes, repo, &forks.ids[i], tip, policy,
 			                 target);
 done:
-	free(forks);
-	free(fresh);
+	oidset_release(&roots);
+	free(forks.ids);
+	free(fresh.ids);
 	git_commit_free(commit);
-	git_revwalk_free(walk);
 	return error;
 }

@@ -171,14 +171,9 @@ done:
 	return error;
 }
 
-static bool in_list(const tg_vec *paths, const char *path)
+static int str_cmp(const void *a, const void *b)
 {
-	size_t i;
-
-	for (i = 0; i < paths->length; i++)
-		if (strcmp(paths->items[i], path) == 0)
-			return true;
-	return false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Documents with `covers` at a target, checked against its changes. */
@@ -188,8 +183,15 @@ struct covered {
 	const tg_policy *policy;
 	const struct tg_target *target;
 	const char *revision;
+	const char **sorted;	/* target->changed, sorted for bsearch */
 	int error;
 };
+
+static bool was_changed(const struct covered *cv, const char *path)
+{
+	return bsearch(&path, cv->sorted, cv->target->changed.length,
+	               sizeof(*cv->sorted), str_cmp) != NULL;
+}
 
 static const char *more_paths(size_t n)
 {
@@ -203,23 +205,32 @@ static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 {
 	const tg_policy *policy = cv->policy;
 	const struct tg_frontmatter *fm;
+	git_odb *odb = NULL;
 	git_blob *blob = NULL;
+	git_object_t type;
 	tg_document *doc = NULL;
 	const char *hit = NULL, *glob = NULL;
-	size_t i, j, more = 0;
+	size_t i, j, more = 0, size = 0;
 	long age;
 	char *message = NULL;
 	int error;
 
-	if (!tg_policy_is_document(policy, path) ||
-	    in_list(&cv->target->changed, path))
+	if (!tg_policy_is_document(policy, path) || was_changed(cv, path))
+		return 0;
+	/* An oversized document is never read whole: it covers nothing. */
+	error = git_repository_odb(&odb, cv->repo);
+	if (error == 0)
+		error = git_odb_read_header(&size, &type, odb, id);
+	git_odb_free(odb);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	if (size > policy->max_doc_size)
 		return 0;
 	error = git_blob_lookup(&blob, cv->repo, id);
 	if (error < 0)
 		return tg_error_from_git(error, "cannot read '%s'", path);
 	/* Most documents cover nothing: skip the parse. */
-	if ((size_t)git_blob_rawsize(blob) > policy->max_doc_size ||
-	    !memmem(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	if (!memmem(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 	            "covers", 6))
 		goto done;
 	error = tg_document_load_buffer(&doc, path, cv->revision,
@@ -296,31 +307,39 @@ static int covered_code_changed(tg_findings *findings, git_repository *repo,
                                 const struct tg_target *target,
                                 const tg_policy *policy)
 {
-	struct covered cv = { findings, repo, policy, target, NULL, 0 };
+	struct covered cv = { findings, repo, policy, target, NULL, NULL, 0 };
 	char hex[GIT_OID_HEXSZ + 1];
 	git_tree *tree = NULL;
 	git_commit *commit = NULL;
 	git_index *index = NULL;
 	size_t i, n;
-	int error;
+	int error = 0;
 
 	if (target->changed.length == 0 ||
 	    policy->severity[TG_RULE_COVERED_CODE_CHANGED] == TG_SEVERITY_OFF)
 		return 0;
+	/* A push may change every path: look them up, do not scan them. */
+	cv.sorted = malloc(target->changed.length * sizeof(*cv.sorted));
+	if (!cv.sorted)
+		return tg_error_oom();
+	memcpy(cv.sorted, target->changed.items,
+	       target->changed.length * sizeof(*cv.sorted));
+	qsort(cv.sorted, target->changed.length, sizeof(*cv.sorted), str_cmp);
 	if (target->source == TG_SOURCE_INDEX) {
 		error = git_repository_index(&index, repo);
-		if (error < 0)
-			return tg_error_from_git(error, "cannot read the index");
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read the index");
+			goto done;
+		}
 		n = git_index_entrycount(index);
-		for (i = 0, error = 0; i < n && error == 0; i++) {
+		for (i = 0; i < n && error == 0; i++) {
 			const git_index_entry *e = git_index_get_byindex(index, i);
 
 			if (e->mode == GIT_FILEMODE_BLOB ||
 			    e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
 				error = check_covers(&cv, e->path, &e->id);
 		}
-		git_index_free(index);
-		return error;
+		goto done;
 	}
 	git_oid_tostr(hex, sizeof(hex), &target->commit);
 	cv.revision = hex;
@@ -337,8 +356,10 @@ static int covered_code_changed(tg_findings *findings, git_repository *repo,
 	else if (error < 0)
 		error = tg_error_from_git(error, "cannot walk the tree of %s", hex);
 done:
+	git_index_free(index);
 	git_tree_free(tree);
 	git_commit_free(commit);
+	free(cv.sorted);
 	return error;
 }
 
@@ -364,6 +385,9 @@ static int budget_exhausted(const struct tg_changes *changes, size_t from,
 		              tg_changes_path(changes, i));
 	if (changes->docs.length > from + 20)
 		tg_buf_printf(&buf, " and %zu more", changes->docs.length - from - 20);
+	if (from == changes->docs.length)
+		tg_buf_puts(&buf, "whether the change touches code a document "
+		            "covers (covered-code-changed)");
 	tg_error_set(TG_ELIMIT,
 		"time budget of %lds exhausted after %zu of %zu documents "
 		"(threatgate.timeout); not checked: %s", policy->timeout, from,

@@ -34,8 +34,7 @@ char *tg_model__node_text(cmark_node *node)
 				tg_buf_putc(&buf, '\n');
 			break;
 		default:
-			if (strcmp(cmark_node_get_type_string(cur),
-			           "table_cell") == 0 && buf.size)
+			if (tg_markdown__is(cur, TG_NODE_TABLE_CELL) && buf.size)
 				tg_buf_putc(&buf, ' ');
 			break;
 		}

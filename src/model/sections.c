@@ -59,10 +59,13 @@ static bool is_filler(const char *text)
 		"to be determined", "to do", "coming soon", "-", "...", "wip",
 		"to be written", "fill in", "tbc",
 	};
-	char *copy = tg_strdup(text);
+	char *copy;
 	size_t i, len;
 	bool filler = false;
 
+	if (strlen(text) > 24)
+		return false;	/* every filler is short */
+	copy = tg_strdup(text);
 	if (!copy)
 		return false;
 	tg_squeeze(tg_lower(tg_trim(copy)));
@@ -148,7 +151,6 @@ enum content { CONTENT_NONE, CONTENT_FILLER, CONTENT_PLACEHOLDER, CONTENT_REAL }
 static int judge_block(cmark_node *node, enum content *out)
 {
 	cmark_node_type type = cmark_node_get_type(node);
-	const char *type_name = cmark_node_get_type_string(node);
 	char *text = NULL;
 	bool placeholder = false;
 
@@ -164,7 +166,7 @@ static int judge_block(cmark_node *node, enum content *out)
 	}
 	if (type == CMARK_NODE_CODE_BLOCK)
 		return 0;
-	if (strcmp(type_name, "table") == 0)
+	if (tg_markdown__is(node, TG_NODE_TABLE))
 		text = table_body_text(node, &placeholder);
 	else
 		text = tg_model__node_text(node);
@@ -255,6 +257,9 @@ int tg_model__sections(struct tg_model *model)
 		int line = tg_document__line(doc, node);
 
 		if (cmark_node_get_type(node) != CMARK_NODE_HEADING) {
+			/* Filler matters only while a section has no content. */
+			if (open && open->has_content)
+				continue;
 			error = judge_block(node, &content);
 			if (error < 0)
 				return error;

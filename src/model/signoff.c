@@ -70,6 +70,45 @@ static char *first_date(const char *text)
 }
 
 /*
+ * "Security review: not needed" and "Security-Approved-by: n/a" name
+ * nobody: a name without a handle or an email must not open with a word
+ * that says no one signed.
+ */
+static bool names_nobody(const char *name)
+{
+	static const char *const words[] = { "not", "no", "none", "n/a",
+		"nobody", "tbd", "todo", "pending", "waived", "skipped", "-",
+		"?" };
+	size_t i, n;
+
+	if (strchr(name, '@'))
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		n = strlen(words[i]);
+		if (tg_starts_with_ci(name, words[i]) &&
+		    !((name[n] | 0x20) >= 'a' && (name[n] | 0x20) <= 'z'))
+			return true;
+	}
+	return false;
+}
+
+/* The people a text names, without the "not needed" kind. */
+static int extract_people(struct tg_signoff *s, const char *text)
+{
+	size_t i, kept = 0;
+	int error = tg_person_extract(&s->people, text);
+
+	for (i = 0; i < s->people.length; i++) {
+		if (names_nobody(s->people.items[i]))
+			free(s->people.items[i]);
+		else
+			s->people.items[kept++] = s->people.items[i];
+	}
+	s->people.length = kept;
+	return error;
+}
+
+/*
  * Who a sign-off names. A text without a handle or email names someone
  * only after a colon ("Security review: Alice Smith"); otherwise
  * "Threat model reviewed by the team" would count as a person.
@@ -78,7 +117,7 @@ static int find_people(struct tg_signoff *s, const char *text)
 {
 	if (!strchr(text, '@') && !strchr(text, ':'))
 		return 0;
-	return tg_person_extract(&s->people, text);
+	return extract_people(s, text);
 }
 
 static int task_item(struct tg_model *model, cmark_node *item)
@@ -156,7 +195,7 @@ static int trailers(struct tg_model *model, cmark_node *para)
 			error = tg_error_oom();
 			break;
 		}
-		error = tg_person_extract(&s->people, strchr(p, ':') + 1);
+		error = extract_people(s, strchr(p, ':') + 1);
 		s->date = first_date(p);
 		s->valid = s->people.length > 0;
 		if (error == 0 && !s->valid)
@@ -270,7 +309,7 @@ static int review_table(struct tg_model *model, cmark_node *table)
 			error = tg_error_oom();
 			goto next;
 		}
-		error = tg_person_extract(&s->people, cells[0]);
+		error = extract_people(s, cells[0]);
 		s->date = cells[1] ? first_date(cells[1]) : NULL;
 		s->valid = s->people.length > 0 && s->date &&
 		           cells[2] && approves(cells[2]);
@@ -322,18 +361,20 @@ int tg_model__signoffs(struct tg_model *model)
 	cmark_iter *iter = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	cmark_node *node;
-	const char *type;
+	bool has_trailers;
 	int line, error = 0;
 
 	if (!iter)
 		return tg_error_oom();
+	/* Most documents have no trailer: skip reading every paragraph. */
+	has_trailers = memmem(doc->data, doc->len, "ecurity-", 8) ||
+	               memmem(doc->data, doc->len, "ECURITY-", 8);
 	while (error == 0 && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		node = cmark_iter_get_node(iter);
-		type = cmark_node_get_type_string(node);
 		line = tg_document__line(doc, node);
-		if (strcmp(type, "tasklist") == 0) {
+		if (tg_markdown__is(node, TG_NODE_TASK_ITEM)) {
 			bool in_section = in_signoff_section(model, line);
 
 			if (!in_section && model->signoff)
@@ -347,10 +388,11 @@ int tg_model__signoffs(struct tg_model *model)
 					continue;
 			}
 			error = task_item(model, node);
-		} else if (strcmp(type, "table") == 0) {
+		} else if (tg_markdown__is(node, TG_NODE_TABLE)) {
 			if (in_signoff_section(model, line))
 				error = review_table(model, node);
-		} else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH) {
+		} else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH &&
+		           has_trailers) {
 			error = trailers(model, node);
 		}
 	}

@@ -57,6 +57,7 @@ struct walk {
 	struct tg_model *model;
 	unsigned heading_categories;	/* from a "#### Spoofing" heading */
 	bool in_ranking;		/* "Top risks": references, not threats */
+	bool ranking_next;		/* the next list follows "Top risks:" */
 };
 
 static struct tg_threat *new_threat(int line, int column,
@@ -189,30 +190,53 @@ static bool is_alnum(char c)
 	       (c >= '0' && c <= '9');
 }
 
-/* The first "Key:" naming a field in [p, end), at a word start. */
+/* The field a key of `len` bytes names, ignoring case; F_NONE if none. */
+static enum field field_named(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+		if (strlen(field_names[i].name) == len &&
+		    tg_starts_with_ci(key, field_names[i].name))
+			return field_names[i].field;
+	return F_NONE;
+}
+
+/*
+ * The first "Key:" naming a field in [p, end). A key ends at a colon, so
+ * only the words just before each colon are candidates: the longest
+ * that names a field wins ("Threat description" over "description").
+ */
 static const char *find_key(const char *p, const char *end, enum field *f,
                             const char **value)
 {
-	const char *s, *q;
-	size_t i, n;
+	const char *colon, *e, *s, *best;
+	enum field found, best_field = F_NONE;
 
-	for (s = p; s < end; s++) {
-		if (s > p && is_alnum(s[-1]))
-			continue;
-		for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++) {
-			n = strlen(field_names[i].name);
-			if ((size_t)(end - s) <= n ||
-			    !tg_starts_with_ci(s, field_names[i].name))
+	for (colon = memchr(p, ':', (size_t)(end - p)); colon;
+	     colon = memchr(colon + 1, ':', (size_t)(end - colon - 1))) {
+		e = colon;
+		while (e > p && (e[-1] == ' ' || e[-1] == '*' || e[-1] == '_'))
+			e--;
+		best = NULL;
+		for (s = e - 1; s >= p && e - s <= 24; s--) {
+			if (!is_alnum(*s) && *s != '#')
 				continue;
-			q = s + n;
-			while (q < end && (*q == ' ' || *q == '*' || *q == '_'))
-				q++;
-			if (q < end && *q == ':') {
-				*f = field_names[i].field;
-				*value = q + 1;
-				return s;
+			if (s > p && is_alnum(s[-1]))
+				continue;
+			found = field_named(s, (size_t)(e - s));
+			if (found != F_NONE) {
+				best = s;
+				best_field = found;
 			}
 		}
+		if (best) {
+			*f = best_field;
+			*value = colon + 1;
+			return best;
+		}
+		if (colon + 1 >= end)
+			break;
 	}
 	return NULL;
 }
@@ -573,10 +597,11 @@ int tg_model__threats(struct tg_model *model)
 {
 	const struct tg_section *tm = model->threat_model;
 	const struct tg_document *doc = model->doc;
-	struct walk w = { model, 0, false };
+	struct walk w = { model, 0, false, false };
 	cmark_node *node, *item;
 	char *text;
 	int line, error = 0;
+	bool ranking;
 
 	if (!tm)
 		return 0;
@@ -585,12 +610,14 @@ int tg_model__threats(struct tg_model *model)
 		line = tg_document__line(doc, node);
 		if (line > tm->end_line)
 			break;
+		ranking = w.in_ranking || w.ranking_next;
+		w.ranking_next = false;
 		switch (cmark_node_get_type(node)) {
 		case CMARK_NODE_HEADING:
 			error = heading(&w, node);
 			break;
 		case CMARK_NODE_LIST:
-			if (w.in_ranking)
+			if (ranking)
 				break;
 			for (item = cmark_node_first_child(node);
 			     item && error == 0; item = cmark_node_next(item))
@@ -600,6 +627,11 @@ int tg_model__threats(struct tg_model *model)
 			text = tg_model__node_text(node);
 			if (!text)
 				return tg_error_oom();
+			/* "**Top risks**, worst first:" introduces a ranking */
+			tg_lower(text);
+			w.ranking_next = strncmp(text, "top risk", 8) == 0 ||
+			                 strncmp(text, "top threat", 10) == 0 ||
+			                 strncmp(text, "risk ranking", 12) == 0;
 			if (w.heading_categories && says_not_applicable(text))
 				error = add_not_applicable(model,
 					w.heading_categories, line);
@@ -608,7 +640,7 @@ int tg_model__threats(struct tg_model *model)
 			free(text);
 			break;
 		default:
-			if (strcmp(cmark_node_get_type_string(node), "table") == 0)
+			if (tg_markdown__is(node, TG_NODE_TABLE))
 				error = parse_table(&w, node);
 			break;
 		}

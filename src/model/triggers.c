@@ -74,56 +74,110 @@ static int add_segment(struct scan *sc, int line, int column)
 	return 0;
 }
 
+/* The text node holding `offset`: the last segment starting at or before. */
 static void locate(const struct scan *sc, size_t offset, int *line,
                    int *column)
 {
-	size_t i;
+	size_t lo = 0, hi = sc->nsegs, mid;
 
-	*line = sc->nsegs ? sc->segs[0].line : 1;
+	*line = 1;
 	*column = 1;
-	for (i = 0; i < sc->nsegs && sc->segs[i].offset <= offset; i++) {
-		*line = sc->segs[i].line;
-		*column = sc->segs[i].column +
-		          (int)(offset - sc->segs[i].offset);
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (sc->segs[mid].offset <= offset)
+			lo = mid;
+		else
+			hi = mid;
 	}
+	if (sc->nsegs == 0)
+		return;
+	*line = sc->segs[lo].line;
+	*column = sc->segs[lo].column + (int)(offset - sc->segs[lo].offset);
 }
 
-static int match_block(struct scan *sc)
+static int match_failed(struct scan *sc, const char *name, int rc)
+{
+	PCRE2_UCHAR msg[120];
+
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	return tg_error_set(TG_ELIMIT,
+		"trigger '%s': pattern failed on '%s': %s; simplify "
+		"trigger.%s.pattern", name, sc->model->doc->path,
+		(const char *)msg, name);
+}
+
+/* Trigger i's first match at or after `start`, if not found yet. */
+static int match_one(struct scan *sc, size_t i, size_t start, uint32_t options)
+{
+	const tg_policy *policy = sc->model->policy;
+	const struct tg_trigger *t = policy->triggers.items[i];
+	const char *subject = tg_buf_cstr(&sc->text);
+	PCRE2_SIZE *ov;
+	int rc, line, column;
+
+	if (sc->hit[i] || !t->enabled || !t->code)
+		return 0;
+	rc = pcre2_match(t->code, (PCRE2_SPTR)subject, sc->text.size, start,
+	                 options | PCRE2_NO_UTF_CHECK, sc->md,
+	                 policy->match_context);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return match_failed(sc, t->name, rc);
+	ov = pcre2_get_ovector_pointer(sc->md);
+	locate(sc, ov[0], &line, &column);
+	return add_hit(sc, i, subject + ov[0], ov[1] - ov[0], line, column);
+}
+
+/*
+ * One scan with the combined pattern: each match names its trigger by
+ * its mark. Where one trigger matched, the others are tried anchored at
+ * the same place, so a word two triggers share counts for both.
+ */
+static int match_combined(struct scan *sc)
 {
 	const tg_policy *policy = sc->model->policy;
 	const char *subject = tg_buf_cstr(&sc->text);
-	PCRE2_SIZE *ov;
+	PCRE2_SIZE *ov, start = 0, at;
+	PCRE2_SPTR mark;
 	size_t i;
-	int rc, line, column, error = 0;
+	int rc, error = 0;
+
+	while (error == 0 && sc->remaining > 0 && start <= sc->text.size) {
+		rc = pcre2_match(policy->combined_triggers, (PCRE2_SPTR)subject,
+		                 sc->text.size, start, PCRE2_NO_UTF_CHECK, sc->md,
+		                 policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return match_failed(sc, "(all)", rc);
+		ov = pcre2_get_ovector_pointer(sc->md);
+		at = ov[0];
+		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		mark = pcre2_get_mark(sc->md);
+		if (mark) {
+			error = match_one(sc, (size_t)strtoul((const char *)mark,
+			                                      NULL, 10),
+			                  at, PCRE2_ANCHORED);
+		}
+		for (i = 0; error == 0 && i < policy->triggers.length; i++)
+			error = match_one(sc, i, at, PCRE2_ANCHORED);
+	}
+	return error;
+}
+
+static int match_text(struct scan *sc)
+{
+	const tg_policy *policy = sc->model->policy;
+	size_t i;
+	int error = 0;
 
 	if (sc->text.failed)
 		return tg_error_oom();
-	for (i = 0; i < policy->triggers.length && error == 0; i++) {
-		const struct tg_trigger *t = policy->triggers.items[i];
-
-		if (sc->hit[i] || !t->enabled || !t->code)
-			continue;
-		rc = pcre2_match(t->code, (PCRE2_SPTR)subject, sc->text.size, 0,
-		                 PCRE2_NO_UTF_CHECK, sc->md,
-		                 policy->match_context);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			continue;
-		if (rc < 0) {
-			PCRE2_UCHAR msg[120];
-
-			pcre2_get_error_message(rc, msg, sizeof(msg));
-			locate(sc, 0, &line, &column);
-			return tg_error_set(TG_ELIMIT,
-				"trigger '%s': pattern failed on '%s' line %d: %s; "
-				"simplify trigger.%s.pattern", t->name,
-				sc->model->doc->path, line, (const char *)msg,
-				t->name);
-		}
-		ov = pcre2_get_ovector_pointer(sc->md);
-		locate(sc, ov[0], &line, &column);
-		error = add_hit(sc, i, subject + ov[0], ov[1] - ov[0], line,
-		                column);
-	}
+	if (getenv("TG_COMBINED") && policy->combined_triggers)
+		return match_combined(sc);
+	for (i = 0; i < policy->triggers.length && error == 0; i++)
+		error = match_one(sc, i, 0, 0);
 	return error;
 }
 
@@ -195,12 +249,13 @@ static bool collects_text(cmark_node *node)
 	cmark_node_type type = cmark_node_get_type(node);
 
 	return type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING ||
-	       strcmp(cmark_node_get_type_string(node), "table_cell") == 0;
+	       tg_markdown__is(node, TG_NODE_TABLE_CELL);
 }
 
 /*
  * Run the trigger patterns over the prose: paragraphs, headings and table
- * cells outside code blocks, the Threat Model and Sign-off sections.
+ * cells outside code blocks, the Threat Model and Sign-off sections. The
+ * prose is gathered into one text first, so each pattern runs once.
  */
 int tg_model__triggers(struct tg_model *model)
 {
@@ -231,15 +286,13 @@ int tg_model__triggers(struct tg_model *model)
 		node = cmark_iter_get_node(iter);
 		if (!block) {
 			if (ev == CMARK_EVENT_ENTER && collects_text(node) &&
-			    !excluded(model, tg_document__line(doc, node))) {
+			    !excluded(model, tg_document__line(doc, node)))
 				block = node;
-				tg_buf_clear(&sc.text);
-				sc.nsegs = 0;
-			}
 			continue;
 		}
 		if (node == block && ev == CMARK_EVENT_EXIT) {
-			error = match_block(&sc);
+			/* blocks apart: no match spans two of them */
+			tg_buf_putc(&sc.text, '\x1f');
 			block = NULL;
 			continue;
 		}
@@ -262,6 +315,8 @@ int tg_model__triggers(struct tg_model *model)
 			break;
 		}
 	}
+	if (error == 0 && sc.remaining > 0)
+		error = match_text(&sc);
 done:
 	cmark_iter_free(iter);
 	pcre2_match_data_free(sc.md);

@@ -75,8 +75,10 @@ static const struct rule_row rule_table[TG_RULE__COUNT] = {
 	    "exactly what the security team must hear about before the design merges.\n\n"
 	    "Fixed:\n\n"
 	    "    | T1 | Forged webhook call | Spoofing | P1 | Verify the HMAC signature | open |\n"
-	    "\nor accept the risk with an approver:\n\n"
-	    "    | T1 | Forged webhook call | Spoofing | P1 | | accepted | Approver: @cto |\n"),
+	    "\nor accept the risk, naming its approver in an Approver column:\n\n"
+	    "    | ID | Threat | STRIDE | Priority | Mitigation | Status | Approver |\n"
+	    "    |---|---|---|---|---|---|---|\n"
+	    "    | T1 | Forged webhook call | Spoofing | P1 | | accepted | @cto |\n"),
 	ROW(TG_RULE_RISK_ACCEPTANCE_APPROVAL, "an accepted threat lacks a sufficient approver",
 	    TG_SEVERITY_ERROR, tg_check_risk_acceptance_approval,
 	    "Checks that every accepted threat names who accepted the risk, and that\n"

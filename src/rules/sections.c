@@ -18,7 +18,8 @@ static const char *hint(const struct tg_section_rule *rule)
 		return "with '- [x] Security review: @reviewer (YYYY-MM-DD)' "
 		       "once a security reviewer has approved";
 	if (strcmp(rule->name, "security") == 0)
-		return "describing assets, trust boundaries and a '### Threat Model'";
+		return "with a description of the assets, trust boundaries and a "
+		       "'### Threat Model'";
 	return "and fill it in";
 }
 

@@ -95,13 +95,13 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s: '%s' line %d", i ? "; " : "",
+		tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
 		              h->trigger->name, h->match, h->line);
 		required = true;
 	}
 	severe = first_severe_threat(model);
 	if (severe) {
-		tg_buf_printf(&buf, "%sP%d threat %s line %d", required ? "; " : "",
+		tg_buf_printf(&buf, "%sP%d threat %s at line %d", required ? "; " : "",
 		              severe->priority,
 		              tg_rules__threat_label(severe, label, sizeof(label)),
 		              severe->line);
@@ -172,7 +172,8 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	error = tg_rule_report(ctx, line, column,
 		"a security sign-off is required (%s)%s%s%s: add '- [x] Security "
 		"review: @reviewer (YYYY-MM-DD)' under 'Security Sign-off'%s%s",
-		why, unchecked ? " and the sign-off at this line does not count: " : "",
+		why, unchecked ? " and the sign-off at this line does not count "
+		"because " : "",
 		unchecked ? unchecked->why_invalid : "",
 		unchecked ? "" : unauthorized ?
 		" but no security reviewer has signed" : " but none is present",

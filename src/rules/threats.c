@@ -185,12 +185,14 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *ctx,
 			if (role)
 				error = tg_rule_report(ctx, t->line, t->column,
 					"threat %s is accepted without an approver: name who "
-					"accepted the risk (a P%d acceptance needs role '%s')",
+					"accepted the risk in an Approver column or field (a "
+					"P%d acceptance needs role '%s')",
 					a.label, t->priority, role);
 			else
 				error = tg_rule_report(ctx, t->line, t->column,
 					"threat %s is accepted without an approver: name who "
-					"accepted the risk", a.label);
+					"accepted the risk in an Approver column or field",
+					a.label);
 			continue;
 		}
 		if (!role || !tg_policy__roles_configured(policy))
@@ -200,9 +202,10 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *ctx,
 		if (have < need)
 			error = tg_rule_report(ctx, t->line, t->column,
 				"threat %s (P%d) was accepted by '%s', who does not hold "
-				"role '%s': a P%d acceptance needs a member of "
-				"role.%s.member", a.label, t->priority, approver, role,
-				t->priority, role);
+				"role '%s' (role.%s.member): a P%d acceptance needs a "
+				"member of that role, or mitigate the threat instead",
+				a.label, t->priority, approver, role, role,
+				t->priority);
 	}
 	done_about(ctx, &a);
 	return error;
