@@ -572,6 +572,51 @@ static int mark_reachable(struct oidset *set, struct oids *list,
 }
 
 /*
+ * The commits the other side is known to have: the tips of the refs
+ * matching `known` (NULL: every ref; "": none, a push to a URL). Tags
+ * are left out when they are not checked (threatgate.checkTags): a tag
+ * is let through unchecked, so the commits it brought are not "known",
+ * and a branch that later points at them has them checked.
+ */
+static int known_tips(struct oids *out, git_repository *repo,
+                      const char *known, bool skip_tags)
+{
+	git_reference_iterator *iter = NULL;
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	int error;
+
+	if (known && !*known)
+		return 0;
+	error = git_reference_iterator_glob_new(&iter, repo,
+	                                        known ? known : "refs/*");
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read the existing refs");
+	while ((error = git_reference_next(&ref, iter)) == 0) {
+		if (skip_tags && strncmp(git_reference_name(ref), "refs/tags/",
+		                         10) == 0) {
+			/* not checked, so not known */
+		} else if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0) {
+			error = oids_push(out, git_object_id(obj));
+		} else {
+			git_error_clear();	/* a tag of a blob, say */
+		}
+		git_object_free(obj);
+		obj = NULL;
+		git_reference_free(ref);
+		ref = NULL;
+		if (error < 0)
+			break;
+	}
+	if (error == GIT_ITEROVER)
+		error = 0;
+	else if (error != TG_ENOMEM)
+		error = tg_error_from_git(error, "cannot read the existing refs");
+	git_reference_iterator_free(iter);
+	return error;
+}
+
+/*
  * The pushed commits of a shallow repository, walked by hand: first what
  * the other side has (the `known` refs and old), then from the tip down
  * to that, never past the shallow boundary.
@@ -579,41 +624,14 @@ static int mark_reachable(struct oidset *set, struct oids *list,
 static int walk_shallow(struct oids *fresh, git_repository *repo,
                         const struct oidset *roots, const git_oid *old,
                         const git_oid *tip, const char *known,
-                        const struct tg_changes *changes)
+                        bool skip_tags, const struct tg_changes *changes)
 {
-	git_reference_iterator *iter = NULL;
-	git_reference *ref = NULL;
-	git_object *obj = NULL;
 	struct oidset have = { NULL, 0, 0 }, pushed = { NULL, 0, 0 };
 	struct oids stack = { NULL, 0, 0 };
-	int error = 0;
+	int error;
 
-	if (!known || *known) {
-		error = git_reference_iterator_glob_new(&iter, repo,
-		                                        known ? known : "refs/*");
-		if (error < 0) {
-			error = tg_error_from_git(error, "cannot read the existing refs");
-			goto done;
-		}
-		while ((error = git_reference_next(&ref, iter)) == 0) {
-			if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
-				error = oids_push(&stack, git_object_id(obj));
-			else
-				git_error_clear();	/* a tag of a blob, say */
-			git_object_free(obj);
-			obj = NULL;
-			git_reference_free(ref);
-			ref = NULL;
-			if (error < 0)
-				goto done;
-		}
-		if (error != GIT_ITEROVER) {
-			error = tg_error_from_git(error, "cannot read the existing refs");
-			goto done;
-		}
-		error = 0;
-	}
-	if (old && !git_oid_is_zero(old))
+	error = known_tips(&stack, repo, known, skip_tags);
+	if (error == 0 && old && !git_oid_is_zero(old))
 		error = oids_push(&stack, old);
 	if (error == 0)
 		error = mark_reachable(&have, NULL, &stack, repo, roots, NULL, true,
@@ -623,41 +641,43 @@ static int walk_shallow(struct oids *fresh, git_repository *repo,
 	if (error == 0)
 		error = mark_reachable(&pushed, fresh, &stack, repo, roots, &have,
 		                       false, changes);
-done:
 	free(stack.ids);
 	oidset_release(&pushed);
 	oidset_release(&have);
-	git_reference_iterator_free(iter);
 	return error;
 }
 
 /* The pushed commits, with libgit2's walk: tip, hiding known refs and old. */
 static int walk_full(struct oids *fresh, git_repository *repo,
                      const git_oid *old, const git_oid *tip, const char *known,
-                     const struct tg_changes *changes)
+                     bool skip_tags, const struct tg_changes *changes)
 {
 	git_revwalk *walk = NULL;
+	struct oids hide = { NULL, 0, 0 };
 	git_oid id;
+	size_t i;
 	int error;
 
-	error = git_revwalk_new(&walk, repo);
+	error = known_tips(&hide, repo, known, skip_tags);
 	if (error < 0)
-		return tg_error_from_git(error, "cannot walk history");
+		return error;
+	if (old && !git_oid_is_zero(old))
+		error = oids_push(&hide, old);
+	if (error < 0)
+		goto done;
+	error = git_revwalk_new(&walk, repo);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot walk history");
+		goto done;
+	}
 	error = git_revwalk_push(walk, tip);
 	if (error < 0) {
 		error = tg_error_from_git(error, "cannot walk from the pushed tip");
 		goto done;
 	}
-	if (old && !git_oid_is_zero(old) && git_revwalk_hide(walk, old) < 0)
-		git_error_clear();	/* an old tip we lack hides nothing */
-	/* "": no ref tells what the other side has (a push to a URL) */
-	if (!known || *known) {
-		error = git_revwalk_hide_glob(walk, known ? known : "refs/*");
-		if (error < 0) {
-			error = tg_error_from_git(error, "cannot read the existing refs");
-			goto done;
-		}
-	}
+	for (i = 0; i < hide.length; i++)
+		if (git_revwalk_hide(walk, &hide.ids[i]) < 0)
+			git_error_clear();	/* an old tip we lack hides nothing */
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
 		error = oids_push(fresh, &id);
 		if (error < 0)
@@ -674,6 +694,7 @@ static int walk_full(struct oids *fresh, git_repository *repo,
 	error = 0;
 done:
 	git_revwalk_free(walk);
+	free(hide.ids);
 	return error;
 }
 
@@ -698,9 +719,10 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 		error = read_shallow(&roots, repo);
 		if (error == 0)
 			error = walk_shallow(&fresh, repo, &roots, old, tip, known,
-			                     changes);
+			                     !policy->check_tags, changes);
 	} else {
-		error = walk_full(&fresh, repo, old, tip, known, changes);
+		error = walk_full(&fresh, repo, old, tip, known,
+		                  !policy->check_tags, changes);
 	}
 	if (error < 0 || fresh.length == 0)
 		goto done;	/* nothing the repository did not have */

@@ -129,43 +129,6 @@ static int match_one(struct scan *sc, size_t i, size_t start, uint32_t options)
 	return add_hit(sc, i, subject + ov[0], ov[1] - ov[0], line, column);
 }
 
-/*
- * One scan with the combined pattern: each match names its trigger by
- * its mark. Where one trigger matched, the others are tried anchored at
- * the same place, so a word two triggers share counts for both.
- */
-static int match_combined(struct scan *sc)
-{
-	const tg_policy *policy = sc->model->policy;
-	const char *subject = tg_buf_cstr(&sc->text);
-	PCRE2_SIZE *ov, start = 0, at;
-	PCRE2_SPTR mark;
-	size_t i;
-	int rc, error = 0;
-
-	while (error == 0 && sc->remaining > 0 && start <= sc->text.size) {
-		rc = pcre2_match(policy->combined_triggers, (PCRE2_SPTR)subject,
-		                 sc->text.size, start, PCRE2_NO_UTF_CHECK, sc->md,
-		                 policy->match_context);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0)
-			return match_failed(sc, "(all)", rc);
-		ov = pcre2_get_ovector_pointer(sc->md);
-		at = ov[0];
-		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		mark = pcre2_get_mark(sc->md);
-		if (mark) {
-			error = match_one(sc, (size_t)strtoul((const char *)mark,
-			                                      NULL, 10),
-			                  at, PCRE2_ANCHORED);
-		}
-		for (i = 0; error == 0 && i < policy->triggers.length; i++)
-			error = match_one(sc, i, at, PCRE2_ANCHORED);
-	}
-	return error;
-}
-
 static int match_text(struct scan *sc)
 {
 	const tg_policy *policy = sc->model->policy;
@@ -174,8 +137,6 @@ static int match_text(struct scan *sc)
 
 	if (sc->text.failed)
 		return tg_error_oom();
-	if (getenv("TG_COMBINED") && policy->combined_triggers)
-		return match_combined(sc);
 	for (i = 0; i < policy->triggers.length && error == 0; i++)
 		error = match_one(sc, i, 0, 0);
 	return error;

@@ -744,7 +744,6 @@ void tg_policy_free(tg_policy *policy)
 	free(policy->exceptions_path);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
-	pcre2_code_free(policy->combined_triggers);
 	tg_vec_release(&ext->role_order, free);
 	free(ext->roles_origin);
 	free(ext);
@@ -971,55 +970,6 @@ static int finalize_sections(tg_policy *policy)
 	return 0;
 }
 
-/* Group numbers and recursion shift inside an alternation: keep apart. */
-static bool combinable(const char *pattern)
-{
-	const char *p;
-
-	for (p = pattern; *p; p++) {
-		if (p[0] == '\\' && p[1] &&
-		    ((p[1] >= '1' && p[1] <= '9') || p[1] == 'g' || p[1] == 'k'))
-			return false;
-		if (p[0] == '(' && p[1] == '?' &&
-		    (p[2] == 'P' || p[2] == '&' || p[2] == 'R' ||
-		     (p[2] >= '0' && p[2] <= '9') || p[2] == '+' || p[2] == '-'))
-			return false;
-		if (p[0] == '\\' && p[1])
-			p++;
-	}
-	return true;
-}
-
-static int combine_triggers(tg_policy *policy)
-{
-	tg_buf buf = TG_BUF_INIT;
-	PCRE2_SIZE offset;
-	size_t i, n = 0;
-	int errcode;
-
-	for (i = 0; i < policy->triggers.length; i++) {
-		const struct tg_trigger *t = policy->triggers.items[i];
-
-		if (!t->pattern)
-			continue;
-		if (!combinable(t->pattern))
-			return 0;	/* matched one by one */
-		tg_buf_printf(&buf, "%s(?:%s)(*MARK:%zu)", n++ ? "|" : "",
-		              t->pattern, i);
-	}
-	if (buf.failed)
-		return tg_error_oom();
-	if (n > 1) {
-		policy->combined_triggers = pcre2_compile(
-			(PCRE2_SPTR)tg_buf_cstr(&buf), buf.size, PATTERN_OPTIONS,
-			&errcode, &offset, NULL);
-		if (policy->combined_triggers)
-			(void)pcre2_jit_compile(policy->combined_triggers,
-			                        PCRE2_JIT_COMPLETE);
-	}
-	tg_buf_release(&buf);
-	return 0;
-}
 
 static int finalize_triggers(tg_policy *policy)
 {
@@ -1054,7 +1004,7 @@ static int finalize_triggers(tg_policy *policy)
 		if (t->code)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
 	}
-	return combine_triggers(policy);
+	return 0;
 }
 
 static int compare_rank(const void *a, const void *b)

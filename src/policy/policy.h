@@ -97,12 +97,6 @@ struct tg_policy {
 	char *framework;		/* "stride" or "linddun" */
 	bool finalized;
 	pcre2_match_context *match_context;
-	/*
-	 * Every trigger pattern in one alternation, each branch ending in
-	 * (*MARK:i) for trigger i: one scan of a document instead of one per
-	 * trigger. NULL when a pattern cannot be combined (backreferences).
-	 */
-	pcre2_code *combined_triggers;
 };
 
 /* The section rule with that name, or NULL. */
