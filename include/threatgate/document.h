@@ -30,6 +30,15 @@ TG_EXTERN(int) tg_document_load_file(tg_document **out, const char *fs_path,
 
 TG_EXTERN(void) tg_document_free(tg_document *doc);
 
+/*
+ * The repository-relative path that policy globs (path.<glob>.signoff,
+ * exceptions) are matched against, when it differs from the path shown
+ * in findings (a check run from a subdirectory). Copied.
+ */
+TG_EXTERN(int) tg_document_set_policy_path(tg_document *doc, const char *path);
+/* That path, or the display path when none was set. */
+TG_EXTERN(const char *) tg_document_policy_path(const tg_document *doc);
+
 TG_EXTERN(const char *) tg_document_path(const tg_document *doc);
 TG_EXTERN(const char *) tg_document_revision(const tg_document *doc);
 /* False for a binary, non-UTF-8 or oversized document. */

@@ -449,6 +449,7 @@ static int check_file(struct walk *w, const char *fs_path,
 {
 	tg_document *doc = NULL;
 	char *real = NULL;
+	const char *rel, *resolved = NULL;
 	size_t i;
 	int error;
 
@@ -464,9 +465,16 @@ static int check_file(struct walk *w, const char *fs_path,
 		error = tg_vec_push(&w->seen, real);
 		if (error < 0)
 			goto done;
+		resolved = real;	/* owned by w->seen now */
 		real = NULL;
 	}
 	error = tg_document_load_file(&doc, fs_path, display, w->policy);
+	if (error < 0)
+		goto done;
+	/* Policy globs are relative to the root, whatever the cwd. */
+	rel = resolved ? under_root(w->root, resolved) : NULL;
+	if (rel && *rel)
+		error = tg_document_set_policy_path(doc, rel);
 	if (error < 0)
 		goto done;
 	error = tg_check_document(w->findings, doc, w->policy, NULL);

@@ -253,8 +253,25 @@ void tg_document_free(tg_document *doc)
 	free(doc->unreadable_reason);
 	free(doc->data);
 	free(doc->revision);
+	free(doc->policy_path);
 	free(doc->path);
 	free(doc);
+}
+
+int tg_document_set_policy_path(tg_document *doc, const char *path)
+{
+	char *copy = tg_strdup(path);
+
+	if (!copy)
+		return tg_error_oom();
+	free(doc->policy_path);
+	doc->policy_path = copy;
+	return 0;
+}
+
+const char *tg_document_policy_path(const tg_document *doc)
+{
+	return doc->policy_path ? doc->policy_path : doc->path;
 }
 
 const char *tg_document_path(const tg_document *doc)

@@ -39,7 +39,8 @@ struct tg_frontmatter {
 };
 
 struct tg_document {
-	char *path;
+	char *path;		/* as shown in findings */
+	char *policy_path;	/* repository-relative, or NULL: path */
 	char *revision;
 	char *data;		/* owned bytes, NUL-terminated, BOM removed */
 	size_t len;

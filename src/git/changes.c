@@ -606,12 +606,13 @@ static int known_tips(struct oids *out, git_repository *repo,
 		git_reference_free(ref);
 		ref = NULL;
 		if (error < 0)
-			break;
+			goto done;	/* out of memory */
 	}
 	if (error == GIT_ITEROVER)
 		error = 0;
-	else if (error != TG_ENOMEM)
+	else
 		error = tg_error_from_git(error, "cannot read the existing refs");
+done:
 	git_reference_iterator_free(iter);
 	return error;
 }

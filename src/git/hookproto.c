@@ -93,6 +93,55 @@ static int tip_commit(git_oid *out, git_repository *repo, const git_oid *id,
 	return error;
 }
 
+/*
+ * pre-push: the glob of the remote-tracking refs that tell what the remote
+ * has. git names the remote, or gives its URL when the push named a URL:
+ * then a configured remote with that URL stands for it. "" when none
+ * does: only the remote's old ids are known.
+ */
+static int remote_glob(char **out, git_repository *repo, const char *remote)
+{
+	git_remote *r = NULL;
+	git_strarray names = { NULL, 0 };
+	const char *name = NULL;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	if (!remote || !*remote)
+		goto done;
+	error = git_remote_lookup(&r, repo, remote);
+	if (error == 0) {
+		name = remote;
+		goto done;
+	}
+	git_error_clear();
+	if (git_remote_list(&names, repo) < 0) {
+		git_error_clear();
+		goto done;
+	}
+	for (i = 0; i < names.count && !name; i++) {
+		const char *url, *pushurl;
+
+		if (git_remote_lookup(&r, repo, names.strings[i]) < 0) {
+			git_error_clear();
+			continue;
+		}
+		url = git_remote_url(r);
+		pushurl = git_remote_pushurl(r);
+		if ((url && strcmp(url, remote) == 0) ||
+		    (pushurl && strcmp(pushurl, remote) == 0))
+			name = names.strings[i];
+		git_remote_free(r);
+		r = NULL;
+	}
+done:
+	*out = name ? tg_printf("refs/remotes/%s/*", name) : tg_strdup("");
+	git_remote_free(r);
+	git_strarray_dispose(&names);
+	return *out ? 0 : tg_error_oom();
+}
+
 int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
                               tg_hook_kind kind, const char *input, size_t len,
                               const char *remote, const tg_policy *policy)
@@ -104,11 +153,10 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
 	bool skip;
 	int lineno = 0, error = 0;
 
-	if (kind == TG_HOOK_PRE_PUSH && remote && *remote &&
-	    !strchr(remote, '/') && !strchr(remote, ':')) {
-		known = tg_printf("refs/remotes/%s/*", remote);
-		if (!known)
-			return tg_error_oom();
+	if (kind == TG_HOOK_PRE_PUSH) {
+		error = remote_glob(&known, repo, remote);
+		if (error < 0)
+			return error;
 	}
 	for (; p < end && error == 0; p = eol + 1) {
 		size_t n;
@@ -138,8 +186,7 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
 				                            NULL, policy);
 			else
 				error = tg_changes_add_push(changes, repo, &u.old, &tip,
-				                            known ? known : "",
-				                            policy);
+				                            known, policy);
 		}
 		free(u.ref);
 		if (eol == end)

@@ -263,7 +263,8 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
 	if (severity == TG_SEVERITY_OFF || suppressed(ctx->model, ctx->rule, line) ||
-	    tg_policy__excepted(ctx->policy, ctx->rule, doc->path))
+	    tg_policy__excepted(ctx->policy, ctx->rule,
+	                        tg_document_policy_path(doc)))
 		return 0;
 	if (vasprintf(&message, fmt, ap) < 0)
 		return tg_error_oom();

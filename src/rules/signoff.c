@@ -82,7 +82,8 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 
 	if (why)
 		*why = NULL;
-	switch (tg_policy_signoff_mode(model->policy, doc->path)) {
+	switch (tg_policy_signoff_mode(model->policy,
+	                               tg_document_policy_path(doc))) {
 	case TG_SIGNOFF_NEVER:
 		return false;
 	case TG_SIGNOFF_ALWAYS:
