@@ -12,23 +12,7 @@
 int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
                         git_repository *repo)
 {
-	char *root = NULL;
-	int error;
-
-	*out = NULL;
-	if (git_repository_is_bare(repo)) {
-		/* No work tree: `.threatgate` at the default branch. */
-		error = tg_policy_load_repository(out, repo, opts->policy_rev,
-		                                  opts->config);
-		if (error == 0 && opts->fail_on)
-			error = tg_policy_set_fail_on(*out, opts->fail_on);
-		return error;
-	}
-	error = cli_work_root(&root, repo);
-	if (error == 0)
-		error = cli_policy_load(out, opts, repo, root);
-	free(root);
-	return error;
+	return cli_policy_load(out, opts, repo, NULL);
 }
 
 int cli_check_git(const struct cli_options *opts, tg_findings *findings,

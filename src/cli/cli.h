@@ -132,13 +132,6 @@ int cli_work_root(char **out, git_repository *repo);
 int cli_policy_load(tg_policy **out, const struct cli_options *opts,
 	git_repository *repo, const char *root);
 
-/*
- * Same, with the policy text given (read from a revision by a git mode):
- * `name` is used in messages, data may be NULL for "no .threatgate".
- */
-int cli_policy_load_buffer(tg_policy **out, const struct cli_options *opts,
-	git_repository *repo, const char *root, const char *name,
-	const char *data, size_t len);
 
 /*
  * The policy for a git mode or hook: a bare repository (the server) reads

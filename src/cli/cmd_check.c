@@ -113,125 +113,25 @@ int cli_work_root(char **out, git_repository *repo)
 	return 0;
 }
 
-/* Git config, finalize, --fail-on: the part every policy source shares. */
+/* Without a repository: the default git config levels, then finalize. */
 static int policy_finish(tg_policy *policy, const struct cli_options *opts,
-                         git_repository *repo, const char *root)
+                         const char *root)
 {
 	git_config *config = NULL;
 	int error;
 
-	if (repo)
-		error = git_repository_config(&config, repo);
-	else
-		error = git_config_open_default(&config);
+	error = git_config_open_default(&config);
 	if (error < 0) {
 		error = tg_error_from_git(error, "cannot read git config");
 		goto done;
 	}
 	error = tg_policy_load_git_config(policy, config);
-	if (error < 0)
-		goto done;
-	error = tg_policy_finalize(policy, root);
-	if (error < 0)
-		goto done;
-	if (opts->fail_on)
+	if (error == 0)
+		error = tg_policy_finalize(policy, root);
+	if (error == 0 && opts->fail_on)
 		error = tg_policy_set_fail_on(policy, opts->fail_on);
 done:
 	git_config_free(config);
-	return error;
-}
-
-int cli_policy_load_buffer(tg_policy **out, const struct cli_options *opts,
-                           git_repository *repo, const char *root,
-                           const char *name, const char *data, size_t len)
-{
-	tg_policy *policy = NULL;
-	int error;
-
-	*out = NULL;
-	error = tg_policy_new(&policy);
-	if (error < 0)
-		goto done;
-	if (data) {
-		error = tg_policy_load_buffer(policy, name, data, len);
-		if (error < 0)
-			goto done;
-	}
-	error = policy_finish(policy, opts, repo, root);
-	if (error < 0)
-		goto done;
-	*out = policy;
-	policy = NULL;
-done:
-	tg_policy_free(policy);
-	return error;
-}
-
-/* --policy-rev REV: `.threatgate` of that revision, or none. */
-static int policy_load_rev(tg_policy **out, const struct cli_options *opts,
-                           git_repository *repo, const char *root)
-{
-	git_object *obj = NULL;
-	git_tree *tree = NULL;
-	git_tree_entry *entry = NULL;
-	git_blob *blob = NULL;
-	char *name = NULL;
-	int error;
-
-	*out = NULL;
-	if (!repo) {
-		error = tg_error_set(TG_EREPO,
-			"--policy-rev needs a git repository");
-		goto done;
-	}
-	error = git_revparse_single(&obj, repo, opts->policy_rev);
-	if (error < 0) {
-		error = tg_error_from_git(error, "unknown revision '%s'",
-		                          opts->policy_rev);
-		goto done;
-	}
-	error = git_object_peel((git_object **)&tree, obj, GIT_OBJECT_TREE);
-	if (error < 0) {
-		error = tg_error_from_git(error, "revision '%s' has no tree",
-		                          opts->policy_rev);
-		goto done;
-	}
-	name = tg_printf("%s:.threatgate", opts->policy_rev);
-	if (!name) {
-		error = tg_error_oom();
-		goto done;
-	}
-	error = git_tree_entry_bypath(&entry, tree, ".threatgate");
-	if (error == GIT_ENOTFOUND) {
-		/* No policy file at that revision: the defaults apply. */
-		git_error_clear();
-		error = cli_policy_load_buffer(out, opts, repo, root, name,
-		                               NULL, 0);
-		goto done;
-	}
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read '%s'", name);
-		goto done;
-	}
-	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) {
-		error = tg_error_set(TG_EINVALID,
-		                     "cannot read policy '%s': not a file", name);
-		goto done;
-	}
-	error = git_blob_lookup(&blob, repo, git_tree_entry_id(entry));
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read '%s'", name);
-		goto done;
-	}
-	error = cli_policy_load_buffer(out, opts, repo, root, name,
-		(const char *)git_blob_rawcontent(blob),
-		(size_t)git_blob_rawsize(blob));
-done:
-	free(name);
-	git_blob_free(blob);
-	git_tree_entry_free(entry);
-	git_tree_free(tree);
-	git_object_free(obj);
 	return error;
 }
 
@@ -239,47 +139,46 @@ int cli_policy_load(tg_policy **out, const struct cli_options *opts,
                     git_repository *repo, const char *root)
 {
 	tg_policy *policy = NULL;
-	char *path = NULL, *cwd = NULL, *shown = NULL;
+	char *path = NULL;
 	int error;
 
 	*out = NULL;
-	if (opts->policy_rev)
-		return policy_load_rev(out, opts, repo, root);
-
+	if (repo) {
+		/* The work tree's `.threatgate`, --config, --policy-rev, or a
+		 * bare repository's default branch: the library decides. */
+		error = tg_policy_load_repository(&policy, repo, opts->policy_rev,
+		                                  opts->config);
+		if (error == 0 && opts->fail_on)
+			error = tg_policy_set_fail_on(policy, opts->fail_on);
+		goto ready;
+	}
+	if (opts->policy_rev) {
+		error = tg_error_set(TG_EREPO,
+			"--policy-rev needs a git repository");
+		goto done;
+	}
 	error = tg_policy_new(&policy);
 	if (error < 0)
 		goto done;
 	if (opts->config) {
 		/* --config replaces .threatgate; it must exist. */
 		error = tg_policy_load_file(policy, opts->config);
-		if (error < 0)
-			goto done;
 	} else if (root) {
 		path = tg_printf("%s/.threatgate", root);
-		if (!path) {
-			error = tg_error_oom();
-			goto done;
-		}
-		/* Named from the current directory in messages, when it can be. */
-		cwd = realpath(".", NULL);
-		if (cwd)
-			shown = relative_to(cwd, path);
-		error = tg_policy_load_file(policy, shown ? shown : path);
+		error = path ? tg_policy_load_file(policy, path) : tg_error_oom();
 		if (error == TG_ENOTFOUND) {
 			tg_error_clear();
 			error = 0;
 		}
-		if (error < 0)
-			goto done;
 	}
-	error = policy_finish(policy, opts, repo, root);
+	if (error == 0)
+		error = policy_finish(policy, opts, root);
+ready:
 	if (error < 0)
 		goto done;
 	*out = policy;
 	policy = NULL;
 done:
-	free(shown);
-	free(cwd);
 	free(path);
 	tg_policy_free(policy);
 	return error;

@@ -243,38 +243,6 @@ static void free_section(void *p)
 	}
 }
 
-static void free_threat(void *p)
-{
-	struct tg_threat *t = p;
-
-	if (!t)
-		return;
-	free(t->id);
-	free(t->title);
-	free(t->category_text);
-	free(t->bad_category);
-	free(t->priority_text);
-	free(t->mitigation);
-	free(t->status_text);
-	free(t->approver);
-	free(t->owner);
-	free(t->ticket);
-	free(t);
-}
-
-static void free_signoff(void *p)
-{
-	struct tg_signoff *s = p;
-
-	if (!s)
-		return;
-	free(s->text);
-	tg_vec_release(&s->people, free);
-	free(s->date);
-	free(s->why_invalid);
-	free(s);
-}
-
 static void free_hit(void *p)
 {
 	struct tg_trigger_hit *h = p;
@@ -300,8 +268,8 @@ void tg_model_free(tg_model *model)
 	if (!model)
 		return;
 	tg_vec_release(&model->sections, free_section);
-	tg_vec_release(&model->threats, free_threat);
-	tg_vec_release(&model->signoffs, free_signoff);
+	tg_vec_release(&model->threats, tg_model__free_threat);
+	tg_vec_release(&model->signoffs, tg_model__free_signoff);
 	tg_vec_release(&model->hits, free_hit);
 	tg_vec_release(&model->not_applicable, free);
 	tg_vec_release(&model->suppressions, free_suppression);

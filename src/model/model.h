@@ -134,6 +134,10 @@ unsigned tg_model__categories(const tg_policy *policy, const char *text,
 tg_status tg_model__status(const char *text);
 const char *tg_status_name(tg_status status);
 
+/* Free one threat or sign-off with everything it owns (NULL is fine). */
+void tg_model__free_threat(void *threat);
+void tg_model__free_signoff(void *signoff);
+
 /* Plain text of a node's inlines, soft breaks as spaces. Caller frees. */
 char *tg_model__node_text(cmark_node *node);
 

@@ -4,8 +4,10 @@
 #include "model.h"
 #include "util/banned.h"
 
-static void free_signoff(struct tg_signoff *s)
+void tg_model__free_signoff(void *p)
 {
+	struct tg_signoff *s = p;
+
 	if (!s)
 		return;
 	free(s->text);
@@ -37,7 +39,7 @@ static struct tg_signoff *new_signoff(enum tg_signoff_form form,
 static int keep(struct tg_model *model, struct tg_signoff *s)
 {
 	if (tg_vec_push(&model->signoffs, s) < 0) {
-		free_signoff(s);
+		tg_model__free_signoff(s);
 		return tg_error_oom();
 	}
 	return 0;
@@ -137,7 +139,7 @@ static int task_item(struct tg_model *model, cmark_node *item)
 	if (!s)
 		return tg_error_oom();
 	if (strstr(s->text, "{{")) {
-		free_signoff(s);	/* the template's own box */
+		tg_model__free_signoff(s);	/* the template's own box */
 		return 0;
 	}
 	error = find_people(s, s->text);
@@ -151,7 +153,7 @@ static int task_item(struct tg_model *model, cmark_node *item)
 			error = invalid(s, "it names nobody");
 	}
 	if (error < 0) {
-		free_signoff(s);
+		tg_model__free_signoff(s);
 		return error;
 	}
 	return keep(model, s);
@@ -201,7 +203,7 @@ static int trailers(struct tg_model *model, cmark_node *para)
 		if (error == 0 && !s->valid)
 			error = invalid(s, "it names nobody");
 		if (error < 0)
-			free_signoff(s);
+			tg_model__free_signoff(s);
 		else
 			error = keep(model, s);
 	}
@@ -326,7 +328,7 @@ static int review_table(struct tg_model *model, cmark_node *table)
 			s = NULL;
 		}
 next:
-		free_signoff(s);
+		tg_model__free_signoff(s);
 		free(text);
 		for (i = 0; i < 3; i++) {
 			free(cells[i]);

@@ -73,8 +73,10 @@ static struct tg_threat *new_threat(int line, int column,
 	return t;
 }
 
-static void free_threat(struct tg_threat *t)
+void tg_model__free_threat(void *p)
 {
+	struct tg_threat *t = p;
+
 	if (!t)
 		return;
 	free(t->id);
@@ -336,7 +338,7 @@ static void finish_threat(struct tg_model *model, struct tg_threat *t,
 static int keep_threat(struct tg_model *model, struct tg_threat *t)
 {
 	if (tg_vec_push(&model->threats, t) < 0) {
-		free_threat(t);
+		tg_model__free_threat(t);
 		return tg_error_oom();
 	}
 	return 0;
@@ -479,7 +481,7 @@ static int parse_table(struct walk *w, cmark_node *table)
 		if (error < 0 || empty || placeholder) {
 			if (placeholder && !error)
 				w->model->placeholder_threats++;
-			free_threat(t);
+			tg_model__free_threat(t);
 			continue;
 		}
 		error = inline_priority(t);
@@ -487,7 +489,7 @@ static int parse_table(struct walk *w, cmark_node *table)
 		if (error == 0)
 			error = keep_threat(w->model, t);
 		else
-			free_threat(t);
+			tg_model__free_threat(t);
 	}
 	return error;
 }
@@ -536,7 +538,7 @@ static int parse_item(struct walk *w, cmark_node *item)
 			error = add_not_applicable(w->model, w->heading_categories,
 			                           t->line);
 			free(text);
-			free_threat(t);
+			tg_model__free_threat(t);
 			return error;
 		}
 		n = read_fields(t, text);
@@ -548,14 +550,17 @@ static int parse_item(struct walk *w, cmark_node *item)
 	}
 	if (error == 0)
 		error = inline_priority(t);
-	if (error < 0 || placeholder ||
+	if (error < 0 || placeholder || (!t->title && !t->id) ||
 	    (!w->heading_categories && fields == 0 && !t->priority_text)) {
-		/* A plain bullet: prose, not a threat. */
+		/*
+		 * A plain bullet: prose, not a threat. So is one that names
+		 * nothing, "- Owner: @dana": metadata about the model.
+		 */
 		if (placeholder && error == 0)
 			w->model->placeholder_threats++;
 		if (error == 0 && !placeholder && t->title)
 			error = scan_declarations(w->model, t->title, t->line);
-		free_threat(t);
+		tg_model__free_threat(t);
 		return error;
 	}
 	if (w->heading_categories)
