@@ -72,8 +72,12 @@ fi
 
 # --- the documents -------------------------------------------------------
 
-rm -rf "$docs"
+# bench/out is ignored by this repository's .gitignore, and threatgate skips
+# ignored files; so the docs live in a repository of their own, as they
+# would in a real project.
+rm -rf "$out"
 mkdir -p "$docs"
+git -C "$out" init -q
 python3 "$here/gen-docs.py" --seed "$seed" "$count" "$docs"
 files=$(find "$docs" -name '*.sdd.md' | wc -l)
 bytes=$(cat "$docs"/*.sdd.md | wc -c)
@@ -109,6 +113,10 @@ hyperfine --warmup 1 --runs 1 --ignore-failure --style basic \
 rss_kb=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$out/time.txt")
 
 "$tg" check --fail-on never --color never docs | tail -n 1 >"$out/summary.txt" || true
+if ! grep -q "in $files documents" "$out/summary.txt"; then
+	echo "bench-check: threatgate did not check the $files documents: $(cat "$out/summary.txt")" >&2
+	exit 1
+fi
 
 # --- the table -------------------------------------------------------------
 

@@ -174,7 +174,9 @@ fi
 if [ -n "${TG_SUMMARY_FILE:-}" ]; then
 	echo "$passed $failed" >>"$TG_SUMMARY_FILE"
 fi
-if [ "${#failed_names[@]}" -gt 0 ]; then
+if [ "${#failed_names[@]}" -gt 10 ]; then
+	echo "# fixtures: failed: ${failed_names[*]:0:10} and $((${#failed_names[@]} - 10)) more"
+elif [ "${#failed_names[@]}" -gt 0 ]; then
 	echo "# fixtures: failed: ${failed_names[*]}"
 fi
 echo "$passed passed, $failed failed"

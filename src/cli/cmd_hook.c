@@ -80,8 +80,8 @@ int cli_cmd_hook(int argc, char **argv)
 	tg_policy *policy = NULL;
 	tg_changes *changes = NULL;
 	tg_findings *findings = NULL;
-	const char *kind, *remote = NULL;
-	char *input = NULL;
+	const char *kind, *remote = NULL, *what;
+	char *input = NULL, *failure = NULL;
 	size_t len = 0;
 	double start = tg_clock_now();
 	int error, code = CLI_EXIT_USAGE;
@@ -133,6 +133,18 @@ int cli_cmd_hook(int argc, char **argv)
 		error = tg_findings_new(&findings);
 	if (error == 0)
 		error = tg_changes_check(findings, repo, changes, policy);
+	if (error < 0 && error != TG_ENOMEM && findings) {
+		/*
+		 * Some of it could not be checked (a corrupt object, the time
+		 * budget): what was checked is still reported below, and its
+		 * findings block even when the policy fails open.
+		 */
+		failure = tg_strdup(tg_error_last()->message);
+		if (!failure)
+			error = tg_error_oom();
+		else
+			error = 0;
+	}
 	if (error < 0)
 		goto done;
 
@@ -140,11 +152,23 @@ int cli_cmd_hook(int argc, char **argv)
 	error = cli_report_write(&opts, findings, stderr);
 	if (error < 0)
 		goto done;
+	if (failure)
+		cli_error("%s", failure);
+	what = strcmp(kind, "pre-commit") == 0 ? "commit" : "push";
 	code = cli_exit_code(findings, policy);
-	if (code == CLI_EXIT_FINDINGS)
+	if (code == CLI_EXIT_FINDINGS) {
 		cli_error("%s rejected: fix the design documents above; "
 		          "'threatgate explain RULE' says what each rule wants",
-		          strcmp(kind, "pre-commit") == 0 ? "commit" : "push");
+		          what);
+	} else if (failure && tg_policy_fail_open(policy)) {
+		cli_error("letting the change through unchecked "
+		          "(threatgate.failOpen)");
+		code = CLI_EXIT_OK;
+	} else if (failure) {
+		cli_error("%s rejected: it could not be checked (fail closed; "
+		          "threatgate.failOpen lets such changes through)", what);
+		code = CLI_EXIT_USAGE;
+	}
 done:
 	if (error < 0) {
 		code = cli_fail();
@@ -154,6 +178,7 @@ done:
 			code = CLI_EXIT_OK;
 		}
 	}
+	free(failure);
 	free(input);
 	tg_findings_free(findings);
 	tg_changes_free(changes);

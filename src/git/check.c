@@ -396,26 +396,56 @@ static int budget_exhausted(const struct tg_changes *changes, size_t from,
 	return TG_ELIMIT;
 }
 
+/* Remember the first failure, so that the other documents still count. */
+static void note_failure(int *first, size_t *failures, char *message,
+                         size_t size, int error)
+{
+	if ((*failures)++ == 0) {
+		*first = error;
+		snprintf(message, size, "%s", tg_error_last()->message);
+	}
+}
+
 int tg_changes_check(tg_findings *findings, git_repository *repo,
                      const tg_changes *changes, const tg_policy *policy)
 {
-	char *globs, *message;
-	size_t i;
-	int error = 0;
+	char *globs = NULL, *message = NULL;
+	char failed[1024] = "";
+	size_t i, failures = 0;
+	int error = 0, first = 0;
 
-	for (i = 0; i < changes->docs.length && error == 0; i++) {
-		if (tg_git__deadline_passed(changes))
-			return budget_exhausted(changes, i, policy);
+	/*
+	 * A document that cannot be checked (a corrupt object, say) does not
+	 * stop the others: what they show still counts, and still blocks
+	 * when the hook fails open. The first failure is returned at the end.
+	 */
+	for (i = 0; i < changes->docs.length; i++) {
+		if (tg_git__deadline_passed(changes)) {
+			error = budget_exhausted(changes, i, policy);
+			goto done;
+		}
 		error = check_one(findings, repo, changes->docs.items[i], policy);
+		if (error == TG_ENOMEM)
+			goto done;
+		if (error < 0)
+			note_failure(&first, &failures, failed, sizeof(failed), error);
+		error = 0;
 	}
-	for (i = 0; i < changes->targets.length && error == 0; i++) {
-		if (tg_git__deadline_passed(changes))
-			return budget_exhausted(changes, changes->docs.length, policy);
+	for (i = 0; i < changes->targets.length; i++) {
+		if (tg_git__deadline_passed(changes)) {
+			error = budget_exhausted(changes, changes->docs.length, policy);
+			goto done;
+		}
 		error = covered_code_changed(findings, repo,
 		                             changes->targets.items[i], policy);
+		if (error == TG_ENOMEM)
+			goto done;
+		if (error < 0)
+			note_failure(&first, &failures, failed, sizeof(failed), error);
+		error = 0;
 	}
-	if (error < 0 || changes->docs.length > 0 || !changes->markdown_path)
-		return error;
+	if (failures > 0 || changes->docs.length > 0 || !changes->markdown_path)
+		goto done;
 	globs = glob_list(policy);
 	message = globs ? tg_printf("'%s' is Markdown but matches none of the "
 		"document globs (%s): if it is a design document, add a glob for it "
@@ -423,6 +453,12 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	error = message ? tg_rules_add_finding(findings, policy,
 		TG_RULE_NO_DOCUMENTS, changes->markdown_path, NULL, 1, 0, message)
 		: tg_error_oom();
+done:
+	if (error == 0 && failures == 1)
+		error = tg_error_set(first, "%s", failed);
+	else if (error == 0 && failures > 1)
+		error = tg_error_set(first, "%s (and %zu more failures)", failed,
+		                     failures - 1);
 	free(message);
 	free(globs);
 	return error;

@@ -151,6 +151,10 @@ static int task_item(struct tg_model *model, cmark_node *item)
 			error = invalid(s, "the box is not checked");
 		else if (s->people.length == 0)
 			error = invalid(s, "it names nobody");
+		else if (strstr(s->text, "YYYY-MM-DD"))
+			/* the template's example, ticked but never filled in */
+			error = invalid(s, "it still has the template's "
+			                   "'YYYY-MM-DD' instead of the review date");
 	}
 	if (error < 0) {
 		tg_model__free_signoff(s);

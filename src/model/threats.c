@@ -569,9 +569,23 @@ static int parse_item(struct walk *w, cmark_node *item)
 	return keep_threat(w->model, t);
 }
 
+/* A heading's title as sections see it: "4.1 Spoofing:" is "spoofing". */
+static char *heading_title(const struct tg_model *model, cmark_node *node)
+{
+	size_t i;
+
+	for (i = 0; i < model->sections.length; i++) {
+		const struct tg_section *s = model->sections.items[i];
+
+		if (s->heading == node)
+			return tg_strdup(s->norm);
+	}
+	return tg_model__node_text(node);
+}
+
 static int heading(struct walk *w, cmark_node *node)
 {
-	char *title = tg_model__node_text(node), *bad = NULL;
+	char *title = heading_title(w->model, node), *bad = NULL;
 	unsigned bits;
 
 	if (!title)

@@ -21,6 +21,9 @@
 /* ------------------------------------------------------------------ */
 
 static int vformat_error(int code, const char *prefix, const char *fmt,
+	va_list ap) __attribute__((format(printf, 3, 0)));
+
+static int vformat_error(int code, const char *prefix, const char *fmt,
 	va_list ap)
 {
 	char msg[768];

@@ -255,6 +255,10 @@ static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
 
 static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
                   int column, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
+
+static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
+                  int column, const char *fmt, va_list ap)
 {
 	const struct tg_document *doc = ctx->model->doc;
 	tg_finding f;

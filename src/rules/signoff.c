@@ -3,15 +3,32 @@
 #include "rules.h"
 #include "util/banned.h"
 
+/* "Bob Stone" of a git-style "Bob Stone <bob@example.com>", or NULL. */
+static char *display_name(const char *entry)
+{
+	const char *lt = strchr(entry, '<');
+	char *name;
+
+	if (!lt || lt == entry)
+		return NULL;
+	name = tg_strndup(entry, (size_t)(lt - entry));
+	if (name && !*tg_trim(name)) {
+		free(name);
+		name = NULL;
+	}
+	return name;
+}
+
 /*
  * A reviewer entry may give several names for one person:
- * "@alice <alice@example.com>". The configured reviewer a text names,
- * or NULL.
+ * "@alice <alice@example.com>", "Bob Stone <bob@example.com>". The
+ * configured reviewer a text names, or NULL.
  */
 static const char *named_reviewer(const tg_policy *policy, const char *text)
 {
 	tg_vec names = TG_VEC_INIT;
 	const char *found = NULL;
+	char *name;
 	size_t i, j;
 
 	for (i = 0; i < policy->reviewers.length && !found; i++) {
@@ -21,6 +38,12 @@ static const char *named_reviewer(const tg_policy *policy, const char *text)
 			found = entry;
 			break;
 		}
+		name = display_name(entry);
+		if (name && tg_person_matches(text, name))
+			found = entry;
+		free(name);
+		if (found)
+			break;
 		if (tg_person_extract(&names, entry) < 0)
 			break;
 		for (j = 0; j < names.length && !found; j++)

@@ -8,6 +8,9 @@
 static _Thread_local char error_message[1024];
 static _Thread_local tg_error last_error = { "no error", 0 };
 
+static void set_message(int code, const char *fmt, va_list ap,
+                        const char *suffix) __attribute__((format(printf, 2, 0)));
+
 static void set_message(int code, const char *fmt, va_list ap, const char *suffix)
 {
 	int n = vsnprintf(error_message, sizeof(error_message), fmt, ap);

@@ -42,6 +42,18 @@
 #   expect_stdout_lacks TEXT      fixed string absent from stdout
 #   write_file PATH <<EOF         create a file and its directories from stdin
 #   test_done                     summary, clean-up, exit status
+#
+# Git helpers, for the scripts that commit and push:
+#   tg_doc_good                   a design doc that passes the default policy,
+#                                 on stdout (no warning either)
+#   tg_doc_bad                    the same with threat T2's priority removed:
+#                                 threat-missing-priority at the T2 row, column 1
+#   tg_line FILE ERE              the number of FILE's first line matching ERE
+#   make_server NAME.git          a bare repository with the real pre-receive hook
+#   install_hook GITDIR KIND      copy hooks/KIND (this tree's) into GITDIR/hooks
+#   ref_of REPO REF               the id REF names in REPO, or "none"
+#   expect_ref REPO REF ID        fail unless REF names ID ("none": no such ref)
+#   test_must_fail cmd...         fail unless cmd fails (1-125: not a crash)
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_DIRECTORY=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +70,10 @@ while [ "$#" -gt 0 ]; do
 	esac
 	shift
 done
+
+if [ "${TG_VERBOSE:-0}" = 1 ] && [ -n "${test_description:-}" ]; then
+	printf '%s\n' "$test_description" | sed 's/^/# /'
+fi
 
 # --- the binary under test -----------------------------------------------
 
@@ -119,8 +135,8 @@ GIT_COMMITTER_EMAIL='committer@example.com'
 GIT_AUTHOR_DATE='2026-11-27T10:13:13+0000'
 GIT_COMMITTER_DATE='2026-11-27T10:13:13+0000'
 GIT_TERMINAL_PROMPT=0
-GIT_PAGER=cat
-PAGER=cat
+GIT_PAGER='cat'
+PAGER='cat'
 EDITOR=:
 THREATGATE_TODAY=2026-11-27
 TZ=UTC
@@ -233,6 +249,110 @@ expect_stdout_matches() { _expect_in stdout "$TG_LAST_STDOUT" regex "$1"; }
 expect_stderr_matches() { _expect_in stderr "$TG_LAST_STDERR" regex "$1"; }
 expect_stdout_lacks() { _expect_in stdout "$TG_LAST_STDOUT" absent "$1"; }
 expect_stderr_lacks() { _expect_in stderr "$TG_LAST_STDERR" absent "$1"; }
+
+# --- git helpers ----------------------------------------------------------
+
+tg_doc_good() {
+	cat <<\EOF
+---
+title: Session token rotation
+dri: Jane Doe <jane@example.com>
+participants: [jane, omar, li]
+status: approved
+threat-model-reviewed: 2026-10-02
+covers: [services/session/**]
+exposure: internal
+data-classification: [internal]
+---
+# Session token rotation
+
+## Overview
+
+Rotate the signing key of internal session tokens every 24 hours without
+logging anyone out.
+
+## Design
+
+The token service keeps two keys: the current one signs, both verify. A
+scheduled job promotes the next key and retires the oldest.
+
+## Security
+
+### Assets and Data Classification
+
+| Asset | Classification | Notes |
+|---|---|---|
+| Signing keys | restricted | held in the key store, never on disk |
+
+### Threat Model
+
+| ID | Threat | STRIDE | Priority | Mitigation | Status |
+|---|---|---|---|---|---|
+| T1 | Token signed with a stolen retired key | Spoofing | P2 | Retired keys are destroyed after one overlap window | mitigated |
+| T2 | Rotation job replaced by a modified image | Tampering | P3 | Signed images, admission policy | mitigated |
+| T3 | Operator denies forcing an early rotation | Repudiation | P4 | Rotation events go to the audit log | mitigated |
+| T4 | Key material written to logs | Information disclosure | P2 | Key type has no string form; log scrubber | mitigated |
+| T5 | Rotation storm invalidates every session | Denial of service | P3 | One rotation per hour at most, alert on retries | mitigated |
+| T6 | Job account used to read unrelated secrets | Elevation of privilege | P3 | Job role limited to the key path | mitigated |
+
+### Security Sign-off
+
+- [x] Security review: @alice (2026-11-01)
+EOF
+}
+
+tg_doc_bad() {
+	tg_doc_good | sed -e 's/^| T2 | Rotation job replaced by a modified image | Tampering | P3 |/| T2 | Rotation job replaced by a modified image | Tampering | |/'
+}
+
+# tg_line FILE ERE: the number of the first line of FILE matching ERE.
+tg_line() {
+	grep -n -E -m 1 -e "$2" "$1" | cut -d: -f1
+}
+
+# install_hook GITDIR KIND: this tree's hooks/KIND, as install.sh would.
+install_hook() {
+	mkdir -p "$1/hooks" &&
+		cp "$SOURCE_DIRECTORY/hooks/$2" "$1/hooks/$2" &&
+		chmod +x "$1/hooks/$2"
+}
+
+# make_server NAME.git: a bare repository with the pre-receive hook.
+make_server() {
+	git init -q --bare "$1" && install_hook "$1" pre-receive
+}
+
+# ref_of REPO REF: the id REF names in REPO, or "none".
+ref_of() {
+	git -C "$1" rev-parse -q --verify "$2^{}" 2>/dev/null || echo none
+}
+
+# expect_ref REPO REF ID: fail unless REF names ID in REPO ("none": absent).
+expect_ref() {
+	local got
+	got=$(ref_of "$1" "$2")
+	if [ "$got" != "$3" ]; then
+		say "error: $1: $2 is $got, expected $3"
+		return 1
+	fi
+	return 0
+}
+
+# test_must_fail cmd...: cmd must fail, and not by a signal or "not found".
+test_must_fail() {
+	local got
+	if "$@"; then
+		say "error: expected a failure from: $*"
+		return 1
+	else
+		got=$?
+	fi
+	if [ "$got" -gt 125 ]; then
+		say "error: '$*' died with status $got"
+		return 1
+	fi
+	return 0
+}
 
 # test_expect_success 'title' 'commands'
 test_expect_success() {
