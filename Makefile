@@ -155,6 +155,7 @@ install: $(BIN)
 	install -m 0644 man/threatgate-policy.5 $(DESTDIR)$(MANDIR)/man5/threatgate-policy.5
 	install -m 0755 hooks/* $(DESTDIR)$(DATADIR)/hooks/
 	install -m 0644 templates/sdd.md $(DESTDIR)$(DATADIR)/templates/sdd.md
+	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/templates/ci templates/ci/*
 	install -m 0644 templates/threatgate.sample \
 		$(DESTDIR)$(DATADIR)/templates/threatgate.sample
 

@@ -12,5 +12,6 @@
 #include "threatgate/findings.h"
 #include "threatgate/report.h"
 #include "threatgate/changes.h"
+#include "threatgate/scan.h"
 
 #endif

@@ -42,6 +42,9 @@ TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
 	git_repository *repo, const git_oid *old, const git_oid *tip,
 	const char *known, const tg_policy *policy);
 
+/* See tg_check_context.lazy_triggers: for reports that show findings only. */
+TG_EXTERN(void) tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy);
+
 /* Stop walking history and checking past this CLOCK_MONOTONIC time. */
 TG_EXTERN(void) tg_changes_set_deadline(tg_changes *changes, double deadline);
 

@@ -63,6 +63,14 @@ TG_EXTERN(bool) tg_policy_check_tags(const tg_policy *policy);
 TG_EXTERN(bool) tg_policy_verify_signoff_author(const tg_policy *policy);
 
 /*
+ * The security reviewers (threatgate.reviewer), as written: "@alice",
+ * "bob@example.com". Borrowed from the policy; *count gets how many (0
+ * when none is set, and then any named, checked sign-off counts).
+ */
+TG_EXTERN(const char *const *) tg_policy_reviewers(const tg_policy *policy,
+	size_t *count);
+
+/*
  * Override from the command line (--fail-on). Returns TG_EINVALID for a
  * value other than error, warning or never.
  */

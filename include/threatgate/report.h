@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "common.h"
 #include "findings.h"
+#include "scan.h"
 
 typedef enum {
 	TG_FORMAT_TEXT,
@@ -22,16 +23,48 @@ typedef enum {
 typedef struct {
 	tg_format format;
 	bool color;		/* text: ANSI colour */
-	const char *forge_url;	/* markdown: base URL for file links */
-	const char *head;	/* markdown: head revision for links */
+	/*
+	 * markdown, sarif: the project's web address ("https://github.com/o/r",
+	 * "https://gitlab.com/g/p"); file links are URL/blob/REV/PATH#LLINE
+	 * (URL/-/blob/... on GitLab). NULL: no links.
+	 */
+	const char *forge_url;
+	/*
+	 * markdown, sarif: the revision links point at. NULL: each finding's
+	 * own revision (git modes), else no links.
+	 */
+	const char *head;
+	/* markdown: who can give a security sign-off (policy reviewers) */
+	const char *const *reviewers;
+	size_t reviewers_count;
+	/* markdown, github: findings at or above this block the change */
+	tg_severity fail_on;
+	/* markdown: when nothing blocks, write a short comment (else nothing) */
+	bool comment_on_pass;
+	/* github: also append the Markdown report to this file, or NULL */
+	const char *step_summary;
 } tg_report_options;
 
-#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL }
+#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
+	TG_SEVERITY_ERROR, true, NULL }
+
+/*
+ * The hidden first line of the markdown report: a bot finds its one
+ * pull-request comment by it and updates that comment in place.
+ */
+#define TG_REPORT_MARKDOWN_MARKER "<!-- threatgate:pr-comment -->"
 
 TG_EXTERN(int) tg_format_parse(tg_format *out, const char *name);
 
 /* Write the report; TG_ERROR when writing fails. */
 TG_EXTERN(int) tg_report_write(FILE *out, const tg_findings *findings,
+	const tg_report_options *options);
+
+/*
+ * Write a scan report (`threatgate scan`): text, json, csv, markdown or
+ * html. TG_EINVALID for another format, TG_ERROR when writing fails.
+ */
+TG_EXTERN(int) tg_report_write_scan(FILE *out, const tg_scan *scan,
 	const tg_report_options *options);
 
 #endif

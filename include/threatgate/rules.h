@@ -34,6 +34,14 @@ typedef struct {
 	 */
 	int (*line_author)(char **email, int line, void *payload);
 	void *payload;
+	/*
+	 * Run the sign-off trigger patterns only where a rule needs them: a
+	 * document with a valid sign-off in its Sign-off section is then not
+	 * scanned, and its summary's trigger list and signoff_required stay
+	 * empty: leave this false for reports that show them (json,
+	 * markdown, sarif, scan).
+	 */
+	bool lazy_triggers;
 } tg_check_context;
 
 /*

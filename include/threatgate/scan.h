@@ -87,6 +87,10 @@ TG_EXTERN(int) tg_scan_add_repository(tg_scan *scan, const tg_scan_repo *repo);
 TG_EXTERN(int) tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
 	const tg_drift *drift);
 
+/* A deep copy of a document summary, for the caller to free. */
+TG_EXTERN(int) tg_doc_summary_dup(tg_doc_summary **out,
+	const tg_doc_summary *summary);
+
 TG_EXTERN(size_t) tg_scan_count(const tg_scan *scan);
 /* The i-th document, borrowed; NULL when out of range. */
 TG_EXTERN(const tg_scan_doc *) tg_scan_get(const tg_scan *scan, size_t i);

@@ -26,7 +26,8 @@ typedef enum {
 
 /* Option groups a subcommand accepts (flags for cli_opts_parse). */
 #define CLI_OPT_POLICY	(1u << 0)	/* --repo --config --policy-rev */
-#define CLI_OPT_REPORT	(1u << 1)	/* --format --output --fail-on --color -q */
+#define CLI_OPT_REPORT	(1u << 1)	/* --format --output --fail-on --color -q
+					   --forge-url --head --no-pass-comment */
 #define CLI_OPT_GIT	(1u << 2)	/* --staged --range --all */
 #define CLI_OPT_REV	(1u << 3)	/* --rev */
 #define CLI_OPT_RANGE	(1u << 4)	/* --range alone (annotate) */
@@ -63,10 +64,22 @@ struct cli_options {
 	/* the operands left after the options (FILE, DIR, RULE, ...) */
 	char **args;
 	int nargs;
+
+	/* CLI_OPT_REPORT, for the CI formats (markdown, sarif, github) */
+	const char *forge_url;	/* --forge-url URL, or NULL: from CI's env */
+	const char *head;	/* --head REV, or NULL: from CI's env */
+	bool no_pass_comment;	/* --no-pass-comment */
+	/*
+	 * Set by a subcommand once it has its policy, before
+	 * cli_report_write(): the report names its reviewers and its
+	 * fail-on level. May stay NULL.
+	 */
+	const tg_policy *policy;
 };
 
 #define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
-	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0 }
+	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
+	NULL, NULL, false, NULL }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
@@ -149,6 +162,16 @@ int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
  */
 int cli_report_write(const struct cli_options *opts,
 	const tg_findings *findings, FILE *stream);
+
+/*
+ * The report options for opts->format (report_opts.c): forge URL and head
+ * revision from --forge-url and --head or CI's environment, reviewers and
+ * fail-on from opts->policy, --no-pass-comment, $GITHUB_STEP_SUMMARY for
+ * --format github. *owned gets a string the options point into, which the
+ * caller frees after writing.
+ */
+int cli_report_options(tg_report_options *out, const struct cli_options *opts,
+	char **owned);
 
 /* 0, or 1 when a finding is at or above the policy's fail-on level. */
 int cli_exit_code(const tg_findings *findings, const tg_policy *policy);

@@ -50,6 +50,12 @@ static const char check_help[] =
 "                        warning or never\n"
 "  --color WHEN          colour text output: auto (default), always or never\n"
 "  -q, --quiet           print nothing when there is nothing to report\n"
+"  --forge-url URL       link findings to URL/blob/REV/PATH#LN (markdown);\n"
+"                        default: from GITHUB_SERVER_URL/GITHUB_REPOSITORY\n"
+"                        or CI_PROJECT_URL\n"
+"  --head REV            the revision links point at (default: the commit\n"
+"                        checked, or GITHUB_SHA / CI_COMMIT_SHA)\n"
+"  --no-pass-comment     markdown: write nothing when nothing blocks\n"
 "  -h, --help            show this help\n"
 "\n"
 "Exit status: 0 nothing at or above --fail-on, 1 findings at or above\n"
@@ -189,6 +195,7 @@ int cli_report_write(const struct cli_options *opts,
 {
 	tg_report_options options = TG_REPORT_OPTIONS_INIT;
 	FILE *out = stream;
+	char *owned = NULL;
 	int error;
 
 	if (opts->quiet && !opts->output && opts->format == TG_FORMAT_TEXT &&
@@ -200,13 +207,15 @@ int cli_report_write(const struct cli_options *opts,
 			return tg_error_set(TG_ERROR, "cannot write '%s': %s",
 			                    opts->output, strerror(errno));
 	}
-	options.format = opts->format;
+	error = cli_report_options(&options, opts, &owned);
 	options.color = opts->format == TG_FORMAT_TEXT &&
 	                cli_color_enabled(opts, out);
-	error = tg_report_write(out, findings, &options);
+	if (error == 0)
+		error = tg_report_write(out, findings, &options);
 	if (out != stream && fclose(out) != 0 && error == 0)
 		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
 		                     opts->output, strerror(errno));
+	free(owned);
 	return error;
 }
 
@@ -241,6 +250,7 @@ struct walk {
 	tg_findings *findings;
 	git_repository *repo;	/* for ignore rules; may be NULL */
 	bool use_ignores;	/* the walk is inside the work tree */
+	tg_check_context context;	/* lazy triggers for text output */
 	git_index *index;	/* tracked files are never "ignored" */
 	const char *root;	/* absolute, resolved */
 	const char *cwd;	/* absolute, resolved */
@@ -376,7 +386,7 @@ static int check_file(struct walk *w, const char *fs_path,
 		error = tg_document_set_policy_path(doc, rel);
 	if (error < 0)
 		goto done;
-	error = tg_check_document(w->findings, doc, w->policy, NULL);
+	error = tg_check_document(w->findings, doc, w->policy, &w->context);
 	if (error < 0)
 		goto done;
 	w->checked++;
@@ -656,6 +666,8 @@ static int check_work_tree(const struct cli_options *opts,
 
 	w.policy = policy;
 	w.findings = findings;
+	/* Text shows findings only: skip trigger scans no rule needs. */
+	w.context.lazy_triggers = opts->format == TG_FORMAT_TEXT;
 	w.repo = repo;
 	w.root = root;
 	w.cwd = cwd;
@@ -718,6 +730,7 @@ int cli_cmd_check(int argc, char **argv)
 		goto done;
 
 	tg_findings_sort(findings);
+	opts.policy = policy;
 	error = cli_report_write(&opts, findings, stdout);
 	if (error < 0)
 		goto done;

@@ -21,7 +21,10 @@ enum {
 	OPT_STAGED,
 	OPT_RANGE,
 	OPT_ALL,
-	OPT_REV
+	OPT_REV,
+	OPT_FORGE_URL,
+	OPT_HEAD,
+	OPT_NO_PASS_COMMENT
 };
 
 #define ANY_GROUP (~0u)
@@ -40,6 +43,9 @@ static const struct opt_def {
 	{ "fail-on", required_argument, OPT_FAIL_ON, CLI_OPT_REPORT },
 	{ "color", required_argument, OPT_COLOR, CLI_OPT_REPORT },
 	{ "quiet", no_argument, 'q', CLI_OPT_REPORT | CLI_OPT_QUIET },
+	{ "forge-url", required_argument, OPT_FORGE_URL, CLI_OPT_REPORT },
+	{ "head", required_argument, OPT_HEAD, CLI_OPT_REPORT },
+	{ "no-pass-comment", no_argument, OPT_NO_PASS_COMMENT, CLI_OPT_REPORT },
 	{ "staged", no_argument, OPT_STAGED, CLI_OPT_GIT },
 	{ "range", required_argument, OPT_RANGE, CLI_OPT_GIT | CLI_OPT_RANGE },
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
@@ -250,6 +256,15 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 		break;
 	case 'f':
 		opts->force = true;
+		break;
+	case OPT_FORGE_URL:
+		opts->forge_url = value;
+		break;
+	case OPT_HEAD:
+		opts->head = value;
+		break;
+	case OPT_NO_PASS_COMMENT:
+		opts->no_pass_comment = true;
 		break;
 	default:
 		return tg_error_set(TG_ERROR, "unhandled option %d", val);

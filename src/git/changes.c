@@ -54,6 +54,11 @@ void tg_changes_free(tg_changes *changes)
 	free(changes);
 }
 
+void tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy)
+{
+	changes->lazy_triggers = lazy;
+}
+
 void tg_changes_set_deadline(tg_changes *changes, double deadline)
 {
 	changes->deadline = deadline;
@@ -649,9 +654,10 @@ static int walk_shallow(struct oids *fresh, git_repository *repo,
 }
 
 /* The pushed commits, with libgit2's walk: tip, hiding known refs and old. */
-static int walk_full(struct oids *fresh, git_repository *repo,
-                     const git_oid *old, const git_oid *tip, const char *known,
-                     bool skip_tags, const struct tg_changes *changes)
+static int walk_full(struct oids *fresh, bool *everything,
+                     git_repository *repo, const git_oid *old,
+                     const git_oid *tip, const char *known, bool skip_tags,
+                     const struct tg_changes *changes)
 {
 	git_revwalk *walk = NULL;
 	struct oids hide = { NULL, 0, 0 };
@@ -659,6 +665,7 @@ static int walk_full(struct oids *fresh, git_repository *repo,
 	size_t i;
 	int error;
 
+	*everything = false;
 	error = known_tips(&hide, repo, known, skip_tags);
 	if (error < 0)
 		return error;
@@ -666,6 +673,16 @@ static int walk_full(struct oids *fresh, git_repository *repo,
 		error = oids_push(&hide, old);
 	if (error < 0)
 		goto done;
+	if (hide.length == 0) {
+		/*
+		 * Nothing is known (a first push): every commit is new and
+		 * none has a parent outside the push, so there is no fork
+		 * point to find. Walking 10,000 commits to learn that took a
+		 * tenth of such a push's hook.
+		 */
+		*everything = true;
+		goto done;
+	}
 	error = git_revwalk_new(&walk, repo);
 	if (error < 0) {
 		error = tg_error_from_git(error, "cannot walk history");
@@ -713,6 +730,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 	struct oids fresh = { NULL, 0, 0 }, forks = { NULL, 0, 0 };
 	struct oidset roots = { NULL, 0, 0 };
 	struct tg_target *target;
+	bool everything = false;
 	size_t i, j;
 	int error;
 
@@ -722,8 +740,14 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 			error = walk_shallow(&fresh, repo, &roots, old, tip, known,
 			                     !policy->check_tags, changes);
 	} else {
-		error = walk_full(&fresh, repo, old, tip, known,
+		error = walk_full(&fresh, &everything, repo, old, tip, known,
 		                  !policy->check_tags, changes);
+	}
+	if (error == 0 && everything) {
+		target = new_target(changes, TG_SOURCE_COMMIT, tip);
+		error = target ? add_diff(changes, repo, NULL, tip, policy, target)
+		               : tg_error_oom();
+		goto done;
 	}
 	if (error < 0 || fresh.length == 0)
 		goto done;	/* nothing the repository did not have */

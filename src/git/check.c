@@ -119,7 +119,8 @@ static int load_blob(tg_document **out, git_repository *repo,
 }
 
 static int check_one(tg_findings *findings, git_repository *repo,
-                     const struct tg_change *c, const tg_policy *policy)
+                     const struct tg_change *c, const tg_policy *policy,
+                     bool lazy)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *revision = NULL;
@@ -136,17 +137,18 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	error = load_blob(&doc, repo, &c->blob, c->path, revision, policy, NULL);
 	if (error < 0)
 		goto done;
-	error = tg_model_build(&model, doc, policy);
+	error = tg_model__build(&model, doc, policy, lazy);
 	if (error < 0)
 		goto done;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.lazy_triggers = lazy;
 	if (c->has_base && policy->severity[TG_RULE_REVIEWED_DATE_NOT_UPDATED] !=
 	                   TG_SEVERITY_OFF) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
 		                  policy, NULL);
 		if (error == 0)
-			error = tg_model_build(&base, base_doc, policy);
+			error = tg_model__build(&base, base_doc, policy, true);
 		if (error < 0)
 			goto done;
 		ctx.base = base;
@@ -424,7 +426,8 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 			error = budget_exhausted(changes, i, policy);
 			goto done;
 		}
-		error = check_one(findings, repo, changes->docs.items[i], policy);
+		error = check_one(findings, repo, changes->docs.items[i], policy,
+		                  changes->lazy_triggers);
 		if (error == TG_ENOMEM)
 			goto done;
 		if (error < 0)

@@ -37,6 +37,7 @@ struct tg_changes {
 	tg_vec targets;		/* struct tg_target * */
 	char *markdown_path;	/* a Markdown path that matched no glob */
 	double deadline;	/* 0: none */
+	bool lazy_triggers;
 };
 
 

@@ -303,6 +303,12 @@ const struct tg_section *tg_model__section(const struct tg_model *model,
 int tg_model_build(tg_model **out, const tg_document *doc,
                    const tg_policy *policy)
 {
+	return tg_model__build(out, doc, policy, false);
+}
+
+int tg_model__build(struct tg_model **out, const struct tg_document *doc,
+                    const tg_policy *policy, bool lazy)
+{
 	struct tg_model *model = calloc(1, sizeof(*model));
 	int error = 0;
 
@@ -327,9 +333,11 @@ int tg_model_build(tg_model **out, const tg_document *doc,
 	error = tg_model__signoffs(model);
 	if (error < 0)
 		goto done;
-	error = tg_model__triggers(model);
-	if (error < 0)
-		goto done;
+	if (!lazy) {
+		error = tg_model__triggers(model);
+		if (error < 0)
+			goto done;
+	}
 	error = tg_model__suppressions(model);
 	if (error < 0)
 		goto done;

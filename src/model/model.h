@@ -113,7 +113,12 @@ struct tg_model {
 	const struct tg_section *threat_model;
 	const struct tg_section *signoff;
 	int placeholder_threats;	/* template rows left unchanged */
+	bool triggers_done;	/* hits computed (they may be left lazy) */
 };
+
+/* tg_model_build, with the trigger scan left for later when `lazy`. */
+int tg_model__build(struct tg_model **out, const struct tg_document *doc,
+	const tg_policy *policy, bool lazy);
 
 /* Find the first section matched by the policy rule named `name`. */
 const struct tg_section *tg_model__section(const struct tg_model *model,
@@ -123,6 +128,7 @@ const struct tg_section *tg_model__section(const struct tg_model *model,
 int tg_model__sections(struct tg_model *model);
 int tg_model__threats(struct tg_model *model);
 int tg_model__signoffs(struct tg_model *model);
+/* Idempotent: the second call does nothing. */
 int tg_model__triggers(struct tg_model *model);
 int tg_model__suppressions(struct tg_model *model);
 

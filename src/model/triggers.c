@@ -229,6 +229,9 @@ int tg_model__triggers(struct tg_model *model)
 	const char *lit;
 	int error = 0;
 
+	if (model->triggers_done)
+		return 0;
+	model->triggers_done = true;
 	memset(&sc, 0, sizeof(sc));
 	sc.model = model;
 	tg_buf_init(&sc.text, 0);

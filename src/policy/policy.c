@@ -1188,6 +1188,12 @@ bool tg_policy_verify_signoff_author(const tg_policy *policy)
 	return policy->verify_signoff_author;
 }
 
+const char *const *tg_policy_reviewers(const tg_policy *policy, size_t *count)
+{
+	*count = policy->reviewers.length;
+	return (const char *const *)policy->reviewers.items;
+}
+
 int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 {
 	if (parse_fail_on(&policy->fail_on, value) < 0)

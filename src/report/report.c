@@ -67,9 +67,17 @@ int tg_report_write(FILE *out, const tg_findings *findings,
 		error = tg_report__json(out, findings, options);
 		break;
 	case TG_FORMAT_SARIF:
+		error = tg_report__sarif(out, findings, options);
+		break;
 	case TG_FORMAT_MARKDOWN:
+		error = tg_report__markdown(out, findings, options);
+		break;
 	case TG_FORMAT_GITHUB:
+		error = tg_report__github(out, findings, options);
+		break;
 	case TG_FORMAT_GITLAB:
+		error = tg_report__gitlab(out, findings, options);
+		break;
 	case TG_FORMAT_CSV:
 	case TG_FORMAT_HTML:
 		/* NEEDSWORK: these writers are still to come. */
@@ -79,6 +87,48 @@ int tg_report_write(FILE *out, const tg_findings *findings,
 	default:
 		return tg_error_set(TG_EINVALID, "unknown report format %d",
 		                    (int)options->format);
+	}
+	if (error < 0)
+		return error;
+
+	if (fflush(out) != 0 || ferror(out))
+		return tg_error_set(TG_ERROR, "cannot write the report: %s",
+		                    strerror(errno ? errno : EIO));
+	return 0;
+}
+
+int tg_report_write_scan(FILE *out, const tg_scan *scan,
+                         const tg_report_options *options)
+{
+	tg_report_options defaults = TG_REPORT_OPTIONS_INIT;
+	int error;
+
+	if (!out || !scan)
+		return tg_error_set(TG_EINVALID, "no report stream or scan");
+	if (!options)
+		options = &defaults;
+
+	switch (options->format) {
+	case TG_FORMAT_TEXT:
+		error = tg_report__scan_text(out, scan, options);
+		break;
+	case TG_FORMAT_JSON:
+		error = tg_report__scan_json(out, scan, options);
+		break;
+	case TG_FORMAT_CSV:
+		error = tg_report__scan_csv(out, scan, options);
+		break;
+	case TG_FORMAT_MARKDOWN:
+		error = tg_report__scan_markdown(out, scan, options);
+		break;
+	case TG_FORMAT_HTML:
+		error = tg_report__scan_html(out, scan, options);
+		break;
+	default:
+		return tg_error_set(TG_EINVALID,
+			"format '%s' is not available for a scan (expected text, "
+			"json, csv, markdown or html)",
+			tg_report__format_name(options->format));
 	}
 	if (error < 0)
 		return error;

@@ -508,6 +508,20 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	ctx.git = context ? context : &none;
 	ctx.findings = findings;
 
+	/*
+	 * Triggers matter only while they can change a finding: with a valid
+	 * sign-off inside a Sign-off section, whether one was required no
+	 * longer does.
+	 */
+	if (model->doc->readable && !model->triggers_done &&
+	    tg_policy_signoff_mode(policy,
+	                           tg_document_policy_path(model->doc)) ==
+	    TG_SIGNOFF_TRIGGERED &&
+	    (!model->signoff || !tg_rules__signoff_present(model))) {
+		error = tg_model__triggers((struct tg_model *)model);
+		if (error < 0)
+			return error;
+	}
 	if (!model->doc->readable) {
 		ctx.rule = TG_RULE_UNREADABLE_DOCUMENT;
 		error = tg_rule_report(&ctx, model->doc->unreadable_line, 0, "%s",
@@ -534,7 +548,8 @@ int tg_check_document(tg_findings *findings, const tg_document *doc,
 	tg_model *model = NULL;
 	int error;
 
-	error = tg_model_build(&model, doc, policy);
+	error = tg_model__build(&model, doc, policy,
+	                        context && context->lazy_triggers);
 	if (error == 0)
 		error = tg_rules_check(findings, model, policy, context);
 	tg_model_free(model);

@@ -181,6 +181,9 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	} else if (model->signoff) {
 		line = model->signoff->line;
 		column = model->signoff->column;
+	} else if (tg_policy_signoff_mode(ctx->policy, model->doc->path) ==
+	           TG_SIGNOFF_ALWAYS) {
+		line = 1;	/* the reason is the policy, not a line */
 	} else if (model->hits.length) {
 		const struct tg_trigger_hit *h = model->hits.items[0];
 

@@ -1,0 +1,1214 @@
+/*
+ * `threatgate scan` over a repository: the inventory of every design
+ * document at a revision, and the drift of the code each one covers,
+ * computed in one walk of history (see threatgate/scan.h for the exact
+ * definition).
+ *
+ * The walk is ours rather than git_revwalk's, so that a shallow clone (a
+ * CI checkout) ends its history quietly at the shallow boundary instead
+ * of failing on the parents it lacks. Each commit's tree is compared with
+ * its parent's by hand, descending only into subtrees whose ids differ:
+ * cheaper than building a git_diff per commit. Changed paths are matched
+ * against the `covers` globs through an index keyed by each glob's literal
+ * folder, so a path is matched against the globs that could match it, not
+ * against every document's.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "git.h"
+#include "doc/document.h"
+#include "model/model.h"
+#include "threatgate/rules.h"
+#include "threatgate/scan.h"
+#include "util/banned.h"
+
+/* ---- a string-keyed hash map ------------------------------------------ */
+
+struct map_entry {
+	char *key;
+	size_t len;
+	uint64_t hash;
+	size_t value;		/* an index, for maps of single values */
+	tg_vec list;		/* or a list, for the covers index */
+	struct map_entry *next;
+};
+
+struct map {
+	struct map_entry **buckets;
+	size_t cap;		/* 0 or a power of two */
+	size_t count;
+};
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static struct map_entry *map_find(const struct map *m, const char *key,
+                                  size_t len)
+{
+	struct map_entry *e;
+	uint64_t h;
+
+	if (m->cap == 0)
+		return NULL;
+	h = hash_bytes(key, len);
+	for (e = m->buckets[h & (m->cap - 1)]; e; e = e->next)
+		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
+			return e;
+	return NULL;
+}
+
+static int map_grow(struct map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i;
+	struct map_entry **buckets = calloc(cap, sizeof(*buckets));
+	struct map_entry *e, *next;
+
+	if (!buckets)
+		return tg_error_oom();
+	for (i = 0; i < m->cap; i++) {
+		for (e = m->buckets[i]; e; e = next) {
+			next = e->next;
+			e->next = buckets[e->hash & (cap - 1)];
+			buckets[e->hash & (cap - 1)] = e;
+		}
+	}
+	free(m->buckets);
+	m->buckets = buckets;
+	m->cap = cap;
+	return 0;
+}
+
+/* The entry for `key`, added (value 0, empty list) when new. */
+static int map_get(struct map_entry **out, struct map *m, const char *key,
+                   size_t len, bool *added)
+{
+	struct map_entry *e;
+	int error;
+
+	*out = map_find(m, key, len);
+	if (added)
+		*added = false;
+	if (*out)
+		return 0;
+	if ((m->count + 1) * 4 > m->cap * 3) {
+		error = map_grow(m);
+		if (error < 0)
+			return error;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return tg_error_oom();
+	e->key = tg_strndup(key, len);
+	if (!e->key) {
+		free(e);
+		return tg_error_oom();
+	}
+	e->len = len;
+	e->hash = hash_bytes(key, len);
+	e->next = m->buckets[e->hash & (m->cap - 1)];
+	m->buckets[e->hash & (m->cap - 1)] = e;
+	m->count++;
+	if (added)
+		*added = true;
+	*out = e;
+	return 0;
+}
+
+static void map_release(struct map *m)
+{
+	struct map_entry *e, *next;
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		for (e = m->buckets[i]; e; e = next) {
+			next = e->next;
+			tg_vec_release(&e->list, free);
+			free(e->key);
+			free(e);
+		}
+	}
+	free(m->buckets);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- a max-heap of commits by committer time -------------------------- */
+
+struct heap_item {
+	git_commit *commit;
+	int64_t time;
+	uint64_t seq;		/* first queued first among equal times */
+};
+
+struct heap {
+	struct heap_item *items;
+	size_t length;
+	size_t alloc;
+	uint64_t seq;
+};
+
+static bool heap_before(const struct heap_item *a, const struct heap_item *b)
+{
+	return a->time > b->time || (a->time == b->time && a->seq < b->seq);
+}
+
+static int heap_push(struct heap *h, git_commit *commit)
+{
+	struct heap_item item, *items;
+	size_t i, parent;
+
+	if (h->length == h->alloc) {
+		size_t alloc = h->alloc ? h->alloc * 2 : 64;
+
+		items = realloc(h->items, alloc * sizeof(*items));
+		if (!items)
+			return tg_error_oom();
+		h->items = items;
+		h->alloc = alloc;
+	}
+	item.commit = commit;
+	item.time = (int64_t)git_commit_time(commit);
+	item.seq = h->seq++;
+	for (i = h->length++; i > 0; i = parent) {
+		parent = (i - 1) / 2;
+		if (!heap_before(&item, &h->items[parent]))
+			break;
+		h->items[i] = h->items[parent];
+	}
+	h->items[i] = item;
+	return 0;
+}
+
+static git_commit *heap_pop(struct heap *h)
+{
+	git_commit *top;
+	struct heap_item last;
+	size_t i = 0, child;
+
+	if (h->length == 0)
+		return NULL;
+	top = h->items[0].commit;
+	last = h->items[--h->length];
+	for (;;) {
+		child = 2 * i + 1;
+		if (child >= h->length)
+			break;
+		if (child + 1 < h->length &&
+		    heap_before(&h->items[child + 1], &h->items[child]))
+			child++;
+		if (!heap_before(&h->items[child], &last))
+			break;
+		h->items[i] = h->items[child];
+		i = child;
+	}
+	if (h->length > 0)
+		h->items[i] = last;
+	return top;
+}
+
+static void heap_release(struct heap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->length; i++)
+		git_commit_free(h->items[i].commit);
+	free(h->items);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- a set of object ids ---------------------------------------------- */
+
+struct oidset {
+	git_oid *slots;		/* the zero id marks a free slot */
+	size_t cap;
+	size_t count;
+};
+
+static size_t oid_slot(const git_oid *id, size_t cap)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	return h & (cap - 1);
+}
+
+static bool oidset_has(const struct oidset *s, const git_oid *id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return false;
+	for (i = oid_slot(id, s->cap); !git_oid_is_zero(&s->slots[i]);
+	     i = (i + 1) & (s->cap - 1))
+		if (git_oid_equal(&s->slots[i], id))
+			return true;
+	return false;
+}
+
+/* 1 when added, 0 when present, or TG_ENOMEM. */
+static int oidset_add(struct oidset *s, const git_oid *id)
+{
+	struct oidset bigger;
+	size_t i, j;
+
+	if (oidset_has(s, id))
+		return 0;
+	if ((s->count + 1) * 2 > s->cap) {
+		bigger.cap = s->cap ? s->cap * 2 : 1024;
+		bigger.count = s->count;
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			return tg_error_oom();
+		for (j = 0; j < s->cap; j++) {
+			if (git_oid_is_zero(&s->slots[j]))
+				continue;
+			for (i = oid_slot(&s->slots[j], bigger.cap);
+			     !git_oid_is_zero(&bigger.slots[i]);
+			     i = (i + 1) & (bigger.cap - 1))
+				;
+			git_oid_cpy(&bigger.slots[i], &s->slots[j]);
+		}
+		free(s->slots);
+		*s = bigger;
+	}
+	for (i = oid_slot(id, s->cap); !git_oid_is_zero(&s->slots[i]);
+	     i = (i + 1) & (s->cap - 1))
+		;
+	git_oid_cpy(&s->slots[i], id);
+	s->count++;
+	return 1;
+}
+
+/* ---- the scan state ---------------------------------------------------- */
+
+/* A commit that touched a covered path. */
+struct hit_commit {
+	git_oid id;
+	int64_t time;
+	uint32_t author;	/* index into authors */
+};
+
+/* One document that covers code. */
+struct tracked {
+	const tg_doc_summary *doc;
+	char *path;		/* at the scanned revision */
+	bool has_review;	/* a review point is known */
+	bool pending;		/* looking for its last threat model change */
+	int64_t review_time;	/* commits later than this count */
+	char *since;		/* the review point as reported */
+	uint32_t *hits;		/* indices into scan->commits, walk order */
+	size_t hits_count;
+	size_t hits_alloc;
+	uint64_t stamp;		/* the walk serial that last matched it */
+};
+
+/* One covers glob, filed in the index under its literal folder. */
+struct cover {
+	size_t doc;		/* index into tracked */
+	const char *glob;	/* borrowed from the summary */
+};
+
+struct scanner {
+	git_repository *repo;
+	const tg_policy *policy;
+	struct tracked *docs;
+	size_t docs_count;
+	size_t pending;		/* docs still looking for a review point */
+	struct map covers;	/* folder -> list of struct cover * */
+	tg_vec anywhere;	/* struct cover * matched against every path */
+	struct map doc_paths;	/* path -> index into docs, pending ones */
+	struct map author_ids;	/* "Name <email>" -> index into authors */
+	tg_vec authors;		/* char *, borrowed from author_ids keys */
+	struct hit_commit *commits;
+	size_t commits_count;
+	size_t commits_alloc;
+	/* the commit being compared */
+	git_commit *commit;
+	uint64_t serial;
+	int64_t commit_hit;	/* its index in commits, -1 until it hits */
+	char path[4096];
+	size_t path_len;
+	bool path_overflow;
+};
+
+static void tracked_release(struct tracked *t)
+{
+	free(t->path);
+	free(t->since);
+	free(t->hits);
+}
+
+static void scanner_release(struct scanner *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->docs_count; i++)
+		tracked_release(&s->docs[i]);
+	free(s->docs);
+	map_release(&s->covers);
+	tg_vec_release(&s->anywhere, free);
+	map_release(&s->doc_paths);
+	map_release(&s->author_ids);
+	tg_vec_release(&s->authors, NULL);
+	free(s->commits);
+}
+
+/*
+ * The folder a glob's matches must lie under, as an index key: the
+ * literal part before its first wildcard, cut at the last '/'. Returns
+ * false when the glob may match anywhere (no '/', or a wildcard in its
+ * first segment).
+ */
+static bool glob_folder(const char *glob, const char **key, size_t *len)
+{
+	const char *wild, *slash;
+
+	while (glob[0] == '.' && glob[1] == '/')
+		glob += 2;
+	if (glob[0] == '/')
+		glob++;
+	if (!strchr(glob, '/'))
+		return false;
+	wild = glob + strcspn(glob, "*?[");
+	for (slash = wild; slash > glob && slash[-1] != '/'; slash--)
+		;
+	if (slash == glob)
+		return false;
+	*key = glob;
+	*len = (size_t)(slash - 1 - glob);
+	return *len > 0;
+}
+
+static int index_cover(struct scanner *s, size_t doc, const char *glob)
+{
+	struct map_entry *e;
+	struct cover *c = NULL;
+	const char *key;
+	size_t len;
+	int error;
+
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return tg_error_oom();
+	c->doc = doc;
+	c->glob = glob;
+	if (!glob_folder(glob, &key, &len)) {
+		error = tg_vec_push(&s->anywhere, c);
+	} else {
+		error = map_get(&e, &s->covers, key, len, NULL);
+		if (error == 0)
+			error = tg_vec_push(&e->list, c);
+	}
+	if (error < 0)
+		free(c);
+	return error;
+}
+
+/* Record that the current commit touched a path `doc` covers. */
+static int hit(struct scanner *s, size_t doc)
+{
+	struct tracked *t = &s->docs[doc];
+	const git_signature *author;
+	struct map_entry *e;
+	struct hit_commit *c;
+	char *who = NULL;
+	bool added;
+	int error;
+
+	if (t->stamp == s->serial)
+		return 0;	/* this commit counted already */
+	t->stamp = s->serial;
+	if (s->commit_hit < 0) {
+		if (s->commits_count == s->commits_alloc) {
+			size_t alloc = s->commits_alloc ? s->commits_alloc * 2 : 256;
+
+			c = realloc(s->commits, alloc * sizeof(*c));
+			if (!c)
+				return tg_error_oom();
+			s->commits = c;
+			s->commits_alloc = alloc;
+		}
+		c = &s->commits[s->commits_count];
+		git_oid_cpy(&c->id, git_commit_id(s->commit));
+		c->time = (int64_t)git_commit_time(s->commit);
+		author = git_commit_author(s->commit);
+		who = tg_printf("%s <%s>", author && author->name ? author->name : "",
+		                author && author->email ? author->email : "");
+		if (!who)
+			return tg_error_oom();
+		error = map_get(&e, &s->author_ids, who, strlen(who), &added);
+		free(who);
+		if (error < 0)
+			return error;
+		if (added) {
+			e->value = s->authors.length;
+			error = tg_vec_push(&s->authors, e->key);
+			if (error < 0)
+				return error;
+		}
+		c->author = (uint32_t)e->value;
+		s->commit_hit = (int64_t)s->commits_count++;
+	}
+	if (t->hits_count == t->hits_alloc) {
+		size_t alloc = t->hits_alloc ? t->hits_alloc * 2 : 8;
+		uint32_t *hits = realloc(t->hits, alloc * sizeof(*hits));
+
+		if (!hits)
+			return tg_error_oom();
+		t->hits = hits;
+		t->hits_alloc = alloc;
+	}
+	t->hits[t->hits_count++] = (uint32_t)s->commit_hit;
+	return 0;
+}
+
+static int match_list(struct scanner *s, const tg_vec *list, const char *path)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < list->length; i++) {
+		const struct cover *c = list->items[i];
+
+		if (s->docs[c->doc].stamp == s->serial ||
+		    !tg_glob_match(c->glob, path))
+			continue;
+		error = hit(s, c->doc);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+/* Match a changed path against the globs filed under its folders. */
+static int match_covers(struct scanner *s, const char *path, size_t len)
+{
+	const struct map_entry *e;
+	size_t i;
+	int error;
+
+	error = match_list(s, &s->anywhere, path);
+	for (i = 1; i <= len && error == 0; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		e = map_find(&s->covers, path, i);
+		if (e)
+			error = match_list(s, &e->list, path);
+	}
+	return error;
+}
+
+/* ---- the threat model section of a document version -------------------- */
+
+/*
+ * The text of the Threat Model section of a blob, or NULL (in *out) when
+ * the version has none, is unreadable or over the size limit.
+ */
+static int threat_model_text(char **out, struct scanner *s,
+                             const git_oid *blob_id, const char *path)
+{
+	git_odb *odb = NULL;
+	git_blob *blob = NULL;
+	git_object_t type;
+	tg_document *doc = NULL;
+	tg_model *model = NULL;
+	const struct tg_section *tm;
+	const char *p, *start = NULL, *end = NULL;
+	size_t size = 0;
+	int line = 1, error;
+
+	*out = NULL;
+	error = git_repository_odb(&odb, s->repo);
+	if (error == 0)
+		error = git_odb_read_header(&size, &type, odb, blob_id);
+	git_odb_free(odb);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	if (type != GIT_OBJECT_BLOB || size > s->policy->max_doc_size)
+		return 0;
+	error = git_blob_lookup(&blob, s->repo, blob_id);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read '%s'", path);
+	error = tg_document_load_buffer(&doc, path, NULL,
+		git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+		s->policy);
+	if (error < 0 || !doc->readable)
+		goto done;
+	error = tg_model_build(&model, doc, s->policy);
+	if (error < 0)
+		goto done;
+	tm = model->threat_model;
+	if (!tm)
+		goto done;
+	for (p = doc->data; p < doc->data + doc->len; p++) {
+		if (line == tm->line && !start)
+			start = p;
+		if (*p == '\n' && ++line > tm->end_line) {
+			end = p;
+			break;
+		}
+	}
+	if (!start)
+		goto done;
+	if (!end)
+		end = doc->data + doc->len;
+	*out = tg_strndup(start, (size_t)(end - start));
+	if (!*out)
+		error = tg_error_oom();
+done:
+	tg_model_free(model);
+	tg_document_free(doc);
+	git_blob_free(blob);
+	return error;
+}
+
+/*
+ * A pending document changed in the current commit: when the new version
+ * has a Threat Model section whose text differs from the old one's (or
+ * the old had none), this commit is its review point.
+ */
+static int check_review(struct scanner *s, size_t doc, const git_oid *old_id,
+                        const git_oid *new_id)
+{
+	struct tracked *t = &s->docs[doc];
+	char hex[GIT_OID_HEXSZ + 1];
+	char *before = NULL, *after = NULL;
+	int error;
+
+	if (!new_id)
+		return 0;
+	error = threat_model_text(&after, s, new_id, t->path);
+	if (error < 0 || !after)
+		goto done;
+	if (old_id) {
+		error = threat_model_text(&before, s, old_id, t->path);
+		if (error < 0)
+			goto done;
+	}
+	if (before && strcmp(before, after) == 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(s->commit));
+	t->since = tg_strdup(hex);
+	if (!t->since) {
+		error = tg_error_oom();
+		goto done;
+	}
+	t->has_review = true;
+	t->pending = false;
+	t->review_time = (int64_t)git_commit_time(s->commit);
+	s->pending--;
+done:
+	free(after);
+	free(before);
+	return error;
+}
+
+/* ---- comparing trees ---------------------------------------------------- */
+
+static bool is_tree(const git_tree_entry *e)
+{
+	return e && git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
+}
+
+static bool is_blob(const git_tree_entry *e)
+{
+	return e && (git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+	             git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE);
+}
+
+/* A path changed: `before` and `after` are its entries (either may be NULL). */
+static int changed(struct scanner *s, const git_tree_entry *before,
+                   const git_tree_entry *after)
+{
+	const struct map_entry *e;
+	int error;
+
+	error = match_covers(s, s->path, s->path_len);
+	if (error < 0 || s->pending == 0)
+		return error;
+	e = map_find(&s->doc_paths, s->path, s->path_len);
+	if (!e || !s->docs[e->value].pending || !is_blob(after))
+		return 0;
+	return check_review(s, e->value,
+		is_blob(before) ? git_tree_entry_id(before) : NULL,
+		git_tree_entry_id(after));
+}
+
+static int compare_trees(struct scanner *s, const git_tree *a,
+                         const git_tree *b);
+
+/* Descend into a changed entry's subtrees, or report its path. */
+static int compare_entry(struct scanner *s, const git_tree_entry *before,
+                         const git_tree_entry *after)
+{
+	const git_tree_entry *named = after ? after : before;
+	const char *name = git_tree_entry_name(named);
+	size_t saved = s->path_len, len = strlen(name);
+	git_tree *ta = NULL, *tb = NULL;
+	int error = 0;
+
+	if (saved + len + 2 > sizeof(s->path)) {
+		s->path_overflow = true;	/* a path longer than PATH_MAX */
+		return 0;
+	}
+	if (saved)
+		s->path[s->path_len++] = '/';
+	memcpy(s->path + s->path_len, name, len);
+	s->path_len += len;
+	s->path[s->path_len] = '\0';
+
+	if (is_tree(before) || is_tree(after)) {
+		if (is_tree(before))
+			error = git_tree_lookup(&ta, s->repo,
+			                        git_tree_entry_id(before));
+		if (error == 0 && is_tree(after))
+			error = git_tree_lookup(&tb, s->repo,
+			                        git_tree_entry_id(after));
+		if (error < 0) {
+			error = tg_error_from_git(error, "cannot read the tree "
+			                          "of '%s'", s->path);
+			goto done;
+		}
+		error = compare_trees(s, ta, tb);
+		/* A file that became a folder, or the reverse: the file too. */
+		if (error == 0 && before && !is_tree(before))
+			error = changed(s, before, NULL);
+		else if (error == 0 && after && !is_tree(after))
+			error = changed(s, NULL, after);
+	} else {
+		error = changed(s, before, after);
+	}
+done:
+	git_tree_free(ta);
+	git_tree_free(tb);
+	s->path_len = saved;
+	s->path[saved] = '\0';
+	return error;
+}
+
+/*
+ * Report every path that differs between trees `a` and `b` (either may
+ * be NULL: the empty tree). Equal ids are skipped whole.
+ */
+static int compare_trees(struct scanner *s, const git_tree *a,
+                         const git_tree *b)
+{
+	const git_tree_entry *ea, *eb;
+	size_t i, n;
+	int error = 0;
+
+	n = b ? git_tree_entrycount(b) : 0;
+	for (i = 0; i < n && error == 0; i++) {
+		eb = git_tree_entry_byindex(b, i);
+		ea = a ? git_tree_entry_byname(a, git_tree_entry_name(eb)) : NULL;
+		if (ea && git_oid_equal(git_tree_entry_id(ea),
+		                        git_tree_entry_id(eb)) &&
+		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+			continue;
+		error = compare_entry(s, ea, eb);
+	}
+	n = a ? git_tree_entrycount(a) : 0;
+	for (i = 0; i < n && error == 0; i++) {
+		ea = git_tree_entry_byindex(a, i);
+		if (b && git_tree_entry_byname(b, git_tree_entry_name(ea)))
+			continue;	/* seen from b's side */
+		error = compare_entry(s, ea, NULL);
+	}
+	return error;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+/* The commits a shallow clone has no parents for. */
+static int read_shallow(struct oidset *roots, git_repository *repo)
+{
+	char *path = NULL;
+	char line[128];
+	git_oid id;
+	FILE *f = NULL;
+	int error = 0;
+
+	if (git_repository_is_shallow(repo) != 1)
+		return 0;
+	path = tg_printf("%sshallow", git_repository_commondir(repo));
+	if (!path)
+		return tg_error_oom();
+	f = fopen(path, "r");
+	while (f && error >= 0 && fgets(line, sizeof(line), f)) {
+		if (strlen(line) < GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
+			git_error_clear();
+			continue;
+		}
+		error = oidset_add(roots, &id);
+	}
+	if (f)
+		fclose(f);
+	free(path);
+	return error < 0 ? error : 0;
+}
+
+/* Compare the current commit with its parent (none: the empty tree). */
+static int compare_commit(struct scanner *s)
+{
+	git_commit *parent = NULL;
+	git_tree *a = NULL, *b = NULL;
+	int error;
+
+	error = git_commit_tree(&b, s->commit);
+	if (error == 0 && git_commit_parentcount(s->commit) == 1) {
+		error = git_commit_parent(&parent, s->commit, 0);
+		if (error == 0)
+			error = git_commit_tree(&a, parent);
+	}
+	if (error < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(s->commit));
+		error = tg_error_from_git(error, "cannot read commit %s", hex);
+		goto done;
+	}
+	s->path_len = 0;
+	s->path[0] = '\0';
+	error = compare_trees(s, a, b);
+done:
+	git_tree_free(b);
+	git_tree_free(a);
+	git_commit_free(parent);
+	return error;
+}
+
+/* The oldest review point still to be reached; INT64_MIN: the root. */
+static int64_t oldest_review(const struct scanner *s)
+{
+	int64_t oldest = INT64_MAX;
+	size_t i;
+
+	if (s->pending > 0)
+		return INT64_MIN;
+	for (i = 0; i < s->docs_count; i++) {
+		if (!s->docs[i].has_review)
+			return INT64_MIN;
+		if (s->docs[i].review_time < oldest)
+			oldest = s->docs[i].review_time;
+	}
+	return oldest;
+}
+
+struct walk_result {
+	size_t walked;
+	bool bounded;		/* stopped by since or max_commits */
+	int64_t last_time;	/* the oldest commit compared */
+};
+
+static int walk(struct walk_result *out, struct scanner *s,
+                const git_oid *tip, const tg_scan_options *options)
+{
+	struct heap queue = { NULL, 0, 0, 0 };
+	struct oidset seen = { NULL, 0, 0 }, shallow = { NULL, 0, 0 };
+	git_commit *commit = NULL, *parent = NULL;
+	int64_t since = options->since >= 0 ? (int64_t)options->since * 86400
+	                                    : INT64_MIN;
+	int64_t stop_at = oldest_review(s);
+	size_t i;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	out->last_time = INT64_MAX;
+	error = read_shallow(&shallow, s->repo);
+	if (error == 0)
+		error = oidset_add(&seen, tip);
+	if (error < 0)
+		goto done;
+	error = git_commit_lookup(&commit, s->repo, tip);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot read the scanned commit");
+		goto done;
+	}
+	error = heap_push(&queue, commit);
+	if (error < 0)
+		goto done;
+	commit = NULL;
+
+	while ((commit = heap_pop(&queue)) != NULL) {
+		int64_t time = (int64_t)git_commit_time(commit);
+
+		if (time < since ||
+		    (options->max_commits && out->walked >= options->max_commits)) {
+			out->bounded = true;
+			break;
+		}
+		/* Past every review point: older commits count for nobody. */
+		if (time <= stop_at)
+			break;
+		out->walked++;
+		out->last_time = time;
+		if (oidset_has(&shallow, git_commit_id(commit))) {
+			/* Its parent is not here: what it changed is unknown. */
+			out->bounded = true;
+		} else {
+			for (i = 0; i < git_commit_parentcount(commit); i++) {
+				const git_oid *pid = git_commit_parent_id(commit, i);
+
+				error = oidset_add(&seen, pid);
+				if (error <= 0) {
+					if (error < 0)
+						goto done;
+					continue;
+				}
+				error = git_commit_lookup(&parent, s->repo, pid);
+				if (error < 0) {
+					char hex[GIT_OID_HEXSZ + 1];
+
+					git_oid_tostr(hex, sizeof(hex), pid);
+					error = tg_error_from_git(error,
+						"cannot read commit %s", hex);
+					goto done;
+				}
+				error = heap_push(&queue, parent);
+				if (error < 0)
+					goto done;
+				parent = NULL;
+			}
+			/* Merges are skipped, as git log --name-only does. */
+			if (git_commit_parentcount(commit) <= 1) {
+				s->commit = commit;
+				s->serial++;
+				s->commit_hit = -1;
+				error = compare_commit(s);
+				s->commit = NULL;
+				if (error < 0)
+					goto done;
+				if (s->pending == 0)
+					stop_at = oldest_review(s);
+			}
+		}
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	error = 0;
+done:
+	git_commit_free(parent);
+	git_commit_free(commit);
+	heap_release(&queue);
+	free(seen.slots);
+	free(shallow.slots);
+	return error;
+}
+
+/* ---- assembling the result ------------------------------------------------ */
+
+static int drift_of(tg_drift *out, const struct scanner *s,
+                    const struct tracked *t, const struct walk_result *w)
+{
+	const struct hit_commit *c, *newest = NULL;
+	char hex[GIT_OID_HEXSZ + 1], day[11];
+	bool *seen = NULL;
+	size_t i;
+	int error = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->since = t->since;
+	out->bounded = w->bounded &&
+		(!t->has_review || t->review_time < w->last_time);
+	if (t->hits_count == 0)
+		return 0;
+	seen = calloc(s->authors.length, sizeof(*seen));
+	out->authors = calloc(t->hits_count + 1, sizeof(*out->authors));
+	if (!seen || !out->authors) {
+		error = tg_error_oom();
+		goto done;
+	}
+	for (i = 0; i < t->hits_count; i++) {
+		c = &s->commits[t->hits[i]];
+		if (t->has_review && c->time <= t->review_time)
+			continue;
+		out->commits++;
+		if (!newest || c->time > newest->time)
+			newest = c;
+		if (!seen[c->author]) {
+			seen[c->author] = true;
+			out->authors[out->authors_count++] =
+				s->authors.items[c->author];
+		}
+	}
+	if (newest) {
+		git_oid_tostr(hex, sizeof(hex), &newest->id);
+		out->newest = tg_strdup(hex);
+		tg_date_format(day, (long)(newest->time >= 0 ? newest->time / 86400
+		                                             : -1));
+		out->newest_date = tg_strdup(day);
+		if (!out->newest || !out->newest_date)
+			error = tg_error_oom();
+	}
+done:
+	free(seen);
+	return error;
+}
+
+/* The borrowed parts of drift_of()'s result are not freed here. */
+static void drift_release_own(tg_drift *d)
+{
+	free(d->newest);
+	free(d->newest_date);
+	free(d->authors);
+}
+
+/* Last component of a URL or path, without ".git" and trailing slashes. */
+static char *base_name(const char *s)
+{
+	size_t len = strlen(s);
+	const char *start;
+
+	while (len > 1 && (s[len - 1] == '/' || s[len - 1] == '\\'))
+		len--;
+	if (len > 4 && strncmp(s + len - 4, ".git", 4) == 0)
+		len -= 4;
+	for (start = s + len; start > s && start[-1] != '/' &&
+	     start[-1] != ':' && start[-1] != '\\'; start--)
+		;
+	if (start == s + len)
+		return tg_strdup("repository");
+	return tg_strndup(start, (size_t)(s + len - start));
+}
+
+/* The name documents are tagged with: origin's, else the folder's. */
+static char *repository_name(git_repository *repo)
+{
+	git_remote *remote = NULL;
+	const char *dir;
+	char *name = NULL;
+
+	if (git_remote_lookup(&remote, repo, "origin") == 0 &&
+	    git_remote_url(remote))
+		name = base_name(git_remote_url(remote));
+	git_remote_free(remote);
+	git_error_clear();
+	if (name)
+		return name;
+	dir = git_repository_workdir(repo);
+	return base_name(dir ? dir : git_repository_path(repo));
+}
+
+static int resolve(git_oid *out, git_repository *repo, const char *rev)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int error;
+
+	error = git_revparse_single(&obj, repo, rev);
+	if (error < 0 && strcmp(rev, "HEAD") == 0 &&
+	    git_repository_head_unborn(repo) == 1) {
+		git_error_clear();
+		return tg_error_set(TG_ENOTFOUND, "unknown revision 'HEAD': "
+			"the current branch has no commits yet");
+	}
+	if (error < 0)
+		return tg_error_from_git(error, "unknown revision '%s'", rev);
+	error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (error < 0)
+		error = tg_error_from_git(error, "'%s' is not a commit", rev);
+	else
+		git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return error;
+}
+
+/*
+ * Check one document of the inventory on its own and keep a copy of its
+ * summary: its findings are dropped at once, so a large inventory holds
+ * only summaries.
+ */
+static int check_alone(tg_doc_summary **out, git_repository *repo,
+                       struct tg_change *change, const tg_policy *policy)
+{
+	struct tg_changes one;
+	tg_findings *findings = NULL;
+	const tg_doc_summary *doc;
+	void *item = change;
+	int error;
+
+	*out = NULL;
+	memset(&one, 0, sizeof(one));
+	one.docs.items = &item;
+	one.docs.length = 1;
+	error = tg_findings_new(&findings);
+	if (error == 0)
+		error = tg_changes_check(findings, repo, &one, policy);
+	if (error < 0)
+		goto done;
+	doc = tg_findings_document(findings, 0);
+	if (doc)
+		error = tg_doc_summary_dup(out, doc);
+done:
+	tg_findings_free(findings);
+	return error;
+}
+
+/* Set up the tracking of one document that covers code. */
+static int track(struct scanner *s, const tg_doc_summary *doc)
+{
+	struct tracked *t = &s->docs[s->docs_count];
+	struct map_entry *e;
+	long day;
+	size_t i;
+	int error;
+
+	memset(t, 0, sizeof(*t));
+	t->doc = doc;
+	t->path = tg_strdup(doc->path);
+	if (!t->path)
+		return tg_error_oom();
+	s->docs_count++;
+	day = doc->reviewed ? tg_date_parse(doc->reviewed) : -1;
+	if (day >= 0) {
+		/* The end of the reviewed day, UTC. */
+		t->has_review = true;
+		t->review_time = ((int64_t)day + 1) * 86400 - 1;
+		t->since = tg_strndup(doc->reviewed, 10);
+		if (!t->since)
+			return tg_error_oom();
+	} else {
+		t->pending = true;
+		s->pending++;
+		error = map_get(&e, &s->doc_paths, doc->path,
+		                strlen(doc->path), NULL);
+		if (error < 0)
+			return error;
+		e->value = s->docs_count - 1;
+	}
+	for (i = 0; i < doc->covers_count; i++) {
+		error = index_cover(s, s->docs_count - 1, doc->covers[i]);
+		if (error < 0)
+			return error;
+	}
+	return 0;
+}
+
+static void free_summary(void *summary)
+{
+	tg_doc_summary_free(summary);
+}
+
+int tg_scan_run(tg_scan *scan, git_repository *repo,
+                const tg_scan_options *options, const tg_policy *policy)
+{
+	tg_scan_options defaults = TG_SCAN_OPTIONS_INIT;
+	struct scanner s;
+	struct walk_result w;
+	tg_scan_repo info;
+	tg_changes *changes = NULL;
+	tg_vec docs = TG_VEC_INIT;	/* tg_doc_summary *, owned */
+	tg_doc_summary *doc = NULL;
+	tg_drift drift;
+	char hex[GIT_OID_HEXSZ + 1];
+	char *name = NULL;
+	git_oid tip;
+	size_t i, n, covering = 0;
+	int error;
+
+	memset(&s, 0, sizeof(s));
+	memset(&drift, 0, sizeof(drift));
+	memset(&w, 0, sizeof(w));
+	if (!options)
+		options = &defaults;
+	s.repo = repo;
+	s.policy = policy;
+
+	error = resolve(&tip, repo, options->rev ? options->rev : "HEAD");
+	if (error < 0)
+		goto done;
+	git_oid_tostr(hex, sizeof(hex), &tip);
+	error = tg_changes_new(&changes);
+	if (error == 0)
+		error = tg_changes_add_all(changes, repo, hex, policy);
+	if (error < 0)
+		goto done;
+
+	/* The inventory: each document checked on its own. */
+	n = changes->docs.length;
+	s.docs = calloc(n + 1, sizeof(*s.docs));
+	if (!s.docs) {
+		error = tg_error_oom();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		error = check_alone(&doc, repo, changes->docs.items[i], policy);
+		if (error < 0)
+			goto done;
+		if (!doc)
+			continue;
+		error = tg_vec_push(&docs, doc);
+		if (error < 0)
+			goto done;
+		if (doc->readable && doc->covers_count > 0) {
+			error = track(&s, doc);
+			if (error < 0)
+				goto done;
+		}
+		doc = NULL;	/* in `docs` now */
+	}
+	tg_changes_free(changes);
+	changes = NULL;
+
+	/* The drift: one walk for every document. */
+	if (s.docs_count > 0) {
+		error = walk(&w, &s, &tip, options);
+		if (error < 0)
+			goto done;
+	}
+
+	memset(&info, 0, sizeof(info));
+	name = options->repository ? tg_strdup(options->repository)
+	                           : repository_name(repo);
+	if (!name) {
+		error = tg_error_oom();
+		goto done;
+	}
+	info.name = name;
+	info.revision = hex;
+	info.commits_walked = w.walked;
+	info.history_complete = !w.bounded;
+	info.max_age = (int)policy->max_age;
+	error = tg_scan_add_repository(scan, &info);
+	if (error < 0)
+		goto done;
+	for (i = 0; i < docs.length; i++) {
+		const tg_drift *d = NULL;
+
+		doc = docs.items[i];
+		docs.items[i] = NULL;
+		if (covering < s.docs_count && s.docs[covering].doc == doc) {
+			error = drift_of(&drift, &s, &s.docs[covering++], &w);
+			d = &drift;
+		}
+		/* Copies the drift; takes the summary, also on failure. */
+		if (error == 0)
+			error = tg_scan_add_document(scan, doc, d);
+		else
+			tg_doc_summary_free(doc);
+		doc = NULL;
+		drift_release_own(&drift);
+		memset(&drift, 0, sizeof(drift));
+		if (error < 0)
+			goto done;
+	}
+done:
+	drift_release_own(&drift);
+	free(name);
+	tg_doc_summary_free(doc);
+	tg_vec_release(&docs, free_summary);
+	scanner_release(&s);
+	tg_changes_free(changes);
+	return error;
+}

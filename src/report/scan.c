@@ -1,0 +1,472 @@
+/*
+ * The result of `threatgate scan`: repositories, and their documents'
+ * summaries with drift. The scan owns everything it holds, so reports can
+ * be written after the repositories are closed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "threatgate/scan.h"
+#include "report/scan_report.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+struct entry {
+	tg_scan_doc pub;
+	tg_doc_summary *owned;
+	size_t seq;		/* arrival order, for a stable sort */
+};
+
+struct tg_scan {
+	tg_vec repos;		/* tg_scan_repo * */
+	struct entry *items;
+	size_t count;
+	size_t alloc;
+	char date[11];
+};
+
+int tg_scan_new(tg_scan **out)
+{
+	tg_scan *scan;
+
+	*out = NULL;
+	scan = calloc(1, sizeof(*scan));
+	if (!scan)
+		return tg_error_oom();
+	tg_date_format(scan->date, tg_date_today());
+	*out = scan;
+	return 0;
+}
+
+static void free_strs(char **strs, size_t count)
+{
+	size_t i;
+
+	if (!strs)
+		return;
+	for (i = 0; i < count; i++)
+		free(strs[i]);
+	free(strs);
+}
+
+static void drift_release(tg_drift *drift)
+{
+	free(drift->newest);
+	free(drift->newest_date);
+	free_strs(drift->authors, drift->authors_count);
+	free(drift->since);
+	memset(drift, 0, sizeof(*drift));
+}
+
+static void repo_free(void *p)
+{
+	tg_scan_repo *repo = p;
+
+	if (!repo)
+		return;
+	free(repo->name);
+	free(repo->revision);
+	free(repo);
+}
+
+void tg_scan_free(tg_scan *scan)
+{
+	size_t i;
+
+	if (!scan)
+		return;
+	for (i = 0; i < scan->count; i++) {
+		drift_release(&scan->items[i].pub.drift);
+		tg_doc_summary_free(scan->items[i].owned);
+	}
+	free(scan->items);
+	tg_vec_release(&scan->repos, repo_free);
+	free(scan);
+}
+
+/* Copy a string that may be NULL; false when memory ran out. */
+static bool dup_opt(char **out, const char *s)
+{
+	*out = s ? tg_strdup(s) : NULL;
+	return !s || *out;
+}
+
+int tg_scan_add_repository(tg_scan *scan, const tg_scan_repo *repo)
+{
+	tg_scan_repo *copy = calloc(1, sizeof(*copy));
+	int error;
+
+	if (!copy)
+		return tg_error_oom();
+	*copy = *repo;
+	if (!dup_opt(&copy->name, repo->name ? repo->name : "") ||
+	    !dup_opt(&copy->revision, repo->revision)) {
+		repo_free(copy);
+		return tg_error_oom();
+	}
+	error = tg_vec_push(&scan->repos, copy);
+	if (error < 0)
+		repo_free(copy);
+	return error;
+}
+
+static char **dup_strs(char *const *strs, size_t count)
+{
+	char **out = calloc(count + 1, sizeof(*out));
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < count; i++) {
+		out[i] = tg_strdup(strs[i] ? strs[i] : "");
+		if (!out[i]) {
+			free_strs(out, i);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
+{
+	tg_doc_summary *s = calloc(1, sizeof(*s));
+	size_t i;
+	bool ok;
+
+	*out = NULL;
+	if (!s)
+		return tg_error_oom();
+	*s = *summary;
+	/* Nothing is shared: every pointer is replaced or cleared first. */
+	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
+	s->participants = s->covers = s->signoff_by = NULL;
+	s->participants_count = s->covers_count = s->signoff_by_count = 0;
+	s->threats = NULL;
+	s->threats_count = 0;
+	s->triggers = NULL;
+	s->triggers_count = 0;
+
+	ok = dup_opt(&s->path, summary->path) &&
+	     dup_opt(&s->revision, summary->revision) &&
+	     dup_opt(&s->title, summary->title) &&
+	     dup_opt(&s->dri, summary->dri) &&
+	     dup_opt(&s->reviewed, summary->reviewed);
+	s->participants = dup_strs(summary->participants,
+	                           summary->participants_count);
+	if (s->participants)
+		s->participants_count = summary->participants_count;
+	s->covers = dup_strs(summary->covers, summary->covers_count);
+	if (s->covers)
+		s->covers_count = summary->covers_count;
+	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
+	if (s->signoff_by)
+		s->signoff_by_count = summary->signoff_by_count;
+	ok = ok && s->participants && s->covers && s->signoff_by;
+	if (ok)
+		s->threats = calloc(summary->threats_count + 1,
+		                    sizeof(*s->threats));
+	ok = ok && s->threats;
+	for (i = 0; ok && i < summary->threats_count; i++) {
+		const tg_threat_summary *from = &summary->threats[i];
+		tg_threat_summary *to = &s->threats[i];
+
+		s->threats_count++;
+		to->line = from->line;
+		ok = dup_opt(&to->id, from->id) &&
+		     dup_opt(&to->title, from->title) &&
+		     dup_opt(&to->category, from->category) &&
+		     dup_opt(&to->priority, from->priority) &&
+		     dup_opt(&to->mitigation, from->mitigation) &&
+		     dup_opt(&to->status, from->status);
+	}
+	if (ok)
+		s->triggers = calloc(summary->triggers_count + 1,
+		                     sizeof(*s->triggers));
+	ok = ok && s->triggers;
+	for (i = 0; ok && i < summary->triggers_count; i++) {
+		s->triggers_count++;
+		s->triggers[i].line = summary->triggers[i].line;
+		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
+		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (!ok) {
+		tg_doc_summary_free(s);
+		return tg_error_oom();
+	}
+	*out = s;
+	return 0;
+}
+
+static int drift_copy(tg_drift *out, const tg_drift *drift)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->commits = drift->commits;
+	out->bounded = drift->bounded;
+	if (!dup_opt(&out->newest, drift->newest) ||
+	    !dup_opt(&out->newest_date, drift->newest_date) ||
+	    !dup_opt(&out->since, drift->since))
+		goto oom;
+	out->authors = calloc(drift->authors_count + 1, sizeof(*out->authors));
+	if (!out->authors)
+		goto oom;
+	for (i = 0; i < drift->authors_count; i++) {
+		out->authors[i] = tg_strdup(drift->authors[i]);
+		if (!out->authors[i])
+			goto oom;
+		out->authors_count++;
+	}
+	return 0;
+oom:
+	drift_release(out);
+	return tg_error_oom();
+}
+
+int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
+                         const tg_drift *drift)
+{
+	struct entry *e, *items;
+	size_t n;
+	int error;
+
+	if (!summary || scan->repos.length == 0) {
+		tg_doc_summary_free(summary);
+		return tg_error_set(TG_EINVALID,
+			"a scan document needs a summary and a repository");
+	}
+	if (scan->count == scan->alloc) {
+		n = scan->alloc ? scan->alloc * 2 : 64;
+		items = realloc(scan->items, n * sizeof(*items));
+		if (!items) {
+			tg_doc_summary_free(summary);
+			return tg_error_oom();
+		}
+		scan->items = items;
+		scan->alloc = n;
+	}
+	e = &scan->items[scan->count];
+	memset(e, 0, sizeof(*e));
+	if (drift) {
+		error = drift_copy(&e->pub.drift, drift);
+		if (error < 0) {
+			tg_doc_summary_free(summary);
+			return error;
+		}
+		e->pub.has_drift = true;
+	}
+	e->owned = summary;
+	e->pub.doc = summary;
+	/* Repository records stay where they are: the name may be shared. */
+	e->pub.repository =
+		((tg_scan_repo *)scan->repos.items[scan->repos.length - 1])->name;
+	e->seq = scan->count;
+	scan->count++;
+	return 0;
+}
+
+size_t tg_scan_count(const tg_scan *scan)
+{
+	return scan ? scan->count : 0;
+}
+
+const tg_scan_doc *tg_scan_get(const tg_scan *scan, size_t i)
+{
+	if (!scan || i >= scan->count)
+		return NULL;
+	return &scan->items[i].pub;
+}
+
+size_t tg_scan_repository_count(const tg_scan *scan)
+{
+	return scan ? scan->repos.length : 0;
+}
+
+const tg_scan_repo *tg_scan_repository(const tg_scan *scan, size_t i)
+{
+	if (!scan || i >= scan->repos.length)
+		return NULL;
+	return scan->repos.items[i];
+}
+
+const char *tg_scan_date(const tg_scan *scan)
+{
+	return scan->date;
+}
+
+static int strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	int c;
+
+	c = strcmp_null(a->pub.repository, b->pub.repository);
+	if (c == 0)
+		c = strcmp_null(a->pub.doc->path, b->pub.doc->path);
+	if (c != 0)
+		return c;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void tg_scan_sort(tg_scan *scan)
+{
+	if (!scan)
+		return;
+	if (scan->count > 1)
+		qsort(scan->items, scan->count, sizeof(*scan->items), cmp_entry);
+}
+
+bool tg_threat_status_open(const char *status)
+{
+	if (!status)
+		return true;
+	return strcmp(status, "mitigated") != 0 &&
+	       strcmp(status, "accepted") != 0 &&
+	       strcmp(status, "transferred") != 0 &&
+	       strcmp(status, "not-applicable") != 0;
+}
+
+int tg_threat_priority_number(const char *priority)
+{
+	if (!priority || priority[0] != 'P' || priority[1] < '1' ||
+	    priority[1] > '5' || priority[2] != '\0')
+		return 0;
+	return priority[1] - '0';
+}
+
+bool tg_doc_signoff_missing(const tg_doc_summary *doc)
+{
+	return doc->readable && doc->signoff_required && !doc->signoff_present;
+}
+
+void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
+{
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < tg_scan_count(scan); i++) {
+		const tg_scan_doc *sd = tg_scan_get(scan, i);
+		const tg_doc_summary *d = sd->doc;
+
+		out->documents++;
+		if (!d->readable) {
+			out->unreadable++;
+			continue;
+		}
+		if (d->stale)
+			out->stale++;
+		if (!d->reviewed || d->age_days < 0)
+			out->no_review_date++;
+		if (tg_doc_signoff_missing(d))
+			out->signoff_missing++;
+		out->threats += d->threats_count;
+		for (j = 0; j < d->threats_count; j++)
+			if (tg_threat_status_open(d->threats[j].status))
+				out->open_by_priority[tg_threat_priority_number(
+					d->threats[j].priority)]++;
+		if (sd->has_drift && sd->drift.commits > 0)
+			out->drifting++;
+		if (d->errors > 0 || d->warnings > 0)
+			out->with_findings++;
+	}
+}
+
+/* ---- helpers of the scan report writers (scan_report.h) ---- */
+
+size_t tg_report__open_threats(const tg_doc_summary *doc, int max)
+{
+	size_t i, n = 0;
+	int p;
+
+	for (i = 0; i < doc->threats_count; i++) {
+		p = tg_threat_priority_number(doc->threats[i].priority);
+		if (p >= 1 && p <= max &&
+		    tg_threat_status_open(doc->threats[i].status))
+			n++;
+	}
+	return n;
+}
+
+const char *tg_report__signoff_state(const tg_doc_summary *doc)
+{
+	if (!doc->readable)
+		return "unknown";
+	if (doc->signoff_present)
+		return "signed";
+	return doc->signoff_required ? "missing" : "not required";
+}
+
+int tg_report__scan_rank(const tg_scan_doc *sd)
+{
+	const tg_doc_summary *d = sd->doc;
+
+	if (!d->readable)
+		return 0;
+	if (d->stale || tg_doc_signoff_missing(d))
+		return 1;
+	if (sd->has_drift && sd->drift.commits > 0)
+		return 2;
+	return 3;
+}
+
+struct attention {
+	size_t index;
+	const tg_scan_doc *doc;
+	int rank;
+};
+
+static int cmp_attention(const void *pa, const void *pb)
+{
+	const struct attention *ka = pa, *kb = pb;
+	const tg_scan_doc *a = ka->doc, *b = kb->doc;
+	int c;
+
+	if (ka->rank != kb->rank)
+		return ka->rank - kb->rank;
+	/* Oldest review first; no date at all is the oldest. */
+	if (a->doc->age_days != b->doc->age_days) {
+		if (a->doc->age_days < 0 || b->doc->age_days < 0)
+			return a->doc->age_days < 0 ? -1 : 1;
+		return a->doc->age_days > b->doc->age_days ? -1 : 1;
+	}
+	c = strcmp_null(a->repository, b->repository);
+	if (c == 0)
+		c = strcmp_null(a->doc->path, b->doc->path);
+	if (c == 0)
+		c = (ka->index > kb->index) - (ka->index < kb->index);
+	return c;
+}
+
+int tg_report__scan_attention(size_t **out, const tg_scan *scan)
+{
+	size_t n = tg_scan_count(scan), i;
+	struct attention *keys = calloc(n + 1, sizeof(*keys));
+	size_t *order = calloc(n + 1, sizeof(*order));
+	int error = 0;
+
+	*out = NULL;
+	if (!keys || !order) {
+		error = tg_error_oom();
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		keys[i].index = i;
+		keys[i].doc = tg_scan_get(scan, i);
+		keys[i].rank = tg_report__scan_rank(keys[i].doc);
+	}
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), cmp_attention);
+	for (i = 0; i < n; i++)
+		order[i] = keys[i].index;
+	*out = order;
+	order = NULL;
+done:
+	free(order);
+	free(keys);
+	return error;
+}
