@@ -83,7 +83,8 @@ static const struct {
 	  { "data-classification=pii", NULL } },
 	{ "health-data",
 	  "\\b(phi|hipaa|health (data|records?|information)|"
-	  "medical (records?|data|history)|patients?|diagnos[ei]s)\\b",
+	  "medical (records?|data|history)|patients?|"
+	  "clinical data|protected health information)\\b",
 	  "the design stores or processes health data (PHI)",
 	  { "data-classification=phi", NULL } },
 	{ "internet-exposed",
@@ -94,13 +95,14 @@ static const struct {
 	  { "exposure=internet", "exposure=public" } },
 	{ "cryptography",
 	  "\\b(encrypt\\w*|decrypt\\w*|cryptograph\\w*|tls|mtls|ssl|"
-	  "x\\.?509|certificates?|hmac|signing keys?|private keys?|"
+	  "x\\.?509|(tls|client|server|signing) certificates?|"
+	  "certificate (authority|pinning|rotation)|hmac|signing keys?|private keys?|"
 	  "key rotation|kms|hsm|secrets? manager)\\b",
 	  "the design uses cryptography, keys or secrets",
 	  { NULL, NULL } },
 	{ "payments",
 	  "\\b(payments?|credit cards?|card numbers?|cardholder|pci(-dss)?|"
-	  "billing|checkout|card tokens?|refunds?)\\b",
+	  "billing|checkout (page|flow)|card tokens?|refunds?)\\b",
 	  "the design handles payments or card data",
 	  { NULL, NULL } },
 };
