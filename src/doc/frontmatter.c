@@ -202,6 +202,14 @@ static int take_date(struct walk *w, const char *key, yaml_node_t *node)
 		return problem(fm, fm->reviewed_line, 1,
 			"front matter field '%s' is '%s', not a date: write it as "
 			"YYYY-MM-DD, e.g. '%s: 2026-10-02'", key, fm->reviewed, key);
+	/* A date ahead of today would keep the model from ever going stale. */
+	if (fm->reviewed_days > tg_date_today()) {
+		fm->reviewed_days = -1;
+		return problem(fm, fm->reviewed_line, 1,
+			"front matter field '%s' is %s, a date in the future: write "
+			"the date the team last reviewed the threat model", key,
+			fm->reviewed);
+	}
 	return 0;
 }
 
