@@ -147,6 +147,10 @@ lint:
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h include/*.h include/threatgate/*.h)
 
+# The picture of `scan --format html` in the README (needs chromium).
+screenshot: $(BIN)
+	docs/scan-demo.sh $(BIN) docs/scan.png
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR)/templates
@@ -162,4 +166,4 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD) build-fuzz
 
-.PHONY: all test valgrind fuzz lint format install clean
+.PHONY: all test valgrind fuzz lint format screenshot install clean

@@ -34,9 +34,12 @@ TG_EXTERN(int) tg_changes_add_all(tg_changes *changes,
 /*
  * Documents a ref update brings that the repository did not have: the
  * commits reachable from `tip` and from no ref matching `known` (a glob
- * such as "refs/heads/..."; NULL for every ref) nor from `old` (may be NULL or
- * zero), compared with where they fork from known history, and checked
- * as they are at `tip`.
+ * such as "refs/remotes/origin/..."; NULL for every ref; "" for none) nor
+ * from `old` (may be NULL or zero), compared with where they fork from
+ * known history, and checked as they are at `tip`. Tags count as known
+ * only when the policy checks them (threatgate.checkTags): an unchecked
+ * tag must not make its commits pass for checked. Works in a shallow
+ * clone (history stops at its shallow commits).
  */
 TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
 	git_repository *repo, const git_oid *old, const git_oid *tip,
@@ -57,8 +60,9 @@ typedef enum {
  * Read a hook's standard input (one ref update a line) and add what each
  * update brings, as tg_changes_add_push() does. Deleted refs are skipped;
  * tags too unless threatgate.checkTags. For pre-push, `remote` names the
- * remote whose tracking refs tell what it already has (may be NULL or a
- * URL). A malformed line is TG_EINVALID naming the line.
+ * remote whose tracking refs tell what it already has; a URL stands for
+ * the configured remote with that URL, if any (else only the remote's old
+ * ids are known). A malformed line is TG_EINVALID naming the line.
  */
 TG_EXTERN(int) tg_changes_add_hook_input(tg_changes *changes,
 	git_repository *repo, tg_hook_kind kind, const char *input, size_t len,
@@ -74,6 +78,8 @@ TG_EXTERN(const char *) tg_changes_path(const tg_changes *changes, size_t i);
  * document before the change, blame for signoff-unauthorized,
  * covered-code-changed, no-documents). Past the deadline the check stops
  * with TG_ELIMIT and a message naming the documents it could not check.
+ * A document that cannot be read (a corrupt object) does not stop the
+ * others: their findings are added, then the first failure is returned.
  */
 TG_EXTERN(int) tg_changes_check(tg_findings *findings, git_repository *repo,
 	const tg_changes *changes, const tg_policy *policy);

@@ -23,10 +23,13 @@
  *   covers and were committed strictly later than its review point (every
  *   such commit when it has none): how many, the newest one and the
  *   distinct authors, newest first.
- * - The walk stops at a commit older than `since`, after `max_commits`
- *   commits, or once it is past every review point it needs. When it
- *   stopped before a document's review point, that document's count is a
- *   lower bound (`bounded`).
+ * - Commits older than `since`, or than every review point the walk
+ *   needs, are not compared; the walk stops after 100 of them in a row
+ *   (committer dates are not always in order: an older commit may have a
+ *   newer parent), or after `max_commits` commits. A shallow clone's
+ *   history ends at its boundary. When history was left out back to a
+ *   time later than a document's review point, that document's count is
+ *   a lower bound (`bounded`).
  */
 #ifndef TG_SCAN_H
 #define TG_SCAN_H
@@ -142,6 +145,11 @@ typedef struct {
  * `covers` in one walk of history. Unreadable documents are listed as
  * such. Errors: TG_ENOTFOUND for an unknown revision, TG_EREPO when
  * history cannot be read, TG_ENOMEM.
+ *
+ * The walk keeps the trees it compares again in a small cache of its own;
+ * over a long history libgit2's object cache only holds memory (parsed
+ * commits), and a caller may turn it off (GIT_OPT_ENABLE_CACHING), as
+ * `threatgate scan` does.
  */
 TG_EXTERN(int) tg_scan_run(tg_scan *scan, git_repository *repo,
 	const tg_scan_options *options, const tg_policy *policy);

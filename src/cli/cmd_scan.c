@@ -249,11 +249,15 @@ static int scan_repository(tg_scan *scan, const struct cli_options *opts,
 	tg_policy *policy = NULL;
 	int error;
 
-	{
-		const char *m = getenv("TG_CACHE_MB"), *t = getenv("TG_TREE_KB");
-		if (m) git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)atol(m) << 20);
-		if (t) git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)atol(t) << 10);
-	}
+	/*
+	 * libgit2's object cache would keep every commit of the walk parsed
+	 * (its limit counts raw bytes, the parsed objects are several times
+	 * larger: 200 MB more over 50,000 commits) for no gain, as the walk
+	 * keeps the trees it compares again itself. A scan is the whole
+	 * process, so the process-wide switch is ours to turn.
+	 */
+	if (git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0) < 0)
+		git_error_clear();
 	error = cli_repo_open(&repo, opts, true);
 	if (error == 0)
 		error = cli_policy_load_git(&policy, opts, repo);

@@ -321,6 +321,10 @@ static int resolve_commit(git_oid *out, git_repository *repo, const char *rev)
 	return error;
 }
 
+static int shallow_merge_base(git_oid *out, git_repository *repo,
+                              const git_oid *a, const git_oid *b,
+                              const struct tg_changes *changes);
+
 int tg_changes_add_range(tg_changes *changes, git_repository *repo,
                          const char *range, const tg_policy *policy)
 {
@@ -344,12 +348,21 @@ int tg_changes_add_range(tg_changes *changes, git_repository *repo,
 	free(left);
 	if (error < 0)
 		return error;
-	if (merge_base) {
+	if (merge_base && git_repository_is_shallow(repo) == 1) {
+		error = shallow_merge_base(&base, repo, &from, &to, changes);
+		if (error == TG_ENOTFOUND)
+			return tg_error_set(error, "cannot find the merge base of "
+				"'%s': this shallow clone lacks their common history "
+				"(fetch more with 'git fetch --deepen' or '--unshallow')",
+				range);
+		if (error < 0)
+			return error;
+		git_oid_cpy(&from, &base);
+	} else if (merge_base) {
 		error = git_merge_base(&base, repo, &from, &to);
 		if (error < 0)
 			return tg_error_from_git(error,
-				"cannot find the merge base of '%s' (a shallow clone "
-				"may lack it: fetch more history)", range);
+				"cannot find the merge base of '%s'", range);
 		git_oid_cpy(&from, &base);
 	}
 	target = new_target(changes, TG_SOURCE_COMMIT, &to);
@@ -667,9 +680,7 @@ static int walk_full(struct oids *fresh, bool *everything,
 
 	*everything = false;
 	error = known_tips(&hide, repo, known, skip_tags);
-	if (error < 0)
-		return error;
-	if (old && !git_oid_is_zero(old))
+	if (error == 0 && old && !git_oid_is_zero(old))
 		error = oids_push(&hide, old);
 	if (error < 0)
 		goto done;
@@ -713,6 +724,103 @@ static int walk_full(struct oids *fresh, bool *everything,
 done:
 	git_revwalk_free(walk);
 	free(hide.ids);
+	return error;
+}
+
+/*
+ * The merge base in a shallow clone, which libgit2 1.5 cannot find: it
+ * parses the parents of a shallow commit, which are not there, even when
+ * the base itself is. Here: a's history down to the shallow boundary;
+ * the commits b has that a lacks; their parents in a's history are the
+ * candidates, and the base is one that no other candidate descends from.
+ * TG_ENOTFOUND when the clone holds no common history.
+ */
+static int shallow_merge_base(git_oid *out, git_repository *repo,
+                              const git_oid *a, const git_oid *b,
+                              const struct tg_changes *changes)
+{
+	struct oidset roots = { NULL, 0, 0 }, of_a = { NULL, 0, 0 };
+	struct oidset of_b = { NULL, 0, 0 }, seen = { NULL, 0, 0 };
+	struct oidset below = { NULL, 0, 0 };
+	struct oids stack = { NULL, 0, 0 }, only_b = { NULL, 0, 0 };
+	struct oids cands = { NULL, 0, 0 };
+	git_commit *commit = NULL;
+	size_t i, j;
+	int error;
+
+	error = read_shallow(&roots, repo);
+	if (error == 0)
+		error = oids_push(&stack, a);
+	if (error == 0)
+		error = mark_reachable(&of_a, NULL, &stack, repo, &roots, NULL,
+		                       true, changes);
+	if (error < 0)
+		goto done;
+	if (oidset_has(&of_a, b)) {
+		git_oid_cpy(out, b);	/* b is in a's history */
+		goto done;
+	}
+	error = oids_push(&stack, b);
+	if (error == 0)
+		error = mark_reachable(&of_b, &only_b, &stack, repo, &roots, &of_a,
+		                       true, changes);
+	for (i = 0; i < only_b.length && error == 0; i++) {
+		if (oidset_has(&roots, &only_b.ids[i]) ||
+		    git_commit_lookup(&commit, repo, &only_b.ids[i]) < 0) {
+			git_error_clear();
+			continue;
+		}
+		for (j = 0; j < git_commit_parentcount(commit) && error == 0; j++) {
+			const git_oid *parent = git_commit_parent_id(commit, j);
+
+			if (!oidset_has(&of_a, parent))
+				continue;
+			error = oidset_add(&seen, parent);
+			if (error == 1)
+				error = oids_push(&cands, parent);
+		}
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	if (error < 0)
+		goto done;
+	if (cands.length == 0) {
+		error = TG_ENOTFOUND;
+		goto done;
+	}
+	/* Everything below a candidate is not the best one. */
+	for (i = 0; i < cands.length && error == 0; i++) {
+		if (oidset_has(&roots, &cands.ids[i]) ||
+		    git_commit_lookup(&commit, repo, &cands.ids[i]) < 0) {
+			git_error_clear();
+			continue;
+		}
+		for (j = 0; j < git_commit_parentcount(commit) && error == 0; j++)
+			error = oids_push(&stack, git_commit_parent_id(commit, j));
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	if (error == 0)
+		error = mark_reachable(&below, NULL, &stack, repo, &roots, NULL,
+		                       true, changes);
+	if (error < 0)
+		goto done;
+	git_oid_cpy(out, &cands.ids[0]);
+	for (i = 0; i < cands.length; i++) {
+		if (!oidset_has(&below, &cands.ids[i])) {
+			git_oid_cpy(out, &cands.ids[i]);
+			break;
+		}
+	}
+done:
+	free(cands.ids);
+	free(only_b.ids);
+	free(stack.ids);
+	oidset_release(&below);
+	oidset_release(&seen);
+	oidset_release(&of_b);
+	oidset_release(&of_a);
+	oidset_release(&roots);
 	return error;
 }
 

@@ -93,53 +93,77 @@ static int tip_commit(git_oid *out, git_repository *repo, const git_oid *id,
 	return error;
 }
 
+/* A configured remote by URL: remote.<name>.url or .pushurl equal to it. */
+struct remote_search {
+	const char *url;
+	char *name;
+	bool oom;
+};
+
+static int remote_url_entry(const git_config_entry *entry, void *payload)
+{
+	struct remote_search *rs = payload;
+	const char *name = entry->name, *dot = strrchr(entry->name, '.');
+
+	if (rs->name || strncmp(name, "remote.", 7) != 0 || !dot ||
+	    dot <= name + 7 || !entry->value || strcmp(entry->value, rs->url) != 0)
+		return 0;
+	if (strcmp(dot, ".url") != 0 && strcmp(dot, ".pushurl") != 0)
+		return 0;
+	rs->name = tg_strndup(name + 7, (size_t)(dot - name - 7));
+	rs->oom = !rs->name;
+	return 1;	/* found: stop */
+}
+
 /*
  * pre-push: the glob of the remote-tracking refs that tell what the remote
  * has. git names the remote, or gives its URL when the push named a URL:
  * then a configured remote with that URL stands for it. "" when none
- * does: only the remote's old ids are known.
+ * does: only the remote's old ids are known. Read from git config by hand:
+ * libgit2 1.5's git_remote_lookup() leaks its PCRE2 match data.
  */
 static int remote_glob(char **out, git_repository *repo, const char *remote)
 {
-	git_remote *r = NULL;
-	git_strarray names = { NULL, 0 };
-	const char *name = NULL;
-	size_t i;
-	int error;
+	struct remote_search rs = { remote, NULL, false };
+	git_config *config = NULL;
+	git_config_entry *entry = NULL;
+	char *key = NULL;
+	int error = 0;
 
 	*out = NULL;
 	if (!remote || !*remote)
 		goto done;
-	error = git_remote_lookup(&r, repo, remote);
-	if (error == 0) {
-		name = remote;
+	if (git_repository_config_snapshot(&config, repo) < 0) {
+		git_error_clear();
+		goto done;	/* no config: nothing is known */
+	}
+	key = tg_printf("remote.%s.url", remote);
+	if (!key) {
+		error = tg_error_oom();
+		goto done;
+	}
+	if (git_config_get_entry(&entry, config, key) == 0) {
+		rs.name = tg_strdup(remote);
+		if (!rs.name)
+			error = tg_error_oom();
 		goto done;
 	}
 	git_error_clear();
-	if (git_remote_list(&names, repo) < 0) {
-		git_error_clear();
-		goto done;
-	}
-	for (i = 0; i < names.count && !name; i++) {
-		const char *url, *pushurl;
-
-		if (git_remote_lookup(&r, repo, names.strings[i]) < 0) {
-			git_error_clear();
-			continue;
-		}
-		url = git_remote_url(r);
-		pushurl = git_remote_pushurl(r);
-		if ((url && strcmp(url, remote) == 0) ||
-		    (pushurl && strcmp(pushurl, remote) == 0))
-			name = names.strings[i];
-		git_remote_free(r);
-		r = NULL;
-	}
+	if (git_config_foreach(config, remote_url_entry, &rs) != 0)
+		git_error_clear();	/* stopped at the match, or unreadable */
+	if (rs.oom)
+		error = tg_error_oom();
 done:
-	*out = name ? tg_printf("refs/remotes/%s/*", name) : tg_strdup("");
-	git_remote_free(r);
-	git_strarray_dispose(&names);
-	return *out ? 0 : tg_error_oom();
+	if (error == 0)
+		*out = rs.name ? tg_printf("refs/remotes/%s/*", rs.name)
+		               : tg_strdup("");
+	if (error == 0 && !*out)
+		error = tg_error_oom();
+	git_config_entry_free(entry);
+	git_config_free(config);
+	free(key);
+	free(rs.name);
+	return error;
 }
 
 int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,

@@ -312,6 +312,9 @@ struct tracked {
 	uint64_t stamp;		/* the walk serial that last matched it */
 };
 
+/* Trees kept between one commit and the next (see struct scanner). */
+#define TREE_CACHE 64
+
 /* One covers glob, filed in the index under its literal folder. */
 struct cover {
 	size_t doc;		/* index into tracked */
@@ -332,6 +335,13 @@ struct scanner {
 	struct hit_commit *commits;
 	size_t commits_count;
 	size_t commits_alloc;
+	/*
+	 * The trees read last: in a linear stretch of history the parent's
+	 * trees of one commit are the next commit's own, so each is read
+	 * once instead of twice. A ring; it holds one reference of each.
+	 */
+	git_tree *recent[TREE_CACHE];
+	size_t recent_next;
 	/* the commit being compared */
 	git_commit *commit;
 	uint64_t serial;
@@ -361,6 +371,8 @@ static void scanner_release(struct scanner *s)
 	map_release(&s->author_ids);
 	tg_vec_release(&s->authors, NULL);
 	free(s->commits);
+	for (i = 0; i < TREE_CACHE; i++)
+		git_tree_free(s->recent[i]);
 }
 
 /*
@@ -644,6 +656,28 @@ static int changed(struct scanner *s, const git_tree_entry *before,
 		git_tree_entry_id(after));
 }
 
+/* A tree by id, from the ring of recent ones or read; the caller frees. */
+static int tree_lookup(git_tree **out, struct scanner *s, const git_oid *id)
+{
+	git_tree **slot;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	for (i = 0; i < TREE_CACHE; i++)
+		if (s->recent[i] && git_oid_equal(git_tree_id(s->recent[i]), id))
+			return git_tree_dup(out, s->recent[i]);
+	error = git_tree_lookup(out, s->repo, id);
+	if (error < 0)
+		return tg_error_from_git(error, "cannot read the tree of '%s'",
+		                         s->path_len ? s->path : "/");
+	slot = &s->recent[s->recent_next++ % TREE_CACHE];
+	git_tree_free(*slot);
+	*slot = NULL;
+	/* The ring keeps a reference of its own. */
+	return git_tree_dup(slot, *out) < 0 ? tg_error_oom() : 0;
+}
+
 static int compare_trees(struct scanner *s, const git_tree *a,
                          const git_tree *b);
 
@@ -667,28 +701,19 @@ static int compare_entry(struct scanner *s, const git_tree_entry *before,
 	s->path_len += len;
 	s->path[s->path_len] = '\0';
 
-	if (is_tree(before) || is_tree(after)) {
-		if (is_tree(before))
-			error = git_tree_lookup(&ta, s->repo,
-			                        git_tree_entry_id(before));
-		if (error == 0 && is_tree(after))
-			error = git_tree_lookup(&tb, s->repo,
-			                        git_tree_entry_id(after));
-		if (error < 0) {
-			error = tg_error_from_git(error, "cannot read the tree "
-			                          "of '%s'", s->path);
-			goto done;
-		}
+	if (is_tree(before))
+		error = tree_lookup(&ta, s, git_tree_entry_id(before));
+	if (error == 0 && is_tree(after))
+		error = tree_lookup(&tb, s, git_tree_entry_id(after));
+	if (error == 0 && (ta || tb))
 		error = compare_trees(s, ta, tb);
-		/* A file that became a folder, or the reverse: the file too. */
-		if (error == 0 && before && !is_tree(before))
-			error = changed(s, before, NULL);
-		else if (error == 0 && after && !is_tree(after))
-			error = changed(s, NULL, after);
-	} else {
+	/* The path itself, unless it is a folder on both sides. */
+	if (error == 0 && !(ta || tb) )
 		error = changed(s, before, after);
-	}
-done:
+	else if (error == 0 && before && !ta)
+		error = changed(s, before, NULL);
+	else if (error == 0 && after && !tb)
+		error = changed(s, NULL, after);
 	git_tree_free(ta);
 	git_tree_free(tb);
 	s->path_len = saved;
@@ -697,32 +722,57 @@ done:
 }
 
 /*
+ * Git's order of tree entries: by name, a folder compared as if its name
+ * ended with '/'. A file and a folder of the same name are two entries
+ * here: the file removed, the folder added (or the reverse).
+ */
+static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+{
+	const char *na = git_tree_entry_name(a), *nb = git_tree_entry_name(b);
+	size_t la = strlen(na), lb = strlen(nb);
+	int c = memcmp(na, nb, la < lb ? la : lb);
+	unsigned char ca, cb;
+
+	if (c != 0)
+		return c;
+	ca = (unsigned char)(la > lb ? na[lb] : is_tree(a) ? '/' : '\0');
+	cb = (unsigned char)(lb > la ? nb[la] : is_tree(b) ? '/' : '\0');
+	if (la == lb && is_tree(a) == is_tree(b))
+		return 0;
+	return (int)ca - (int)cb;
+}
+
+/*
  * Report every path that differs between trees `a` and `b` (either may
- * be NULL: the empty tree). Equal ids are skipped whole.
+ * be NULL: the empty tree), walking both sorted entry lists together.
+ * Entries with equal ids are skipped whole.
  */
 static int compare_trees(struct scanner *s, const git_tree *a,
                          const git_tree *b)
 {
 	const git_tree_entry *ea, *eb;
-	size_t i, n;
-	int error = 0;
+	size_t i = 0, j = 0, na = a ? git_tree_entrycount(a) : 0;
+	size_t nb = b ? git_tree_entrycount(b) : 0;
+	int c, error = 0;
 
-	n = b ? git_tree_entrycount(b) : 0;
-	for (i = 0; i < n && error == 0; i++) {
-		eb = git_tree_entry_byindex(b, i);
-		ea = a ? git_tree_entry_byname(a, git_tree_entry_name(eb)) : NULL;
-		if (ea && git_oid_equal(git_tree_entry_id(ea),
-		                        git_tree_entry_id(eb)) &&
-		    git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-			continue;
-		error = compare_entry(s, ea, eb);
-	}
-	n = a ? git_tree_entrycount(a) : 0;
-	for (i = 0; i < n && error == 0; i++) {
-		ea = git_tree_entry_byindex(a, i);
-		if (b && git_tree_entry_byname(b, git_tree_entry_name(ea)))
-			continue;	/* seen from b's side */
-		error = compare_entry(s, ea, NULL);
+	while (error == 0 && (i < na || j < nb)) {
+		ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
+		eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
+		c = !ea ? 1 : !eb ? -1 : entry_cmp(ea, eb);
+		if (c < 0) {
+			error = compare_entry(s, ea, NULL);
+			i++;
+		} else if (c > 0) {
+			error = compare_entry(s, NULL, eb);
+			j++;
+		} else {
+			if (!git_oid_equal(git_tree_entry_id(ea),
+			                   git_tree_entry_id(eb)) ||
+			    git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb))
+				error = compare_entry(s, ea, eb);
+			i++;
+			j++;
+		}
 	}
 	return error;
 }
@@ -759,32 +809,20 @@ static int read_shallow(struct oidset *roots, git_repository *repo)
 }
 
 /* Compare the current commit with its parent (none: the empty tree). */
-static int compare_commit(struct scanner *s)
+static int compare_commit(struct scanner *s, const git_oid *parent_tree)
 {
-	git_commit *parent = NULL;
 	git_tree *a = NULL, *b = NULL;
 	int error;
 
-	error = git_commit_tree(&b, s->commit);
-	if (error == 0 && git_commit_parentcount(s->commit) == 1) {
-		error = git_commit_parent(&parent, s->commit, 0);
-		if (error == 0)
-			error = git_commit_tree(&a, parent);
-	}
-	if (error < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(s->commit));
-		error = tg_error_from_git(error, "cannot read commit %s", hex);
-		goto done;
-	}
 	s->path_len = 0;
 	s->path[0] = '\0';
-	error = compare_trees(s, a, b);
-done:
+	error = tree_lookup(&b, s, git_commit_tree_id(s->commit));
+	if (error == 0 && parent_tree)
+		error = tree_lookup(&a, s, parent_tree);
+	if (error == 0)
+		error = compare_trees(s, a, b);
 	git_tree_free(b);
 	git_tree_free(a);
-	git_commit_free(parent);
 	return error;
 }
 
@@ -805,10 +843,18 @@ static int64_t oldest_review(const struct scanner *s)
 	return oldest;
 }
 
+/*
+ * Commits older than what the walk needs are still walked through, up to
+ * this many in a row, before it stops: committer dates are not always in
+ * order along history (clock skew), and an older commit may have a newer
+ * parent. git log --since tolerates 5; a run of 100 costs little.
+ */
+#define SLOP 100
+
 struct walk_result {
 	size_t walked;
-	bool bounded;		/* stopped by since or max_commits */
-	int64_t last_time;	/* the oldest commit compared */
+	bool bounded;		/* some history was left out */
+	int64_t horizon;	/* history is complete back to this time */
 };
 
 static int walk(struct walk_result *out, struct scanner *s,
@@ -820,11 +866,13 @@ static int walk(struct walk_result *out, struct scanner *s,
 	int64_t since = options->since >= 0 ? (int64_t)options->since * 86400
 	                                    : INT64_MIN;
 	int64_t stop_at = oldest_review(s);
-	size_t i;
+	git_oid parent_tree;
+	bool have_parent_tree;
+	size_t i, old_run = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	out->last_time = INT64_MAX;
+	out->horizon = INT64_MIN;
 	error = read_shallow(&shallow, s->repo);
 	if (error == 0)
 		error = oidset_add(&seen, tip);
@@ -842,30 +890,43 @@ static int walk(struct walk_result *out, struct scanner *s,
 
 	while ((commit = heap_pop(&queue)) != NULL) {
 		int64_t time = (int64_t)git_commit_time(commit);
+		bool old = time < since || time <= stop_at;
 
-		if (time < since ||
-		    (options->max_commits && out->walked >= options->max_commits)) {
+		if (options->max_commits && out->walked >= options->max_commits) {
+			/* What this and older commits changed is unknown. */
 			out->bounded = true;
+			if (time > out->horizon)
+				out->horizon = time;
 			break;
 		}
-		/* Past every review point: older commits count for nobody. */
-		if (time <= stop_at)
+		/* Older than --since, or than every review point: skipped. */
+		if (old && ++old_run > SLOP)
 			break;
+		if (!old)
+			old_run = 0;
+		if (time < since) {
+			out->bounded = true;
+			if (since > out->horizon)
+				out->horizon = since;
+		}
 		out->walked++;
-		out->last_time = time;
 		if (oidset_has(&shallow, git_commit_id(commit))) {
 			/* Its parent is not here: what it changed is unknown. */
 			out->bounded = true;
+			if (time > out->horizon)
+				out->horizon = time;
 		} else {
+			have_parent_tree = false;
 			for (i = 0; i < git_commit_parentcount(commit); i++) {
 				const git_oid *pid = git_commit_parent_id(commit, i);
+				int added = oidset_add(&seen, pid);
 
-				error = oidset_add(&seen, pid);
-				if (error <= 0) {
-					if (error < 0)
-						goto done;
-					continue;
+				if (added < 0) {
+					error = added;
+					goto done;
 				}
+				if (added == 0 && i > 0)
+					continue;	/* queued already */
 				error = git_commit_lookup(&parent, s->repo, pid);
 				if (error < 0) {
 					char hex[GIT_OID_HEXSZ + 1];
@@ -875,17 +936,28 @@ static int walk(struct walk_result *out, struct scanner *s,
 						"cannot read commit %s", hex);
 					goto done;
 				}
-				error = heap_push(&queue, parent);
-				if (error < 0)
-					goto done;
+				if (i == 0) {
+					/* What the commit is compared with. */
+					git_oid_cpy(&parent_tree,
+					            git_commit_tree_id(parent));
+					have_parent_tree = true;
+				}
+				if (added) {
+					error = heap_push(&queue, parent);
+					if (error < 0)
+						goto done;
+					parent = NULL;	/* the queue's now */
+				}
+				git_commit_free(parent);
 				parent = NULL;
 			}
 			/* Merges are skipped, as git log --name-only does. */
-			if (git_commit_parentcount(commit) <= 1) {
+			if (!old && git_commit_parentcount(commit) <= 1) {
 				s->commit = commit;
 				s->serial++;
 				s->commit_hit = -1;
-				error = compare_commit(s);
+				error = compare_commit(s, have_parent_tree ?
+				                       &parent_tree : NULL);
 				s->commit = NULL;
 				if (error < 0)
 					goto done;
@@ -920,7 +992,7 @@ static int drift_of(tg_drift *out, const struct scanner *s,
 	memset(out, 0, sizeof(*out));
 	out->since = t->since;
 	out->bounded = w->bounded &&
-		(!t->has_review || t->review_time < w->last_time);
+		(!t->has_review || t->review_time < w->horizon);
 	if (t->hits_count == 0)
 		return 0;
 	seen = calloc(s->authors.length, sizeof(*seen));

@@ -69,7 +69,10 @@ static const char page_style[] =
 "#d1242f}\n"
 "tr.rank-2 td:first-child{box-shadow:inset 3px 0 #8250df}\n"
 ".title{font-weight:600}\n"
-".path,.sub{color:#57606a;font-size:12px;word-break:break-all}\n"
+".path,.sub{color:#57606a;font-size:12px}\n"
+".path{word-break:break-all}\n"
+"td.reviewed,td.findings{white-space:nowrap}\n"
+"td.drift .sub{min-width:9em}\n"
 ".tag{display:inline-block;border-radius:10px;padding:0 7px;font-size:11px;"
 "font-weight:600;margin:0 3px 2px 0;white-space:nowrap}\n"
 ".tag.stale{background:#ffebe9;color:#a40e26}\n"
@@ -536,20 +539,21 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 		              drift->commits);
 		if (drift->authors_count) {
 			tg_buf_puts(out, "<div class=\"sub\">");
-			for (i = 0; i < drift->authors_count && i < 3; i++) {
+			for (i = 0; i < drift->authors_count && i < 2; i++) {
 				if (i)
 					tg_buf_puts(out, ", ");
 				put_person(out, drift->authors[i]);
 			}
-			if (drift->authors_count > 3)
-				tg_buf_printf(out, " +%zu", drift->authors_count - 3);
+			if (drift->authors_count > 2)
+				tg_buf_printf(out, " and %zu more",
+				              drift->authors_count - 2);
 			tg_buf_puts(out, "</div>");
 		}
 	}
 	tg_buf_puts(out, "</td>\n");
 
 	/* Findings */
-	tg_buf_printf(out, "<td class=\"num\">%zu error%s<div class=\"sub\">"
+	tg_buf_printf(out, "<td class=\"num findings\">%zu error%s<div class=\"sub\">"
 	              "%zu warning%s</div></td>\n</tr>\n",
 	              d->errors, d->errors == 1 ? "" : "s",
 	              d->warnings, d->warnings == 1 ? "" : "s");

@@ -68,14 +68,16 @@ static void put_text(tg_buf *buf, const char *s)
 	size_t n;
 
 	for (; *p; p++) {
+		n = 0;
+		if (*p == '@' && (p == start || !is_alnum(p[-1])))
+			n = handle_length((const char *)p + 1);
 		if (*p == '\n' || *p == '\r' || *p == '\t') {
 			tg_buf_putc(buf, ' ');
 		} else if (*p < 0x20 || *p == 0x7f) {
 			continue;
 		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
 			p++;
-		} else if (*p == '@' && (p == start || !is_alnum(p[-1])) &&
-		           (n = handle_length((const char *)p + 1)) > 0) {
+		} else if (n > 0) {
 			tg_buf_putc(buf, '`');
 			tg_buf_put(buf, (const char *)p, n + 1);
 			tg_buf_putc(buf, '`');
@@ -567,8 +569,8 @@ static void put_footer(const struct md *md)
 		put_code(md->buf, md->options->head, false);
 	}
 	tg_buf_puts(md->buf, ". Run <code>threatgate explain RULE</code> "
-	            "for any rule, or <code>threatgate check</code> to see "
-	            "these findings locally.</sub>\n");
+	            "for any rule, or <code>threatgate check</code> to run "
+	            "the check locally.</sub>\n");
 }
 
 /*
@@ -675,7 +677,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 			            "\n\n");
 		}
 	} else if (docs > 0) {
-		tg_buf_puts(&body, "Checked: ");
+		tg_buf_puts(&body, "Documents: ");
 		for (i = 0; i < docs && i < 10; i++) {
 			const tg_doc_summary *d = tg_findings_document(findings,
 			                                               i);

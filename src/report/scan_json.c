@@ -230,19 +230,44 @@ static json_t *summary_value(struct tg_report__json *b, const tg_scan *scan)
 	return obj;
 }
 
+/* `text` with every line after the first indented by four spaces. */
+static int put_indented(FILE *out, const char *text)
+{
+	const char *nl;
+
+	if (fputs("    ", out) == EOF)
+		return -1;
+	while ((nl = strchr(text, '\n')) != NULL) {
+		if (fwrite(text, 1, (size_t)(nl - text) + 1, out) !=
+		    (size_t)(nl - text) + 1 || fputs("    ", out) == EOF)
+			return -1;
+		text = nl + 1;
+	}
+	return fputs(text, out) == EOF ? -1 : 0;
+}
+
+/*
+ * The documents are written one at a time, each from a tree of its own:
+ * a tree of the whole report would take more memory than the scan (a
+ * jansson value per field of every threat of thousands of documents). The
+ * rest of the report is dumped with an empty "documents" array, which is
+ * then filled in place; the result is what one json_dumpf() would write.
+ */
 int tg_report__scan_json(FILE *out, const tg_scan *scan,
                          const tg_report_options *options)
 {
+	static const char marker[] = "\n  \"documents\": []";
+	const size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER;
 	struct tg_report__json b = { false };
-	json_t *root, *tool, *repos, *docs;
-	size_t i;
-	int error;
+	json_t *root, *tool, *repos, *doc = NULL;
+	char *head = NULL, *one = NULL, *at;
+	size_t i, n = tg_scan_count(scan);
+	int error = 0;
 
 	(void)options;
 	root = tg_report__jobj(&b);
 	tool = tg_report__jobj(&b);
 	repos = tg_report__jarr(&b);
-	docs = tg_report__jarr(&b);
 	tg_report__jset(&b, root, "version",
 	                tg_report__jint(&b, TG_SCAN_JSON_VERSION));
 	tg_report__jset(&b, root, "kind", tg_report__jstr(&b, "scan"));
@@ -255,12 +280,42 @@ int tg_report__scan_json(FILE *out, const tg_scan *scan,
 		tg_report__jappend(&b, repos,
 		                   repository_value(&b, tg_scan_repository(scan, i)));
 	tg_report__jset(&b, root, "repositories", repos);
-	for (i = 0; docs && i < tg_scan_count(scan); i++)
-		tg_report__jappend(&b, docs,
-		                   document_value(&b, tg_scan_get(scan, i)));
-	tg_report__jset(&b, root, "documents", docs);
+	tg_report__jset(&b, root, "documents", tg_report__jarr(&b));
 	tg_report__jset(&b, root, "summary", summary_value(&b, scan));
-	error = tg_report__jwrite(out, &b, root);
+	head = b.failed ? NULL : json_dumps(root, flags);
+	at = head ? strstr(head, marker) : NULL;
+	if (!at) {
+		error = tg_error_oom();
+		goto done;
+	}
+	at += sizeof(marker) - 2;	/* just past the '[' */
+	if (fwrite(head, 1, (size_t)(at - head), out) != (size_t)(at - head))
+		goto write_error;
+	for (i = 0; i < n; i++) {
+		doc = document_value(&b, tg_scan_get(scan, i));
+		one = b.failed ? NULL : json_dumps(doc, flags);
+		if (!one) {
+			error = tg_error_oom();
+			goto done;
+		}
+		if (fputs(i ? ",\n" : "\n", out) == EOF ||
+		    put_indented(out, one) < 0)
+			goto write_error;
+		free(one);
+		one = NULL;
+		json_decref(doc);
+		doc = NULL;
+	}
+	if ((n && fputs("\n  ", out) == EOF) || fputs(at, out) == EOF ||
+	    fputc('\n', out) == EOF)
+		goto write_error;
+	goto done;
+write_error:
+	error = tg_error_set(TG_ERROR, "cannot write the report");
+done:
+	free(one);
+	free(head);
+	json_decref(doc);
 	json_decref(root);
 	return error;
 }

@@ -252,10 +252,30 @@ test_expect_success 'a shallow clone missing the merge base: exit 2, saying to f
 	test -f shallow/.git/shallow &&
 	cd shallow &&
 	expect_exit 2 threatgate check --range origin/main...origin/feature &&
-	expect_stderr_contains "shallow clone" &&
+	expect_stderr_contains "cannot find the merge base of '"'"'origin/main...origin/feature'"'"': this shallow clone lacks their common history" &&
 	expect_exit 2 threatgate check --range HEAD~3..HEAD &&
 	expect_stderr_contains "shallow clone" &&
 	expect_exit 0 threatgate check --all
+'
+
+test_expect_success 'a shallow clone whose merge base is a shallow commit: found, as in the full clone' '
+	base=$(git -C repo merge-base main feature) &&
+	depth=$(git -C repo rev-list --count $base..feature) &&
+	git clone -q --depth $((depth + 1)) --single-branch --branch feature \
+		"file://$TRASH_DIRECTORY/repo" shallow2 &&
+	cd shallow2 &&
+	git fetch -q --depth 2 origin main:refs/remotes/origin/main &&
+	grep -x $base .git/shallow &&
+	test "$(git merge-base origin/main origin/feature)" = $base &&
+	expect_exit 0 threatgate check --range origin/main...origin/feature --format json &&
+	grep "\"path\"" "$TG_LAST_STDOUT" | sort -u >shallow.paths &&
+	(cd ../repo && threatgate check --range main...feature --format json) >full.json &&
+	grep "\"path\"" full.json | sort -u >full.paths &&
+	cat full.paths &&
+	test -s full.paths &&
+	cmp full.paths shallow.paths &&
+	expect_exit 1 threatgate check --range origin/feature...origin/main &&
+	expect_stdout_contains "docs/design/mainline.md:"
 '
 
 test_done

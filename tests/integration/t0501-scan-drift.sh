@@ -170,4 +170,22 @@ test_expect_success 'a shallow clone ends history at its boundary instead of fai
 	jq -e ".repositories[0].history_complete == false" "$TG_LAST_STDOUT" >/dev/null
 '
 
+test_expect_success 'committer dates out of order (clock skew): the walk looks past an older commit' '
+	git init -q skew &&
+	cd skew &&
+	design_doc "[services/a/**]" 2026-10-01 >a.md &&
+	design_doc "[services/z/**]" 2026-10-01 >z.md &&
+	mkdir -p docs/design &&
+	mv a.md z.md docs/design/ &&
+	git add docs &&
+	commit_at 2026-08-01 "$ALICE" "designs" &&
+	touch_at services/a/main.go 2026-10-20 "$BOB" &&
+	touch_at services/a/main.go 2026-11-18 "$CAROL" &&
+	touch_at services/z/old.go 2026-09-01 "$ALICE" &&
+	touch_at services/z/main.go 2026-11-20 "$ALICE" &&
+	expect_exit 0 threatgate scan --format json &&
+	jq -e ".documents[] | select(.path == \"docs/design/a.md\") | .drift.commits == 2" "$TG_LAST_STDOUT" >/dev/null &&
+	jq -e ".documents[] | select(.path == \"docs/design/z.md\") | .drift.commits == 1" "$TG_LAST_STDOUT" >/dev/null
+'
+
 test_done

@@ -47,7 +47,7 @@ start_server() {
 			--max-requests 150 --timeout 120 &
 		} &&
 		server_pid=$! &&
-		for _ in $(seq 100); do
+		for _ in $(seq 200); do
 			[ -s "$SERVER/port" ] && break
 			sleep 0.05
 		done &&

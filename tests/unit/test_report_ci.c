@@ -640,6 +640,30 @@ static void test_markdown_warnings_do_not_block(void **state)
 	free(text);
 }
 
+static void test_markdown_stays_under_the_forge_limit(void **state)
+{
+	tg_findings *findings = *state;
+	char path[64], *text;
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "docs/design/doc-%03d.md", i);
+		add_doc(findings, path, "A design with a long enough title", false);
+		add_full(findings, path, 24, TG_RULE_THREAT_MISSING_MITIGATION,
+		         TG_SEVERITY_ERROR, "threat T1 (P1) has no mitigation",
+		         "Security/Threat Model", "T1",
+		         "1111111111111111111111111111111111111111");
+	}
+	text = render(findings, TG_FORMAT_MARKDOWN);
+	/* GitHub refuses a comment over 65,536 characters. */
+	assert_true(strlen(text) < 65536);
+	assert_non_null(strstr(text, "**400 errors** in 400 design documents"));
+	assert_non_null(strstr(text, "... and 350 more documents."));
+	assert_non_null(strstr(text, "more findings not shown"));
+	assert_non_null(strstr(text, "</sub>\n"));
+	free(text);
+}
+
 static void test_markdown_nothing_checked(void **state)
 {
 	char *text = render(*state, TG_FORMAT_MARKDOWN);
@@ -679,6 +703,9 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(
 			test_markdown_warnings_do_not_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_markdown_stays_under_the_forge_limit, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_markdown_nothing_checked,
 		                                setup, teardown),
 	};
