@@ -186,8 +186,43 @@ struct covered {
 	const struct tg_target *target;
 	const char *revision;
 	const char **sorted;	/* target->changed, sorted for bsearch */
+	bool by_suffix;		/* every document glob ends in literal text */
 	int error;
 };
+
+/* How much literal text a glob ends with: what a match must end with. */
+static size_t literal_suffix(const char *glob)
+{
+	size_t n = strlen(glob), i = n;
+
+	while (i > 0 && !strchr("*?[]", glob[i - 1]))
+		i--;
+	return n - i;
+}
+
+/*
+ * A path that ends in none of the globs' literal endings (".md" for the
+ * default globs) cannot be a document: the globs need not be matched.
+ * In a repository of 100,000 files that was a tenth of `check --staged`.
+ */
+static bool may_be_document(const struct covered *cv, const char *path)
+{
+	const tg_vec *globs = &cv->policy->docs;
+	size_t i, n, plen;
+
+	if (!cv->by_suffix)
+		return true;
+	plen = strlen(path);
+	for (i = 0; i < globs->length; i++) {
+		const char *glob = globs->items[i];
+
+		n = literal_suffix(glob);
+		if (n <= plen && memcmp(path + plen - n, glob + strlen(glob) - n,
+		                        n) == 0)
+			return true;
+	}
+	return false;
+}
 
 static bool was_changed(const struct covered *cv, const char *path)
 {
@@ -219,7 +254,8 @@ static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 	int error;
 
 	memset(&head, 0, sizeof(head));
-	if (!tg_policy_is_document(policy, path) || was_changed(cv, path))
+	if (!may_be_document(cv, path) || !tg_policy_is_document(policy, path) ||
+	    was_changed(cv, path))
 		return 0;
 	/* An oversized document is never read whole: it covers nothing. */
 	error = git_repository_odb(&odb, cv->repo);
@@ -325,7 +361,8 @@ static int covered_code_changed(tg_findings *findings, git_repository *repo,
                                 const struct tg_target *target,
                                 const tg_policy *policy)
 {
-	struct covered cv = { findings, repo, policy, target, NULL, NULL, 0 };
+	struct covered cv = { findings, repo, policy, target, NULL, NULL, false,
+	                      0 };
 	char hex[GIT_OID_HEXSZ + 1];
 	git_tree *tree = NULL;
 	git_commit *commit = NULL;
@@ -343,6 +380,10 @@ static int covered_code_changed(tg_findings *findings, git_repository *repo,
 	memcpy(cv.sorted, target->changed.items,
 	       target->changed.length * sizeof(*cv.sorted));
 	qsort(cv.sorted, target->changed.length, sizeof(*cv.sorted), str_cmp);
+	cv.by_suffix = policy->docs.length > 0;
+	for (i = 0; i < policy->docs.length; i++)
+		if (literal_suffix(policy->docs.items[i]) == 0)
+			cv.by_suffix = false;
 	if (target->source == TG_SOURCE_INDEX) {
 		error = git_repository_index(&index, repo);
 		if (error < 0) {

@@ -101,10 +101,10 @@ static int map_get(struct map_entry **out, struct map *m, const char *key,
 		*added = false;
 	if (*out)
 		return 0;
-	if ((m->count + 1) * 4 > m->cap * 3) {
+	if (!m->buckets || (m->count + 1) * 4 > m->cap * 3) {
 		error = map_grow(m);
-		if (error < 0)
-			return error;
+		if (error < 0 || !m->buckets)
+			return error < 0 ? error : tg_error_oom();
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -346,9 +346,8 @@ struct scanner {
 	git_commit *commit;
 	uint64_t serial;
 	int64_t commit_hit;	/* its index in commits, -1 until it hits */
-	char path[4096];
+	char path[4096];	/* the path being compared */
 	size_t path_len;
-	bool path_overflow;
 };
 
 static void tracked_release(struct tracked *t)
@@ -405,6 +404,7 @@ static int index_cover(struct scanner *s, size_t doc, const char *glob)
 {
 	struct map_entry *e;
 	struct cover *c = NULL;
+	tg_vec *list = &s->anywhere;
 	const char *key;
 	size_t len;
 	int error;
@@ -414,13 +414,15 @@ static int index_cover(struct scanner *s, size_t doc, const char *glob)
 		return tg_error_oom();
 	c->doc = doc;
 	c->glob = glob;
-	if (!glob_folder(glob, &key, &len)) {
-		error = tg_vec_push(&s->anywhere, c);
-	} else {
+	if (glob_folder(glob, &key, &len)) {
 		error = map_get(&e, &s->covers, key, len, NULL);
-		if (error == 0)
-			error = tg_vec_push(&e->list, c);
+		if (error < 0) {
+			free(c);
+			return error;
+		}
+		list = &e->list;
 	}
+	error = tg_vec_push(list, c);
 	if (error < 0)
 		free(c);
 	return error;
@@ -531,7 +533,7 @@ static int threat_model_text(char **out, struct scanner *s,
 {
 	git_odb *odb = NULL;
 	git_blob *blob = NULL;
-	git_object_t type;
+	git_object_t type = GIT_OBJECT_INVALID;
 	tg_document *doc = NULL;
 	tg_model *model = NULL;
 	const struct tg_section *tm;
@@ -691,10 +693,8 @@ static int compare_entry(struct scanner *s, const git_tree_entry *before,
 	git_tree *ta = NULL, *tb = NULL;
 	int error = 0;
 
-	if (saved + len + 2 > sizeof(s->path)) {
-		s->path_overflow = true;	/* a path longer than PATH_MAX */
-		return 0;
-	}
+	if (saved + len + 2 > sizeof(s->path))
+		return 0;	/* longer than PATH_MAX: no checkout has it */
 	if (saved)
 		s->path[s->path_len++] = '/';
 	memcpy(s->path + s->path_len, name, len);
@@ -993,9 +993,9 @@ static int drift_of(tg_drift *out, const struct scanner *s,
 	out->since = t->since;
 	out->bounded = w->bounded &&
 		(!t->has_review || t->review_time < w->horizon);
-	if (t->hits_count == 0)
+	if (t->hits_count == 0 || !s->commits)
 		return 0;
-	seen = calloc(s->authors.length, sizeof(*seen));
+	seen = calloc(s->authors.length + 1, sizeof(*seen));
 	out->authors = calloc(t->hits_count + 1, sizeof(*out->authors));
 	if (!seen || !out->authors) {
 		error = tg_error_oom();
@@ -1054,17 +1054,22 @@ static char *base_name(const char *s)
 	return tg_strndup(start, (size_t)(s + len - start));
 }
 
-/* The name documents are tagged with: origin's, else the folder's. */
+/*
+ * The name documents are tagged with: origin's, else the folder's. The
+ * URL is read from config rather than with git_remote_lookup(), which in
+ * Debian's libgit2 1.5 leaks PCRE2 match data on every call.
+ */
 static char *repository_name(git_repository *repo)
 {
-	git_remote *remote = NULL;
-	const char *dir;
+	git_config *config = NULL;
+	const char *dir, *url = NULL;
 	char *name = NULL;
 
-	if (git_remote_lookup(&remote, repo, "origin") == 0 &&
-	    git_remote_url(remote))
-		name = base_name(git_remote_url(remote));
-	git_remote_free(remote);
+	if (git_repository_config_snapshot(&config, repo) == 0 &&
+	    git_config_get_string(&url, config, "remote.origin.url") == 0 &&
+	    url && *url)
+		name = base_name(url);
+	git_config_free(config);
 	git_error_clear();
 	if (name)
 		return name;

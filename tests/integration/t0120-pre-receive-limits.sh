@@ -161,7 +161,7 @@ test_expect_success 'a push of 10,000 commits where a bad doc was fixed before t
 	expect_ref ../many.git refs/heads/fixed "$(git rev-parse fixed)"
 '
 
-test_expect_success 'set up a push too slow for a 1 s budget: 400 design docs of 600 KB' '
+test_expect_success 'set up a push too slow for a 1 s budget: 2,000 design docs of 600 KB' '
 	make_server slow.git &&
 	git -C slow.git config threatgate.timeout 1 &&
 	git init -q slow &&
@@ -176,17 +176,17 @@ test_expect_success 'set up a push too slow for a 1 s budget: 400 design docs of
 	test "$(wc -c <slow/big.md)" -lt 1048576 &&
 	blob=$(git -C slow hash-object -w big.md) &&
 	rm slow/big.md &&
-	for i in $(seq -w 1 400); do
+	for i in $(seq -w 1 2000); do
 		printf "100644 %s\tdocs/design/big-%s.md\n" $blob $i
 	done | git -C slow update-index --index-info &&
-	git -C slow commit -q -m "400 big design docs" &&
-	test "$(git -C slow ls-files | wc -l)" -eq 400
+	git -C slow commit -q -m "2,000 big design docs" &&
+	test "$(git -C slow ls-files | wc -l)" -eq 2000
 '
 
 test_expect_success 'past threatgate.timeout the hook fails closed and lists the docs it did not check' '
 	cd slow &&
 	expect_exit 1 git push ../slow.git main &&
-	expect_stderr_matches "^remote: threatgate: time budget of 1s exhausted after [0-9]+ of 400 documents \(threatgate.timeout\); not checked: docs/design/big-[0-9]+\.md, " &&
+	expect_stderr_matches "^remote: threatgate: time budget of 1s exhausted after [0-9]+ of 2000 documents \(threatgate.timeout\); not checked: docs/design/big-[0-9]+\.md, " &&
 	expect_stderr_matches "and [0-9]+ more" &&
 	expect_stderr_contains "remote: threatgate: push rejected: it could not be checked" &&
 	expect_ref ../slow.git refs/heads/main none
