@@ -177,9 +177,8 @@ int cli_report_options(tg_report_options *out, const struct cli_options *opts,
 int cli_exit_code(const tg_findings *findings, const tg_policy *policy);
 
 /*
- * Subcommands: argv[0] is the subcommand's name; each returns an exit
- * code. hook, scan and annotate have weak stand-ins in main.c until their
- * files (cmd_hook.c, cmd_scan.c, cmd_annotate.c) land.
+ * Subcommands, one file each: argv[0] is the subcommand's name; each
+ * returns an exit code.
  */
 int cli_cmd_check(int argc, char **argv);
 int cli_cmd_rules(int argc, char **argv);
@@ -195,8 +194,7 @@ int cli_cmd_annotate(int argc, char **argv);
  * loading the policy as SPEC section 5 says (the caller has not loaded
  * one). On success *policy_out holds the policy used (the caller frees it
  * and takes --fail-on from it); on failure return a negative tg_error_code
- * with the message set. A weak stand-in in cmd_check.c says git modes are
- * not built in.
+ * with the message set.
  */
 int cli_check_git(const struct cli_options *opts, tg_findings *findings,
 	tg_policy **policy_out);

@@ -229,20 +229,6 @@ int cli_exit_code(const tg_findings *findings, const tg_policy *policy)
 	       CLI_EXIT_FINDINGS : CLI_EXIT_OK;
 }
 
-/*
- * Until check_git.c lands, the git modes are refused as a usage error; its
- * definition replaces this one at link time.
- */
-__attribute__((weak)) int cli_check_git(const struct cli_options *opts,
-                                        tg_findings *findings,
-                                        tg_policy **policy_out)
-{
-	(void)opts;
-	(void)findings;
-	*policy_out = NULL;
-	return tg_error_set(TG_EINVALID, "git modes are not built in");
-}
-
 /* ---- the work-tree walk ---- */
 
 struct walk {

@@ -32,6 +32,7 @@ static const char main_usage[] =
 "  --config FILE             policy file instead of .threatgate\n"
 "  --policy-rev REV          read .threatgate from REV (a pull request's base)\n"
 "  --format FORMAT           text, json, sarif, markdown, github or gitlab\n"
+"                            (scan also csv and html)\n"
 "  -o, --output FILE         write the report to FILE\n"
 "  --fail-on LEVEL           error, warning or never (default: error)\n"
 "  --color WHEN              auto, always or never (NO_COLOR is honoured)\n"
@@ -61,38 +62,6 @@ static const struct command {
 };
 
 #define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
-
-/*
- * Stand-ins for the subcommands whose files have not landed: a definition
- * in cmd_hook.c, cmd_scan.c or cmd_annotate.c replaces them at link time.
- */
-static int not_built_in(int argc, char **argv)
-{
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-	                 strcmp(argv[1], "-h") == 0)) {
-		printf("usage: threatgate %s ...\n\n"
-		       "'%s' is not built into this threatgate.\n",
-		       argv[0], argv[0]);
-		return CLI_EXIT_OK;
-	}
-	cli_error("'%s' is not built in", argv[0]);
-	return CLI_EXIT_USAGE;
-}
-
-__attribute__((weak)) int cli_cmd_hook(int argc, char **argv)
-{
-	return not_built_in(argc, argv);
-}
-
-__attribute__((weak)) int cli_cmd_scan(int argc, char **argv)
-{
-	return not_built_in(argc, argv);
-}
-
-__attribute__((weak)) int cli_cmd_annotate(int argc, char **argv)
-{
-	return not_built_in(argc, argv);
-}
 
 /*
  * Edit distance with adjacent transpositions (optimal string alignment),
