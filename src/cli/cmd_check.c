@@ -103,7 +103,7 @@ int cli_work_root(char **out, git_repository *repo)
 	if (repo) {
 		dir = git_repository_workdir(repo);
 		if (!dir) {
-			tg_error_set(TG_EREPO, "'%s' is a bare repository: "
+			(void)tg_error_set(TG_EREPO, "'%s' is a bare repository: "
 			             "there is no work tree",
 			             git_repository_path(repo));
 			return TG_EREPO;
@@ -111,7 +111,7 @@ int cli_work_root(char **out, git_repository *repo)
 	}
 	real = realpath(dir, NULL);
 	if (!real) {
-		tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
+		(void)tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
 		             strerror(errno));
 		return TG_ERROR;
 	}

@@ -62,6 +62,7 @@ void cli_error(const char *fmt, ...)
 
 	fputs("threatgate: ", stderr);
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): a false alarm */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);

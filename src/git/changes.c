@@ -212,7 +212,6 @@ int tg_changes_add_staged(tg_changes *changes, git_repository *repo,
 	error = git_revparse_single(&head, repo, "HEAD^{tree}");
 	if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH) {
 		git_error_clear();
-		error = 0;
 	} else if (error < 0) {
 		error = tg_error_from_git(error, "cannot read HEAD");
 		goto done;

@@ -127,7 +127,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	tg_document *doc = NULL, *base_doc = NULL;
 	tg_model *model = NULL, *base = NULL;
 	tg_check_context ctx;
-	struct blame_ctx blame;
+	struct blame_ctx blame = { NULL, NULL, NULL, 0, NULL, false };
 	int error;
 
 	if (c->source == TG_SOURCE_COMMIT) {
@@ -447,7 +447,7 @@ static int budget_exhausted(const struct tg_changes *changes, size_t from,
 	if (from == changes->docs.length)
 		tg_buf_puts(&buf, "whether the change touches code a document "
 		            "covers (covered-code-changed)");
-	tg_error_set(TG_ELIMIT,
+	(void)tg_error_set(TG_ELIMIT,
 		"time budget of %lds exhausted after %zu of %zu documents "
 		"(threatgate.timeout); not checked: %s", policy->timeout, from,
 		changes->docs.length, tg_buf_cstr(&buf));

@@ -125,7 +125,9 @@ static int exception_entry(struct tg_policy_source *src,
 	    strcmp(key, "expires") != 0)
 		return tg_policy__error(src, "unknown key '%s': expected rule, "
 			"path, justification, ticket or expires", src->key);
-	if ((!value || !*value) && strcmp(key, "ticket") != 0)
+	if (!value)
+		value = "";	/* a key without '=' */
+	if (!*value && strcmp(key, "ticket") != 0)
 		return tg_policy__error(src, "'%s' needs a value", src->key);
 
 	id = tg_strndup(first + 1, (size_t)(last - first - 1));

@@ -28,6 +28,7 @@ static int vformat_error(int code, const char *prefix, const char *fmt,
 {
 	char msg[768];
 
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by the caller */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	return tg_error_set(code, "%s%s", prefix, msg);
 }

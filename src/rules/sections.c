@@ -5,6 +5,8 @@
 
 static const char *display(const struct tg_section_rule *rule)
 {
+	if (!rule)
+		return "its parent";	/* finalize rejects unknown parents */
 	return rule->display ? rule->display : rule->name;
 }
 

@@ -6,7 +6,7 @@
 /* "Bob Stone" of a git-style "Bob Stone <bob@example.com>", or NULL. */
 static char *display_name(const char *entry)
 {
-	const char *lt = strchr(entry, '<');
+	const char *lt = entry ? strchr(entry, '<') : NULL;
 	char *name;
 
 	if (!lt || lt == entry)

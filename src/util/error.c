@@ -13,6 +13,7 @@ static void set_message(int code, const char *fmt, va_list ap,
 
 static void set_message(int code, const char *fmt, va_list ap, const char *suffix)
 {
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): ap is started by the caller */
 	int n = vsnprintf(error_message, sizeof(error_message), fmt, ap);
 
 	if (suffix && *suffix && n >= 0 && (size_t)n < sizeof(error_message))
@@ -22,7 +23,7 @@ static void set_message(int code, const char *fmt, va_list ap, const char *suffi
 	last_error.code = code;
 }
 
-int tg_error_set(int code, const char *fmt, ...)
+int tg_error__set(int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -32,7 +33,7 @@ int tg_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
-int tg_error_from_git(int git_code, const char *fmt, ...)
+int tg_error__from_git(int git_code, const char *fmt, ...)
 {
 	/* libgit2 1.5 may return NULL, or a record left by an earlier call. */
 	const git_error *gerr = git_error_last();
@@ -49,11 +50,10 @@ int tg_error_from_git(int git_code, const char *fmt, ...)
 	return code;
 }
 
-int tg_error_oom(void)
+void tg_error__oom(void)
 {
 	last_error.message = "out of memory";
 	last_error.code = TG_ENOMEM;
-	return TG_ENOMEM;
 }
 
 const tg_error *tg_error_last(void)

@@ -14,16 +14,35 @@
 /* ---- errors (error.c) ---- */
 
 /* Record a formatted message for this thread and return `code`. */
-int tg_error_set(int code, const char *fmt, ...)
+int tg_error__set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The macro shows the returned code to static analysers, which cannot see
+ * into error.c: `return tg_error_set(TG_EINVALID, ...)` is then known to
+ * fail. `code` is evaluated once, before the message.
+ */
+#define tg_error_set(code, ...) __extension__ ({ \
+	int tg_code_ = (code); \
+	tg_error__set(tg_code_, __VA_ARGS__); \
+	tg_code_; \
+})
 /*
  * Record libgit2's last error, prefixed by our message, and map the
  * libgit2 code to ours (GIT_ENOTFOUND -> TG_ENOTFOUND, else TG_EREPO).
  */
-int tg_error_from_git(int git_code, const char *fmt, ...)
+int tg_error__from_git(int git_code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+#define tg_error_from_git(git_code, ...) __extension__ ({ \
+	int tg_code_ = tg_error__from_git((git_code), __VA_ARGS__); \
+	tg_code_ < 0 ? tg_code_ : TG_EREPO; \
+})
 /* Out of memory: records a fixed message, returns TG_ENOMEM. */
-int tg_error_oom(void);
+void tg_error__oom(void);
+static inline int tg_error_oom(void)
+{
+	tg_error__oom();
+	return TG_ENOMEM;
+}
 
 /* ---- memory ---- */
 
