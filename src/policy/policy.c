@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "policy/internal.h"
 #include "util/banned.h"
@@ -784,28 +785,56 @@ done:
 	return error;
 }
 
+/*
+ * A file libgit2 can open for bytes held in memory: an anonymous memory
+ * file where the kernel has them (a server whose /tmp is read-only still
+ * reads its policy), else a private file in $TMPDIR. *unlink_path is set
+ * when a file on disk must be removed afterwards.
+ */
+static int scratch_file(int *fd, char **path, char **unlink_path,
+                        const char *name)
+{
+	const char *dir = getenv("TMPDIR");
+
+	*unlink_path = NULL;
+	*fd = memfd_create("threatgate-policy", MFD_CLOEXEC);
+	if (*fd >= 0) {
+		*path = tg_printf("/proc/self/fd/%d", *fd);
+		if (*path && access(*path, R_OK) == 0)
+			return 0;
+		free(*path);
+		close(*fd);	/* no /proc: fall back to a file */
+	}
+	if (!dir || !*dir)
+		dir = "/tmp";
+	*path = tg_printf("%s/threatgate-policy-XXXXXX", dir);
+	if (!*path)
+		return tg_error_oom();
+	*fd = mkstemp(*path);
+	if (*fd < 0) {
+		int error = tg_error_set(TG_ERROR,
+			"cannot read policy '%s': cannot create a temporary file in "
+			"'%s': %s", name, dir, strerror(errno));
+
+		free(*path);
+		*path = NULL;
+		return error;
+	}
+	*unlink_path = *path;
+	return 0;
+}
+
 int tg_policy_load_buffer(tg_policy *policy, const char *name,
 	const char *data, size_t len)
 {
-	const char *dir = getenv("TMPDIR");
-	char *tmp = NULL;
+	char *path = NULL, *on_disk = NULL;
 	size_t off = 0;
 	ssize_t n;
-	int fd = -1, error = 0;
+	int fd = -1, error;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	tmp = tg_printf("%s/threatgate-policy-XXXXXX", dir);
-	if (!tmp)
-		return tg_error_oom();
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		error = tg_error_set(TG_ERROR,
-			"cannot read policy '%s': cannot create a temporary file in '%s': %s",
-			name, dir, strerror(errno));
-		free(tmp);
+	error = scratch_file(&fd, &path, &on_disk, name);
+	if (error < 0)
 		return error;
-	}
 	while (off < len) {
 		n = write(fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -813,25 +842,19 @@ int tg_policy_load_buffer(tg_policy *policy, const char *name,
 		if (n <= 0) {
 			error = tg_error_set(TG_ERROR,
 				"cannot read policy '%s': cannot write '%s': %s",
-				name, tmp, strerror(errno));
+				name, path, strerror(errno));
 			goto done;
 		}
 		off += (size_t)n;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		error = tg_error_set(TG_ERROR,
-			"cannot read policy '%s': cannot write '%s': %s",
-			name, tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	error = load_source(policy, name, tmp, data, len);
+	/* The memory file stays open while libgit2 reads it by path. */
+	error = load_source(policy, name, path, data, len);
 done:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
-	free(tmp);
+	if (on_disk)
+		unlink(on_disk);
+	free(path);
 	return error;
 }
 
