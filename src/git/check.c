@@ -74,7 +74,11 @@ static int line_author(char **email, int line, void *payload)
 			*email = tg_strdup(hunk->final_signature->email);
 		return 0;
 	}
-	/* Not committed yet: the line is the committer's own. */
+	/* Not committed yet: the line is its author's to be, as git says. */
+	if (getenv("GIT_AUTHOR_EMAIL") && *getenv("GIT_AUTHOR_EMAIL")) {
+		*email = tg_strdup(getenv("GIT_AUTHOR_EMAIL"));
+		return *email ? 0 : tg_error_oom();
+	}
 	if (git_signature_default(&self, b->repo) < 0) {
 		git_error_clear();
 		return 0;
