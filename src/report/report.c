@@ -80,9 +80,8 @@ int tg_report_write(FILE *out, const tg_findings *findings,
 		break;
 	case TG_FORMAT_CSV:
 	case TG_FORMAT_HTML:
-		/* NEEDSWORK: these writers are still to come. */
 		return tg_error_set(TG_EINVALID,
-			"format '%s' is not supported yet",
+			"format '%s' is for 'threatgate scan' only",
 			tg_report__format_name(options->format));
 	default:
 		return tg_error_set(TG_EINVALID, "unknown report format %d",
