@@ -48,6 +48,47 @@ static void put_clean(tg_buf *buf, const char *s)
 	}
 }
 
+/*
+ * A path with a control character, a quote or a backslash is written
+ * C-quoted, as git quotes it ("two\nlines.md"), so that no two paths
+ * print alike and the line stays one line.
+ */
+static void put_path(tg_buf *buf, const char *path)
+{
+	const unsigned char *p = (const unsigned char *)(path ? path : "");
+	bool quote = false;
+
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			quote = true;
+	if (!quote) {
+		tg_buf_puts(buf, path ? path : "");
+		return;
+	}
+	tg_buf_putc(buf, '"');
+	for (p = (const unsigned char *)path; *p; p++) {
+		switch (*p) {
+		case '\n':
+			tg_buf_puts(buf, "\\n");
+			break;
+		case '\t':
+			tg_buf_puts(buf, "\\t");
+			break;
+		case '"':
+		case '\\':
+			tg_buf_putc(buf, '\\');
+			tg_buf_putc(buf, (char)*p);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				tg_buf_printf(buf, "\\%03o", *p);
+			else
+				tg_buf_putc(buf, (char)*p);
+		}
+	}
+	tg_buf_putc(buf, '"');
+}
+
 static void put_count(tg_buf *buf, size_t n, const char *singular,
                       const char *plural)
 {
@@ -59,7 +100,7 @@ static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 	const char *severity = tg_severity_name(f->severity);
 	const char *rule = tg_rule_name(f->rule);
 
-	put_clean(buf, f->path);
+	put_path(buf, f->path);
 	if (f->line > 0) {
 		tg_buf_printf(buf, ":%d", f->line);
 		if (f->column > 0)

@@ -88,7 +88,7 @@ test_expect_success 'the hook outside any repository fails closed with exit 2' '
 	expect_stderr_contains "cannot open the repository"
 '
 
-test_expect_success 'a doc whose path holds a newline: checked, and reported on one line' '
+test_expect_success 'a doc whose path holds a newline: checked, and reported on one line, C-quoted as git does' '
 	cd work &&
 	git checkout -q -b newline main &&
 	tg_doc_bad >"docs/design/two
@@ -97,7 +97,7 @@ lines.md" &&
 	git commit -q -m "a doc with a newline in its name" &&
 	git ls-files -z docs/design | tr "\0" "\n" | grep -x "lines.md" &&
 	expect_exit 1 git push ../server.git newline &&
-	expect_stderr_matches "^remote: docs/design/two lines\.md:[0-9]+:1: error: .*\[threat-missing-priority\]" &&
+	expect_stderr_matches "^remote: \"docs/design/two\\\\nlines\.md\":[0-9]+:1: error: .*\[threat-missing-priority\]" &&
 	test_must_fail grep -x "remote: lines.md.*" "$TG_LAST_STDERR" &&
 	expect_ref ../server.git refs/heads/newline none &&
 	tg_doc_good >"docs/design/two

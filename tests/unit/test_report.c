@@ -383,7 +383,7 @@ static void test_text_control_characters(void **state)
 	    TG_SEVERITY_ERROR, "two\nlines and \033[2J a \xc2\x9b CSI");
 	text = render(findings, TG_FORMAT_TEXT, false);
 	assert_string_equal(text,
-		"a b.md:1:1: error: two lines and ?[2J a ? CSI [no-threats]\n"
+		"\"a\\nb.md\":1:1: error: two lines and ?[2J a ? CSI [no-threats]\n"
 		"threatgate: 1 error, 0 warnings, 0 notes; "
 		"no design documents checked\n");
 	free(text);
