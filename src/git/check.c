@@ -59,6 +59,7 @@ static int line_author(char **email, int line, void *payload)
 	struct blame_ctx *b = payload;
 	const git_blame_hunk *hunk = NULL;
 	git_signature *self = NULL;
+	const char *env = getenv("GIT_AUTHOR_EMAIL");
 	int error;
 
 	*email = NULL;
@@ -75,8 +76,8 @@ static int line_author(char **email, int line, void *payload)
 		return 0;
 	}
 	/* Not committed yet: the line is its author's to be, as git says. */
-	if (getenv("GIT_AUTHOR_EMAIL") && *getenv("GIT_AUTHOR_EMAIL")) {
-		*email = tg_strdup(getenv("GIT_AUTHOR_EMAIL"));
+	if (env && *env) {
+		*email = tg_strdup(env);
 		return *email ? 0 : tg_error_oom();
 	}
 	if (git_signature_default(&self, b->repo) < 0) {
