@@ -20,42 +20,15 @@
 # Environment: BENCH_DOCS (default 1000), BENCH_SEED (default 20261127).
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
+name=bench-check
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 out="$here/out"
 docs="$out/docs"
 count=${BENCH_DOCS:-1000}
 seed=${BENCH_SEED:-20261127}
 mdl_version=0.17.2	# the last release that runs on Debian 12's Node.js 18
-
-tg=${1:-$root/build/threatgate}
-case "$tg" in
-/*) ;;
-*) tg="$PWD/$tg" ;;
-esac
-if [ ! -x "$tg" ]; then
-	echo "bench-check: $tg is not built: run make first" >&2
-	exit 2
-fi
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	else
-		sudo "$@"
-	fi
-}
-
-apt_updated=0
-need() {	# need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "bench-check: installing $2 (for $1)" >&2
-	if [ "$apt_updated" = 0 ]; then
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-		apt_updated=1
-	fi
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2"
-}
 
 need hyperfine hyperfine
 need cmark-gfm cmark-gfm

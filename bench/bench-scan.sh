@@ -25,42 +25,15 @@
 # BENCH_SEED (default 20261127), BENCH_REGEN=1.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
+name=bench-scan
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 out="$here/out/scan"
 repo="$out/repo.git"
 docs=${BENCH_DOCS:-5000}
 commits=${BENCH_COMMITS:-50000}
 seed=${BENCH_SEED:-20261127}
-
-tg=${1:-$root/build/threatgate}
-case "$tg" in
-/*) ;;
-*) tg="$PWD/$tg" ;;
-esac
-if [ ! -x "$tg" ]; then
-	echo "bench-scan: $tg is not built: run make first" >&2
-	exit 2
-fi
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	else
-		sudo "$@"
-	fi
-}
-
-apt_updated=0
-need() {	# need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "bench-scan: installing $2 (for $1)" >&2
-	if [ "$apt_updated" = 0 ]; then
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-		apt_updated=1
-	fi
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2"
-}
 
 need hyperfine hyperfine
 need python3 python3

@@ -19,41 +19,14 @@
 # BENCH_SEED (20261127), BENCH_KEEP=1 keeps the scratch folder.
 set -euo pipefail
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
+name=bench-staged
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 files=${BENCH_FILES:-100000}
 count=${BENCH_DOCS:-1000}
 runs=${BENCH_RUNS:-20}
 seed=${BENCH_SEED:-20261127}
-
-tg=${1:-$root/build/threatgate}
-case "$tg" in
-/*) ;;
-*) tg="$PWD/$tg" ;;
-esac
-if [ ! -x "$tg" ]; then
-	echo "bench-staged: $tg is not built: run make first" >&2
-	exit 2
-fi
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	else
-		sudo "$@"
-	fi
-}
-
-apt_updated=0
-need() {	# need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "bench-staged: installing $2 (for $1)" >&2
-	if [ "$apt_updated" = 0 ]; then
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get update
-		apt_updated=1
-	fi
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2"
-}
 
 need hyperfine hyperfine
 need python3 python3
