@@ -10,54 +10,8 @@ with an unknown key is an error (exit 2).'
 
 test_expect_success 'set up a work tree with a good and a bad design doc' '
 	git init -q repo &&
-	write_file repo/docs/design/good.md <<\EOF &&
----
-title: Session token rotation
-dri: Jane Doe <jane@example.com>
-participants: [jane, omar, li]
-status: approved
-threat-model-reviewed: 2026-10-02
-covers: [services/session/**]
-exposure: internal
-data-classification: [internal]
----
-# Session token rotation
-
-## Overview
-
-Rotate the signing key of internal session tokens every 24 hours without
-logging anyone out.
-
-## Design
-
-The token service keeps two keys: the current one signs, both verify. A
-scheduled job promotes the next key and retires the oldest.
-
-## Security
-
-### Assets and Data Classification
-
-| Asset | Classification | Notes |
-|---|---|---|
-| Signing keys | restricted | held in the key store, never on disk |
-
-### Threat Model
-
-| ID | Threat | STRIDE | Priority | Mitigation | Status |
-|---|---|---|---|---|---|
-| T1 | Token signed with a stolen retired key | Spoofing | P2 | Retired keys are destroyed after one overlap window | mitigated |
-| T2 | Rotation job replaced by a modified image | Tampering | P3 | Signed images, admission policy | mitigated |
-| T3 | Operator denies forcing an early rotation | Repudiation | P4 | Rotation events go to the audit log | mitigated |
-| T4 | Key material written to logs | Information disclosure | P2 | Key type has no string form; log scrubber | mitigated |
-| T5 | Rotation storm invalidates every session | Denial of service | P3 | One rotation per hour at most, alert on retries | mitigated |
-| T6 | Job account used to read unrelated secrets | Elevation of privilege | P3 | Job role limited to the key path | mitigated |
-
-### Security Sign-off
-
-- [x] Security review: @alice (2026-11-01)
-EOF
-	sed -e "s/| T2 | Rotation job replaced by a modified image | Tampering | P3 |/| T2 | Rotation job replaced by a modified image | Tampering | |/" \
-		repo/docs/design/good.md >repo/docs/design/bad.md &&
+	tg_doc_good | write_file repo/docs/design/good.md &&
+	tg_doc_bad | write_file repo/docs/design/bad.md &&
 	! cmp -s repo/docs/design/good.md repo/docs/design/bad.md &&
 	sed -e "/^## Security$/,\$d" repo/docs/design/good.md >repo/docs/design/no-security.md &&
 	git -C repo add . &&
