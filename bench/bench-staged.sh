@@ -32,15 +32,7 @@ need hyperfine hyperfine
 need python3 python3
 need git git
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/threatgate-bench-staged.XXXXXX")
-if [ "${BENCH_KEEP:-0}" != 1 ]; then
-	trap 'rm -rf "$work"' EXIT
-fi
-
-export HOME="$work" GIT_CONFIG_NOSYSTEM=1 THREATGATE_TODAY=2026-11-27 NO_COLOR=1
-export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL=author@example.com
-export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL=committer@example.com
-git config --global init.defaultBranch main
+bench_scratch
 
 # --- the repository ----------------------------------------------------------
 

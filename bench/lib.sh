@@ -1,6 +1,7 @@
 # Shared by the bench/*.sh scripts: which threatgate to time, and the
 # tools to install when missing. Source it after setting `name` (the
-# script's name for messages); it sets `here`, `root` and `tg`.
+# script's name for messages); it sets `here`, `root` and `tg`, and
+# bench_scratch sets `work`.
 #
 #   name=bench-push; . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
@@ -34,4 +35,17 @@ need() {	# need COMMAND PACKAGE
 		apt_updated=1
 	fi
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$2"
+}
+
+# bench_scratch: a scratch folder in $work (kept with BENCH_KEEP=1) and an
+# isolated git there: no user or system configuration, fixed identities.
+bench_scratch() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/threatgate-$name.XXXXXX")
+	if [ "${BENCH_KEEP:-0}" != 1 ]; then
+		trap 'rm -rf "$work"' EXIT
+	fi
+	export HOME="$work" GIT_CONFIG_NOSYSTEM=1 THREATGATE_TODAY=2026-11-27 NO_COLOR=1
+	export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL=author@example.com
+	export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL=committer@example.com
+	git config --global init.defaultBranch main
 }

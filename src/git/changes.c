@@ -289,8 +289,7 @@ done:
 	return error;
 }
 
-/* Resolve a revision to a commit; tags are peeled. */
-static int resolve_commit(git_oid *out, git_repository *repo, const char *rev)
+int tg_git__resolve_commit(git_oid *out, git_repository *repo, const char *rev)
 {
 	git_object *obj = NULL, *peeled = NULL;
 	int error;
@@ -341,9 +340,9 @@ int tg_changes_add_range(tg_changes *changes, git_repository *repo,
 	left = tg_strndup(range, (size_t)(dots - range));
 	if (!left)
 		return tg_error_oom();
-	error = resolve_commit(&from, repo, left);
+	error = tg_git__resolve_commit(&from, repo, left);
 	if (error == 0)
-		error = resolve_commit(&to, repo, dots + (merge_base ? 3 : 2));
+		error = tg_git__resolve_commit(&to, repo, dots + (merge_base ? 3 : 2));
 	free(left);
 	if (error < 0)
 		return error;
@@ -377,7 +376,7 @@ int tg_changes_add_all(tg_changes *changes, git_repository *repo,
 	git_oid commit;
 	int error;
 
-	error = resolve_commit(&commit, repo, rev ? rev : "HEAD");
+	error = tg_git__resolve_commit(&commit, repo, rev ? rev : "HEAD");
 	if (error < 0)
 		return error;
 	target = new_target(changes, TG_SOURCE_COMMIT, &commit);

@@ -148,8 +148,8 @@ static int check_one(tg_findings *findings, git_repository *repo,
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lazy_triggers = lazy;
-	if (c->has_base && policy->severity[TG_RULE_REVIEWED_DATE_NOT_UPDATED] !=
-	                   TG_SEVERITY_OFF) {
+	if (c->has_base && !tg_policy__rule_off(policy,
+	                   TG_RULE_REVIEWED_DATE_NOT_UPDATED)) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
 		                  policy, NULL);
 		if (error == 0)
@@ -376,7 +376,7 @@ static int covered_code_changed(tg_findings *findings, git_repository *repo,
 	int error = 0;
 
 	if (target->changed.length == 0 ||
-	    policy->severity[TG_RULE_COVERED_CODE_CHANGED] == TG_SEVERITY_OFF)
+	    tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED))
 		return 0;
 	/* A push may change every path: look them up, do not scan them. */
 	cv.sorted = malloc(target->changed.length * sizeof(*cv.sorted));

@@ -43,4 +43,11 @@ struct tg_changes {
 
 int tg_git__deadline_passed(const struct tg_changes *changes);
 
+/*
+ * Resolve a revision to a commit, tags peeled. An unborn HEAD and a
+ * shallow clone lacking the history get messages that say so.
+ */
+int tg_git__resolve_commit(git_oid *out, git_repository *repo,
+	const char *rev);
+
 #endif

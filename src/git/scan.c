@@ -1077,30 +1077,6 @@ static char *repository_name(git_repository *repo)
 	return base_name(dir ? dir : git_repository_path(repo));
 }
 
-static int resolve(git_oid *out, git_repository *repo, const char *rev)
-{
-	git_object *obj = NULL, *peeled = NULL;
-	int error;
-
-	error = git_revparse_single(&obj, repo, rev);
-	if (error < 0 && strcmp(rev, "HEAD") == 0 &&
-	    git_repository_head_unborn(repo) == 1) {
-		git_error_clear();
-		return tg_error_set(TG_ENOTFOUND, "unknown revision 'HEAD': "
-			"the current branch has no commits yet");
-	}
-	if (error < 0)
-		return tg_error_from_git(error, "unknown revision '%s'", rev);
-	error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
-	if (error < 0)
-		error = tg_error_from_git(error, "'%s' is not a commit", rev);
-	else
-		git_oid_cpy(out, git_object_id(peeled));
-	git_object_free(peeled);
-	git_object_free(obj);
-	return error;
-}
-
 /*
  * Check one document of the inventory on its own and keep a copy of its
  * summary: its findings are dropped at once, so a large inventory holds
@@ -1202,7 +1178,7 @@ int tg_scan_run(tg_scan *scan, git_repository *repo,
 	s.repo = repo;
 	s.policy = policy;
 
-	error = resolve(&tip, repo, options->rev ? options->rev : "HEAD");
+	error = tg_git__resolve_commit(&tip, repo, options->rev ? options->rev : "HEAD");
 	if (error < 0)
 		goto done;
 	git_oid_tostr(hex, sizeof(hex), &tip);

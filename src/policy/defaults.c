@@ -7,27 +7,6 @@
 #include "policy/internal.h"
 #include "util/banned.h"
 
-static const tg_severity default_severity[TG_RULE__COUNT] = {
-	TG_SEVERITY_ERROR,	/* missing-section */
-	TG_SEVERITY_ERROR,	/* empty-section */
-	TG_SEVERITY_ERROR,	/* no-threats */
-	TG_SEVERITY_ERROR,	/* threat-missing-priority */
-	TG_SEVERITY_WARNING,	/* threat-missing-category */
-	TG_SEVERITY_ERROR,	/* threat-missing-mitigation: P3 is a warning, the rule decides */
-	TG_SEVERITY_ERROR,	/* risk-acceptance-approval */
-	TG_SEVERITY_WARNING,	/* stride-coverage */
-	TG_SEVERITY_ERROR,	/* signoff-required */
-	TG_SEVERITY_ERROR,	/* signoff-unauthorized */
-	TG_SEVERITY_WARNING,	/* stale-threat-model */
-	TG_SEVERITY_WARNING,	/* covered-code-changed */
-	TG_SEVERITY_WARNING,	/* missing-dri */
-	TG_SEVERITY_WARNING,	/* too-few-participants */
-	TG_SEVERITY_ERROR,	/* invalid-metadata */
-	TG_SEVERITY_ERROR,	/* unreadable-document */
-	TG_SEVERITY_WARNING,	/* reviewed-date-not-updated */
-	TG_SEVERITY_NOTE,	/* no-documents */
-};
-
 static const char *const default_docs[] = {
 	"docs/design/**/*.md",
 	"design/**/*.md",
@@ -134,13 +113,6 @@ static const char *const default_roles[] = {
 static const char *const default_accept[5] = {
 	"executive", "executive", "manager", "manager", "manager"
 };
-
-tg_severity tg_policy__default_severity(tg_rule_id rule)
-{
-	if ((int)rule < 0 || rule >= TG_RULE__COUNT)
-		return TG_SEVERITY_OFF;
-	return default_severity[rule];
-}
 
 const struct tg_category *tg_policy__framework(const char *name,
 	size_t *count)
@@ -329,7 +301,7 @@ int tg_policy__defaults(struct tg_policy_ext *ext)
 	policy->fail_open = false;
 	policy->fail_on = TG_SEVERITY_ERROR;
 	for (i = 0; i < TG_RULE__COUNT; i++) {
-		policy->severity[i] = default_severity[i];
+		policy->severity[i] = TG_SEVERITY_OFF;	/* unset: see severity_set */
 		policy->severity_set[i] = false;
 	}
 	for (i = 0; i < sizeof(default_triggers) / sizeof(default_triggers[0]); i++) {

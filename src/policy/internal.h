@@ -69,7 +69,6 @@ int tg_policy__origin_error(const char *origin, const char *fmt, ...)
 
 /* Fill a zeroed policy with the built-in defaults. */
 int tg_policy__defaults(struct tg_policy_ext *ext);
-tg_severity tg_policy__default_severity(tg_rule_id rule);
 /* The category table of a framework ("stride", "linddun"), or NULL. */
 const struct tg_category *tg_policy__framework(const char *name,
 	size_t *count);

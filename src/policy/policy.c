@@ -1226,6 +1226,12 @@ int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 	return 0;
 }
 
+bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule)
+{
+	return policy->severity_set[rule] &&
+	       policy->severity[rule] == TG_SEVERITY_OFF;
+}
+
 const struct tg_section_rule *tg_policy__section(const tg_policy *policy,
 	const char *name)
 {

@@ -80,6 +80,7 @@ struct tg_policy {
 	long timeout;
 	bool fail_open;
 	tg_severity fail_on;		/* TG_SEVERITY_OFF for "never" */
+	/* rule.<id>.severity where severity_set; the defaults are the rule table's */
 	tg_severity severity[TG_RULE__COUNT];
 	bool severity_set[TG_RULE__COUNT];
 	tg_vec triggers;		/* struct tg_trigger * */
@@ -98,6 +99,9 @@ struct tg_policy {
 	bool finalized;
 	pcre2_match_context *match_context;
 };
+
+/* Whether the policy turned a rule off. */
+bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);
 
 /* The section rule with that name, or NULL. */
 const struct tg_section_rule *tg_policy__section(const tg_policy *policy,

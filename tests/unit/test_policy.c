@@ -201,20 +201,7 @@ static void test_defaults(void **state)
 
 	for (r = 0; r < TG_RULE__COUNT; r++)
 		assert_false(p->severity_set[r]);
-	assert_int_equal(p->severity[TG_RULE_MISSING_SECTION], TG_SEVERITY_ERROR);
-	assert_int_equal(p->severity[TG_RULE_THREAT_MISSING_CATEGORY],
-	                 TG_SEVERITY_WARNING);
-	assert_int_equal(p->severity[TG_RULE_THREAT_MISSING_MITIGATION],
-	                 TG_SEVERITY_ERROR);
-	assert_int_equal(p->severity[TG_RULE_STRIDE_COVERAGE], TG_SEVERITY_WARNING);
-	assert_int_equal(p->severity[TG_RULE_SIGNOFF_UNAUTHORIZED],
-	                 TG_SEVERITY_ERROR);
-	assert_int_equal(p->severity[TG_RULE_COVERED_CODE_CHANGED],
-	                 TG_SEVERITY_WARNING);
-	assert_int_equal(p->severity[TG_RULE_INVALID_METADATA], TG_SEVERITY_ERROR);
-	assert_int_equal(p->severity[TG_RULE_REVIEWED_DATE_NOT_UPDATED],
-	                 TG_SEVERITY_WARNING);
-	assert_int_equal(p->severity[TG_RULE_NO_DOCUMENTS], TG_SEVERITY_NOTE);
+	/* the default severities are the rule table's: test_rules.c */
 
 	assert_int_equal(p->sections.length, 3);
 	s = tg_policy__section(p, "security");
