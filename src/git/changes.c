@@ -50,6 +50,7 @@ void tg_changes_free(tg_changes *changes)
 		return;
 	tg_vec_release(&changes->docs, free_change);
 	tg_vec_release(&changes->targets, free_target);
+	tg_git__index_free(changes->index);
 	free(changes->markdown_path);
 	free(changes);
 }
@@ -197,6 +198,53 @@ static void diff_options(git_diff_options *opts)
 	opts->flags |= GIT_DIFF_IGNORE_SUBMODULES;
 }
 
+/* The index libgit2 reads, honouring GIT_INDEX_FILE as git does. */
+static int open_index(git_index **out, git_repository *repo)
+{
+	const char *env = getenv("GIT_INDEX_FILE");
+	int error;
+
+	error = env && *env ? git_index_open(out, env)
+		: git_repository_index(out, repo);
+	return error < 0 ? tg_error_from_git(error, "cannot read the index") : 0;
+}
+
+/*
+ * The staged deltas by index.c: the cache-tree lets it skip what the
+ * change did not touch. TG_GIT_INDEX_FALLBACK hands over to libgit2.
+ */
+static int staged_fast(struct tg_changes *changes, struct tg_target *target,
+                       git_repository *repo, const git_tree *head,
+                       const tg_policy *policy)
+{
+	tg_vec deltas = TG_VEC_INIT;
+	char *path = tg_git__index_path(repo);
+	const char *env;
+	size_t i;
+	int error;
+
+	if (!path)
+		return tg_error_oom();
+	/* THREATGATE_INDEX=libgit2: the slow reader, to compare or work around. */
+	env = getenv("THREATGATE_INDEX");
+	if (env && strcmp(env, "libgit2") == 0) {
+		free(path);
+		return TG_GIT_INDEX_FALLBACK;
+	}
+	error = tg_git__index_read(&changes->index, path);
+	free(path);
+	if (error == TG_ENOTFOUND)
+		return TG_GIT_INDEX_FALLBACK;	/* as libgit2 reads no index */
+	if (error != 0)
+		return error;
+	target->index = changes->index;
+	error = tg_git__index_diff(&deltas, changes->index, repo, head);
+	for (i = 0; i < deltas.length && error == 0; i++)
+		error = take_delta(changes, target, deltas.items[i], policy);
+	tg_vec_release(&deltas, tg_git__free_delta);
+	return error;
+}
+
 int tg_changes_add_staged(tg_changes *changes, git_repository *repo,
                           const tg_policy *policy)
 {
@@ -219,19 +267,24 @@ int tg_changes_add_staged(tg_changes *changes, git_repository *repo,
 		tree = (git_tree *)head;
 		head = NULL;
 	}
-	error = git_repository_index(&index, repo);
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read the index");
+	target = new_target(changes, TG_SOURCE_INDEX, NULL);
+	if (!target) {
+		error = tg_error_oom();
 		goto done;
 	}
+	error = staged_fast(changes, target, repo, tree, policy);
+	if (error != TG_GIT_INDEX_FALLBACK)
+		goto done;
+	error = open_index(&index, repo);
+	if (error < 0)
+		goto done;
 	diff_options(&opts);
 	error = git_diff_tree_to_index(&diff, repo, tree, index, &opts);
 	if (error < 0) {
 		error = tg_error_from_git(error, "cannot compare the index with HEAD");
 		goto done;
 	}
-	target = new_target(changes, TG_SOURCE_INDEX, NULL);
-	error = target ? take_diff(changes, target, diff, policy) : tg_error_oom();
+	error = take_diff(changes, target, diff, policy);
 done:
 	git_diff_free(diff);
 	git_index_free(index);

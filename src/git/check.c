@@ -178,255 +178,6 @@ done:
 	return error;
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Documents with `covers` at a target, checked against its changes. */
-struct covered {
-	tg_findings *findings;
-	git_repository *repo;
-	const tg_policy *policy;
-	const struct tg_target *target;
-	const char *revision;
-	const char **sorted;	/* target->changed, sorted for bsearch */
-	bool by_suffix;		/* every document glob ends in literal text */
-	int error;
-};
-
-/* How much literal text a glob ends with: what a match must end with. */
-static size_t literal_suffix(const char *glob)
-{
-	size_t n = strlen(glob), i = n;
-
-	while (i > 0 && !strchr("*?[]", glob[i - 1]))
-		i--;
-	return n - i;
-}
-
-/*
- * A path that ends in none of the globs' literal endings (".md" for the
- * default globs) cannot be a document: the globs need not be matched.
- * In a repository of 100,000 files that was a tenth of `check --staged`.
- */
-static bool may_be_document(const struct covered *cv, const char *path)
-{
-	const tg_vec *globs = &cv->policy->docs;
-	size_t i, n, plen;
-
-	if (!cv->by_suffix)
-		return true;
-	plen = strlen(path);
-	for (i = 0; i < globs->length; i++) {
-		const char *glob = globs->items[i];
-
-		n = literal_suffix(glob);
-		if (n <= plen && memcmp(path + plen - n, glob + strlen(glob) - n,
-		                        n) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool was_changed(const struct covered *cv, const char *path)
-{
-	return bsearch(&path, cv->sorted, cv->target->changed.length,
-	               sizeof(*cv->sorted), str_cmp) != NULL;
-}
-
-static const char *more_paths(size_t n)
-{
-	static _Thread_local char buf[24];
-
-	snprintf(buf, sizeof(buf), "%zu", n);
-	return buf;
-}
-
-static int check_covers(struct covered *cv, const char *path, const git_oid *id)
-{
-	const tg_policy *policy = cv->policy;
-	const struct tg_frontmatter *fm = NULL;
-	struct tg_document head;
-	git_odb *odb = NULL;
-	git_blob *blob = NULL;
-	git_object_t type;
-	const char *data, *hit = NULL, *glob = NULL;
-	size_t i, j, more = 0, size = 0, len, bad;
-	bool nul;
-	long age;
-	char *message = NULL;
-	int error;
-
-	memset(&head, 0, sizeof(head));
-	if (!may_be_document(cv, path) || !tg_policy_is_document(policy, path) ||
-	    was_changed(cv, path))
-		return 0;
-	/* An oversized document is never read whole: it covers nothing. */
-	error = git_repository_odb(&odb, cv->repo);
-	if (error == 0)
-		error = git_odb_read_header(&size, &type, odb, id);
-	git_odb_free(odb);
-	if (error < 0)
-		return tg_error_from_git(error, "cannot read '%s'", path);
-	if (size > policy->max_doc_size)
-		return 0;
-	error = git_blob_lookup(&blob, cv->repo, id);
-	if (error < 0)
-		return tg_error_from_git(error, "cannot read '%s'", path);
-	data = git_blob_rawcontent(blob);
-	len = (size_t)git_blob_rawsize(blob);
-	/* Most documents cover nothing: skip the parse. */
-	if (!memmem(data, len, "covers", 6))
-		goto done;
-	/*
-	 * Only the front matter is wanted: parsing every covering document's
-	 * Markdown too made a one-file commit in a repository of 1,000 docs
-	 * cost half a second. A document that is not UTF-8 covers nothing
-	 * (it is unreadable-document when it is checked itself).
-	 */
-	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-		data += 3;
-		len -= 3;
-	}
-	if (!tg_utf8_valid(data, len, &bad, &nul))
-		goto done;
-	head.data = (char *)data;	/* only read */
-	head.len = len;
-	error = tg_frontmatter__parse(&head);
-	if (error < 0)
-		goto done;
-	fm = &head.fm;
-	if (fm->covers.length == 0)
-		goto done;
-	age = fm->reviewed_days >= 0 ? tg_date_today() - fm->reviewed_days : -1;
-	if (!(age > policy->max_age ||
-	      (fm->reviewed_days < 0 && policy->require_reviewed_date)))
-		goto done;	/* fresh: the code may move */
-	for (i = 0; i < cv->target->changed.length; i++) {
-		const char *changed = cv->target->changed.items[i];
-
-		for (j = 0; j < fm->covers.length; j++) {
-			if (!tg_glob_match(fm->covers.items[j], changed))
-				continue;
-			if (!hit) {
-				hit = changed;
-				glob = fm->covers.items[j];
-			} else {
-				more++;
-			}
-			break;
-		}
-	}
-	if (!hit)
-		goto done;
-	if (fm->reviewed)
-		message = tg_printf("'%s'%s%s%s changed, which this design covers "
-			"('%s'), but its threat model was last reviewed %s, %ld days "
-			"ago: review the threat model and update it in this change",
-			hit, more ? " and " : "", more ? more_paths(more) : "",
-			more ? " more covered paths" : "", glob, fm->reviewed, age);
-	else
-		message = tg_printf("'%s' changed, which this design covers ('%s'), "
-			"but its threat model has no review date: review it and set "
-			"threat-model-reviewed in this change", hit, glob);
-	if (!message) {
-		error = tg_error_oom();
-		goto done;
-	}
-	error = tg_rules_add_finding(cv->findings, policy,
-		TG_RULE_COVERED_CODE_CHANGED, path, cv->revision, 1, 0, message);
-done:
-	free(message);
-	tg_frontmatter__release(&head.fm);
-	git_blob_free(blob);
-	return error;
-}
-
-static int covers_tree_cb(const char *root, const git_tree_entry *entry,
-                          void *payload)
-{
-	struct covered *cv = payload;
-	char *path;
-
-	if (git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB &&
-	    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE)
-		return 0;
-	path = tg_printf("%s%s", root, git_tree_entry_name(entry));
-	if (!path) {
-		cv->error = tg_error_oom();
-		return -1;
-	}
-	cv->error = check_covers(cv, path, git_tree_entry_id(entry));
-	free(path);
-	return cv->error < 0 ? -1 : 0;
-}
-
-static int covered_code_changed(tg_findings *findings, git_repository *repo,
-                                const struct tg_target *target,
-                                const tg_policy *policy)
-{
-	struct covered cv = { findings, repo, policy, target, NULL, NULL, false,
-	                      0 };
-	char hex[GIT_OID_HEXSZ + 1];
-	git_tree *tree = NULL;
-	git_commit *commit = NULL;
-	git_index *index = NULL;
-	size_t i, n;
-	int error = 0;
-
-	if (target->changed.length == 0 ||
-	    tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED))
-		return 0;
-	/* A push may change every path: look them up, do not scan them. */
-	cv.sorted = malloc(target->changed.length * sizeof(*cv.sorted));
-	if (!cv.sorted)
-		return tg_error_oom();
-	memcpy(cv.sorted, target->changed.items,
-	       target->changed.length * sizeof(*cv.sorted));
-	qsort(cv.sorted, target->changed.length, sizeof(*cv.sorted), str_cmp);
-	cv.by_suffix = policy->docs.length > 0;
-	for (i = 0; i < policy->docs.length; i++)
-		if (literal_suffix(policy->docs.items[i]) == 0)
-			cv.by_suffix = false;
-	if (target->source == TG_SOURCE_INDEX) {
-		error = git_repository_index(&index, repo);
-		if (error < 0) {
-			error = tg_error_from_git(error, "cannot read the index");
-			goto done;
-		}
-		n = git_index_entrycount(index);
-		for (i = 0; i < n && error == 0; i++) {
-			const git_index_entry *e = git_index_get_byindex(index, i);
-
-			if (e->mode == GIT_FILEMODE_BLOB ||
-			    e->mode == GIT_FILEMODE_BLOB_EXECUTABLE)
-				error = check_covers(&cv, e->path, &e->id);
-		}
-		goto done;
-	}
-	git_oid_tostr(hex, sizeof(hex), &target->commit);
-	cv.revision = hex;
-	error = git_commit_lookup(&commit, repo, &target->commit);
-	if (error == 0)
-		error = git_commit_tree(&tree, commit);
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read commit %s", hex);
-		goto done;
-	}
-	error = git_tree_walk(tree, GIT_TREEWALK_PRE, covers_tree_cb, &cv);
-	if (cv.error < 0)
-		error = cv.error;
-	else if (error < 0)
-		error = tg_error_from_git(error, "cannot walk the tree of %s", hex);
-done:
-	git_index_free(index);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	free(cv.sorted);
-	return error;
-}
-
 static char *glob_list(const tg_policy *policy)
 {
 	tg_buf buf = TG_BUF_INIT;
@@ -473,6 +224,7 @@ static void note_failure(int *first, size_t *failures, char *message,
 int tg_changes_check(tg_findings *findings, git_repository *repo,
                      const tg_changes *changes, const tg_policy *policy)
 {
+	struct tg_covers_cache *cache = NULL;
 	char *globs = NULL, *message = NULL;
 	char failed[1024] = "";
 	size_t i, failures = 0;
@@ -496,13 +248,19 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 			note_failure(&first, &failures, failed, sizeof(failed), error);
 		error = 0;
 	}
-	for (i = 0; i < changes->targets.length; i++) {
+	if (changes->targets.length > 0 &&
+	    !tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED)) {
+		error = tg_git__covers_cache_open(&cache, repo);
+		if (error < 0)
+			goto done;
+	}
+	for (i = 0; i < changes->targets.length && cache; i++) {
 		if (tg_git__deadline_passed(changes)) {
 			error = budget_exhausted(changes, changes->docs.length, policy);
 			goto done;
 		}
-		error = covered_code_changed(findings, repo,
-		                             changes->targets.items[i], policy);
+		error = tg_git__covered_code_changed(findings, repo,
+			changes->targets.items[i], policy, cache);
 		if (error == TG_ENOMEM)
 			goto done;
 		if (error < 0)
@@ -519,6 +277,8 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 		TG_RULE_NO_DOCUMENTS, changes->markdown_path, NULL, 1, 0, message)
 		: tg_error_oom();
 done:
+	tg_git__covers_cache_save(cache);
+	tg_git__covers_cache_free(cache);
 	if (error == 0 && failures == 1)
 		error = tg_error_set(first, "%s", failed);
 	else if (error == 0 && failures > 1)

@@ -30,12 +30,32 @@ struct tg_target {
 	enum tg_source source;
 	git_oid commit;
 	tg_vec changed;		/* char *: every path the change touched */
+	const struct tg_index *index;	/* TG_SOURCE_INDEX: see tg_changes */
+};
+
+/* One entry of the index, as index.c reads it. */
+struct tg_index_entry {
+	const char *path;	/* NUL-terminated */
+	size_t path_len;
+	uint32_t mode;
+	git_oid id;
+};
+
+struct tg_index {
+	struct tg_index_entry *entries;	/* sorted by path, stage 0 only */
+	size_t count;
+	struct tg_index_tree *tree;	/* the cache-tree; NULL: none */
+	char *paths;		/* version 4: the rebuilt paths */
+	bool nameless;		/* an entry without a path: not for us */
+	void *map;		/* the file (versions 2 and 3 point into it) */
+	size_t size;
 };
 
 struct tg_changes {
 	tg_vec docs;		/* struct tg_change * */
 	tg_vec targets;		/* struct tg_target * */
 	char *markdown_path;	/* a Markdown path that matched no glob */
+	struct tg_index *index;	/* --staged, when index.c could read it */
 	double deadline;	/* 0: none */
 	bool lazy_triggers;
 };
@@ -49,5 +69,38 @@ int tg_git__deadline_passed(const struct tg_changes *changes);
  */
 int tg_git__resolve_commit(git_oid *out, git_repository *repo,
 	const char *rev);
+
+/* covers.c: what each design document covers, by blob id. */
+struct tg_covers_cache;
+int tg_git__covers_cache_open(struct tg_covers_cache **out,
+	git_repository *repo);
+/* Write it back if worth it; failures only cost time next run. */
+void tg_git__covers_cache_save(struct tg_covers_cache *cache);
+void tg_git__covers_cache_free(struct tg_covers_cache *cache);
+/* The covered-code-changed rule for one target. */
+int tg_git__covered_code_changed(tg_findings *findings,
+	git_repository *repo, const struct tg_target *target,
+	const tg_policy *policy, struct tg_covers_cache *cache);
+
+/* What index.c leaves to libgit2 (split, sparse or conflicted...). */
+#define TG_GIT_INDEX_FALLBACK 1
+
+/*
+ * Read the index file at `path`: 0, TG_ENOTFOUND when there is none,
+ * TG_GIT_INDEX_FALLBACK when libgit2 must read it, or an error.
+ */
+int tg_git__index_read(struct tg_index **out, const char *path);
+void tg_git__index_free(struct tg_index *idx);
+/* $GIT_INDEX_FILE (as git sets it for hooks), else the repository's. */
+char *tg_git__index_path(git_repository *repo);
+/*
+ * The index against HEAD's tree (NULL: unborn) as git_diff_delta * on
+ * `deltas` (free them with tg_git__free_delta), in path order. Returns
+ * TG_GIT_INDEX_FALLBACK when paths were both added and deleted: renames
+ * are for libgit2 to find.
+ */
+int tg_git__index_diff(tg_vec *deltas, const struct tg_index *idx,
+	git_repository *repo, const git_tree *head);
+void tg_git__free_delta(void *delta);
 
 #endif

@@ -114,6 +114,8 @@ test_expect_success 'a corrupt object on the server fails closed: exit 2 message
 	sed -i -e "s/^threat-model-reviewed: .*/threat-model-reviewed: 2026-11-20/" work/docs/design/rotation.md &&
 	git -C work commit -q -a -m "raise T2" &&
 	cp -R server.git corrupt.git &&
+	# without the covers cache, whose entry would spare reading the blob
+	rm -rf corrupt.git/threatgate &&
 	blob=$(git -C corrupt.git rev-parse main:docs/design/rotation.md) &&
 	file=corrupt.git/objects/$(echo $blob | cut -c1-2)/$(echo $blob | cut -c3-) &&
 	test -f "$file" &&
