@@ -12,7 +12,7 @@ VERSION   := 0.1.0
 
 PKGS      := libgit2 libcmark-gfm libpcre2-8 yaml-0.1 jansson
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Werror -pedantic -Wstrict-prototypes \
@@ -21,7 +21,7 @@ WARN := -Wall -Wextra -Werror -pedantic -Wstrict-prototypes \
 OPT      ?= -O2 -g
 CFLAGS   ?=
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"'
-ALL_CFLAGS = -std=c11 $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -76,6 +76,13 @@ TG_EXTERN(int) tg_findings_add(tg_findings *findings, const tg_finding *finding)
 TG_EXTERN(int) tg_findings_add_document(tg_findings *findings,
 	tg_doc_summary *summary);
 
+/*
+ * Move every finding and document summary of `from` to the end of
+ * `to`, in their order, leaving `from` empty. 0 or TG_ENOMEM (then
+ * nothing moved).
+ */
+TG_EXTERN(int) tg_findings_move(tg_findings *to, tg_findings *from);
+
 TG_EXTERN(size_t) tg_findings_count(const tg_findings *findings);
 TG_EXTERN(const tg_finding *) tg_findings_get(const tg_findings *findings,
 	size_t i);

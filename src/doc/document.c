@@ -112,7 +112,7 @@ static int parse(struct tg_document *doc)
 		return error;
 
 	doc->root = tg_markdown__parse(doc->data + doc->body_offset,
-	                               doc->len - doc->body_offset);
+	                               doc->len - doc->body_offset, &doc->arena);
 	if (!doc->root)
 		return tg_error_oom();
 	return 0;
@@ -249,6 +249,7 @@ void tg_document_free(tg_document *doc)
 		return;
 	if (doc->root)
 		cmark_node_free(doc->root);
+	tg_markdown__arena_free(doc->arena);
 	tg_frontmatter__release(&doc->fm);
 	free(doc->unreadable_reason);
 	free(doc->data);

@@ -52,6 +52,7 @@ struct tg_document {
 	int unreadable_line;
 	struct tg_frontmatter fm;
 	cmark_node *root;	/* NULL when unreadable */
+	struct tg_arena *arena;	/* where root's tree lives */
 };
 
 /*
@@ -76,8 +77,17 @@ enum tg_node_kind {
  */
 bool tg_markdown__is(cmark_node *node, enum tg_node_kind kind);
 
-/* A parser with the table, tasklist and strikethrough extensions attached. */
-cmark_node *tg_markdown__parse(const char *data, size_t len);
+/*
+ * A parser with the table and tasklist extensions attached. The tree is
+ * carved from *arena: free it with tg_markdown__arena_free() after
+ * cmark_node_free(root).
+ */
+struct tg_arena;
+cmark_node *tg_markdown__parse(const char *data, size_t len,
+	struct tg_arena **arena);
+void tg_markdown__arena_free(struct tg_arena *arena);
+/* Learn the extension node types now: before parsing on several threads. */
+void tg_markdown__prepare(void);
 
 /* The 1-based source line of a node (front matter accounted for). */
 int tg_document__line(const struct tg_document *doc, cmark_node *node);

@@ -1,11 +1,20 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "git.h"
 #include "doc/document.h"
 #include "model/model.h"
 #include "threatgate/rules.h"
 #include "util/banned.h"
+
+/*
+ * Documents are checked on several threads (parsing is most of a big
+ * push's hook), but libgit2's objects are not to be shared between
+ * threads: every libgit2 call of a check holds this lock.
+ */
+static pthread_mutex_t git_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Blame, computed only when a rule asks who wrote a line. */
 struct blame_ctx {
@@ -54,7 +63,7 @@ static int compute_blame(struct blame_ctx *b)
 	return 0;
 }
 
-static int line_author(char **email, int line, void *payload)
+static int line_author_locked(char **email, int line, void *payload)
 {
 	struct blame_ctx *b = payload;
 	const git_blame_hunk *hunk = NULL;
@@ -89,11 +98,20 @@ static int line_author(char **email, int line, void *payload)
 	return *email ? 0 : tg_error_oom();
 }
 
+static int line_author(char **email, int line, void *payload)
+{
+	int error;
+
+	pthread_mutex_lock(&git_lock);
+	error = line_author_locked(email, line, payload);
+	pthread_mutex_unlock(&git_lock);
+	return error;
+}
+
 /* Load a blob as a document; an oversized blob is never read whole. */
 static int load_blob(tg_document **out, git_repository *repo,
                      const git_oid *id, const char *path,
-                     const char *revision, const tg_policy *policy,
-                     git_blob **keep)
+                     const char *revision, const tg_policy *policy)
 {
 	git_odb *odb = NULL;
 	git_blob *blob = NULL;
@@ -102,24 +120,28 @@ static int load_blob(tg_document **out, git_repository *repo,
 	int error;
 
 	*out = NULL;
+	pthread_mutex_lock(&git_lock);
 	error = git_repository_odb(&odb, repo);
 	if (error == 0)
 		error = git_odb_read_header(&size, &type, odb, id);
 	git_odb_free(odb);
+	if (error == 0 && size <= policy->max_doc_size)
+		error = git_blob_lookup(&blob, repo, id);
 	if (error < 0)
-		return tg_error_from_git(error, "cannot read '%s'", path);
-	if (size > policy->max_doc_size)
-		return tg_document_load_buffer(out, path, revision, NULL, size,
-		                               policy);
-	error = git_blob_lookup(&blob, repo, id);
+		error = tg_error_from_git(error, "cannot read '%s'", path);
+	pthread_mutex_unlock(&git_lock);
 	if (error < 0)
-		return tg_error_from_git(error, "cannot read '%s'", path);
+		return error;
+	/*
+	 * The blob's bytes are immutable and stay while we hold the blob:
+	 * they are read (and parsed) without the lock. NULL data: oversized.
+	 */
 	error = tg_document_load_buffer(out, path, revision,
-		git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), policy);
-	if (keep && error == 0)
-		*keep = blob;
-	else
-		git_blob_free(blob);
+		blob ? git_blob_rawcontent(blob) : NULL,
+		blob ? (size_t)git_blob_rawsize(blob) : size, policy);
+	pthread_mutex_lock(&git_lock);
+	git_blob_free(blob);
+	pthread_mutex_unlock(&git_lock);
 	return error;
 }
 
@@ -139,7 +161,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 		git_oid_tostr(hex, sizeof(hex), &c->commit);
 		revision = hex;
 	}
-	error = load_blob(&doc, repo, &c->blob, c->path, revision, policy, NULL);
+	error = load_blob(&doc, repo, &c->blob, c->path, revision, policy);
 	if (error < 0)
 		goto done;
 	error = tg_model__build(&model, doc, policy, lazy);
@@ -151,7 +173,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	if (c->has_base && !tg_policy__rule_off(policy,
 	                   TG_RULE_REVIEWED_DATE_NOT_UPDATED)) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
-		                  policy, NULL);
+		                  policy);
 		if (error == 0)
 			error = tg_model__build(&base, base_doc, policy, true);
 		if (error < 0)
@@ -221,13 +243,142 @@ static void note_failure(int *first, size_t *failures, char *message,
 	}
 }
 
+/* One document's check on a worker thread, kept for the merge. */
+struct doc_job {
+	tg_findings *findings;
+	int error;
+	char message[1024];
+};
+
+struct workers {
+	git_repository *repo;
+	const struct tg_changes *changes;
+	const tg_policy *policy;
+	struct doc_job *jobs;
+	pthread_mutex_t lock;
+	size_t next;		/* the next document to start */
+	bool out_of_memory;
+	bool out_of_time;
+};
+
+/* Documents are started in order: those not started are a suffix. */
+static void *work(void *arg)
+{
+	struct workers *w = arg;
+	const struct tg_changes *changes = w->changes;
+
+	for (;;) {
+		struct doc_job *job;
+		size_t i;
+		int error;
+
+		pthread_mutex_lock(&w->lock);
+		if (!w->out_of_time && tg_git__deadline_passed(changes))
+			w->out_of_time = true;
+		if (w->out_of_memory || w->out_of_time ||
+		    w->next == changes->docs.length) {
+			pthread_mutex_unlock(&w->lock);
+			return NULL;
+		}
+		i = w->next++;
+		pthread_mutex_unlock(&w->lock);
+		job = &w->jobs[i];
+		error = tg_findings_new(&job->findings);
+		if (error == 0)
+			error = check_one(job->findings, w->repo,
+			                  changes->docs.items[i], w->policy,
+			                  changes->lazy_triggers);
+		if (error < 0) {
+			job->error = error;
+			snprintf(job->message, sizeof(job->message), "%s",
+			         tg_error_last()->message);
+		}
+		if (error == TG_ENOMEM) {
+			pthread_mutex_lock(&w->lock);
+			w->out_of_memory = true;
+			pthread_mutex_unlock(&w->lock);
+		}
+	}
+}
+
+/* THREATGATE_THREADS, else one a core; at least two documents each. */
+static size_t thread_count(size_t docs)
+{
+	const char *env = getenv("THREATGATE_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10)
+	                     : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n > 16)
+		n = 16;
+	if (n > (long)(docs / 2))
+		n = (long)(docs / 2);
+	return n < 1 ? 1 : (size_t)n;
+}
+
+/*
+ * Check every document on `threads` threads (this one among them),
+ * then add their findings in document order, as one thread would.
+ * Returns the number of documents started; *error is TG_ENOMEM or 0.
+ */
+static size_t check_docs(tg_findings *findings, git_repository *repo,
+                         const struct tg_changes *changes,
+                         const tg_policy *policy, size_t threads,
+                         int *first, size_t *failures, char *failed,
+                         size_t size, int *error)
+{
+	struct workers w;
+	pthread_t *ids = calloc(threads, sizeof(*ids));
+	size_t i, started = 0, n = changes->docs.length;
+
+	memset(&w, 0, sizeof(w));
+	w.repo = repo;
+	w.changes = changes;
+	w.policy = policy;
+	w.jobs = calloc(n, sizeof(*w.jobs));
+	*error = 0;
+	if (!ids || !w.jobs) {
+		*error = tg_error_oom();
+		goto done;
+	}
+	/* What is learnt once must be learnt before the threads start. */
+	tg_rules_table(&i);
+	tg_markdown__prepare();
+	pthread_mutex_init(&w.lock, NULL);
+	for (i = 1; i < threads; i++)
+		if (pthread_create(&ids[started], NULL, work, &w) == 0)
+			started++;
+	work(&w);
+	for (i = 0; i < started; i++)
+		pthread_join(ids[i], NULL);
+	pthread_mutex_destroy(&w.lock);
+	for (i = 0; i < w.next && *error == 0; i++) {
+		struct doc_job *job = &w.jobs[i];
+
+		if (job->error == TG_ENOMEM)
+			*error = tg_error_oom();
+		else if (job->findings && tg_findings_move(findings, job->findings) < 0)
+			*error = TG_ENOMEM;
+		else if (job->error < 0 && (*failures)++ == 0) {
+			*first = job->error;
+			snprintf(failed, size, "%s", job->message);
+		}
+	}
+	started = w.next;
+done:
+	for (i = 0; w.jobs && i < n; i++)
+		tg_findings_free(w.jobs[i].findings);
+	free(w.jobs);
+	free(ids);
+	return started;
+}
+
 int tg_changes_check(tg_findings *findings, git_repository *repo,
                      const tg_changes *changes, const tg_policy *policy)
 {
 	struct tg_covers_cache *cache = NULL;
 	char *globs = NULL, *message = NULL;
 	char failed[1024] = "";
-	size_t i, failures = 0;
+	size_t i, threads, failures = 0;
 	int error = 0, first = 0;
 
 	/*
@@ -235,7 +386,8 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	 * stop the others: what they show still counts, and still blocks
 	 * when the hook fails open. The first failure is returned at the end.
 	 */
-	for (i = 0; i < changes->docs.length; i++) {
+	threads = thread_count(changes->docs.length);
+	for (i = 0; i < changes->docs.length && threads == 1; i++) {
 		if (tg_git__deadline_passed(changes)) {
 			error = budget_exhausted(changes, i, policy);
 			goto done;
@@ -247,6 +399,16 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 		if (error < 0)
 			note_failure(&first, &failures, failed, sizeof(failed), error);
 		error = 0;
+	}
+	if (threads > 1) {
+		i = check_docs(findings, repo, changes, policy, threads, &first,
+		               &failures, failed, sizeof(failed), &error);
+		if (error < 0)
+			goto done;
+		if (i < changes->docs.length) {
+			error = budget_exhausted(changes, i, policy);
+			goto done;
+		}
 	}
 	if (changes->targets.length > 0 &&
 	    !tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED)) {

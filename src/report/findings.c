@@ -140,6 +140,32 @@ int tg_findings_add_document(tg_findings *findings, tg_doc_summary *summary)
 	return error;
 }
 
+int tg_findings_move(tg_findings *to, tg_findings *from)
+{
+	size_t i, n = from->count + to->count;
+	struct entry *items = to->items;
+
+	if (n > to->alloc) {
+		items = realloc(to->items, n * sizeof(*items));
+		if (!items)
+			return tg_error_oom();
+		to->items = items;
+		to->alloc = n;
+	}
+	for (i = 0; i < from->documents.length; i++)
+		if (tg_vec_push(&to->documents, from->documents.items[i]) < 0) {
+			to->documents.length -= i;	/* still from's */
+			return tg_error_oom();
+		}
+	for (i = 0; i < from->count; i++) {
+		items[to->count] = from->items[i];
+		items[to->count++].seq = to->seq++;
+	}
+	from->count = 0;
+	from->documents.length = 0;
+	return 0;
+}
+
 size_t tg_findings_count(const tg_findings *findings)
 {
 	return findings ? findings->count : 0;
