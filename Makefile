@@ -107,6 +107,7 @@ endef
 ifneq ($(SANITIZE),)
 export ASAN_OPTIONS ?= abort_on_error=1:exitcode=99:detect_leaks=1:strict_string_checks=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1:abort_on_error=1
+export TSAN_OPTIONS ?= halt_on_error=1:exitcode=99
 endif
 
 test: $(BIN) $(UNIT_BIN)
@@ -119,12 +120,14 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
 valgrind: $(BIN) $(UNIT_BIN)
 	@TG_WRAP="$(VALGRIND)"; export TG_WRAP; $(RUN_TESTS)
 
-# libFuzzer build of the document -> model -> rules chain (clang). Clang's
-# warnings differ from gcc's, so here they are shown but not fatal: the
-# gcc build with -Werror is the one that gates.
-# make fuzz FUZZ_SECONDS=600; new inputs collect in build-fuzz/corpus,
-# crashes in build-fuzz/crash-*.
+# libFuzzer builds (clang): FUZZ_TARGET=document (default), the document
+# -> model -> rules chain, or FUZZ_TARGET=index, the index reader of
+# --staged. Clang's warnings differ from gcc's, so here they are shown but
+# not fatal: the gcc build with -Werror is the one that gates.
+# make fuzz FUZZ_SECONDS=600; new inputs collect in
+# build-fuzz/corpus-$(FUZZ_TARGET), crashes in build-fuzz/crash-*.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?= document
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" \
@@ -132,12 +135,12 @@ fuzz:
 		LDFLAGS="$(FUZZ_SAN)" build-fuzz/libthreatgate.a
 	clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) \
 		-fno-omit-frame-pointer $(PKG_CFLAGS) \
-		-o build-fuzz/fuzz_document tests/fuzz/fuzz_document.c \
+		-o build-fuzz/fuzz_$(FUZZ_TARGET) tests/fuzz/fuzz_$(FUZZ_TARGET).c \
 		build-fuzz/libthreatgate.a $(PKG_LIBS)
-	@mkdir -p build-fuzz/corpus
-	cd build-fuzz && ./fuzz_document -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=65536 -timeout=10 -dict=../tests/fuzz/threatgate.dict \
-		corpus ../tests/fuzz/corpus
+	@mkdir -p build-fuzz/corpus-$(FUZZ_TARGET)
+	cd build-fuzz && ./fuzz_$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -timeout=10 -dict=../tests/fuzz/$(FUZZ_TARGET).dict \
+		corpus-$(FUZZ_TARGET) ../tests/fuzz/corpus-$(FUZZ_TARGET)
 
 lint:
 	clang-tidy --quiet --warnings-as-errors='*' \

@@ -284,7 +284,8 @@ static int parse_extensions(struct tg_index *idx, const unsigned char *s,
 		if (memcmp(s, "TREE", 4) == 0) {
 			const unsigned char *t = data;
 
-			/* A damaged cache-tree only costs speed: drop it. */
+			/* A damaged (or a second) cache-tree only costs speed. */
+			free_tree(idx->tree);
 			idx->tree = len ? parse_tree(&t, data + len, 0) : NULL;
 			if (idx->tree && t != data + len) {
 				free_tree(idx->tree);

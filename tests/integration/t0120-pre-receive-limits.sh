@@ -24,11 +24,15 @@ wrap_hook() {
 test_expect_success 'set up a server whose hook may use 64 MiB of data at most' '
 	write_file memory-limit <<-\EOF &&
 	#!/bin/sh
-	# At most 64 MiB of data; AddressSanitizer maps terabytes of shadow
-	# at start, so an instrumented binary has no single allocation over 32 MiB.
+	# At most 64 MiB of data; AddressSanitizer and ThreadSanitizer map
+	# terabytes of shadow at start, so an instrumented binary has no
+	# single allocation over 32 MiB instead.
 	if grep -q __asan_init "$THREATGATE"; then
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}max_allocation_size_mb=32"
 		export ASAN_OPTIONS
+	elif grep -q __tsan_init "$THREATGATE"; then
+		TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}max_allocation_size_mb=32:allocator_may_return_null=1"
+		export TSAN_OPTIONS
 	else
 		ulimit -d 65536 || exit 2
 	fi
