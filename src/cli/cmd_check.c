@@ -241,6 +241,7 @@ struct walk {
 	const char *root;	/* absolute, resolved */
 	const char *cwd;	/* absolute, resolved */
 	tg_vec seen;		/* resolved paths checked, against doubles */
+	tg_vec jobs;		/* struct file_job *, in the walk's order */
 	size_t checked;
 	size_t markdown;	/* Markdown files that matched no glob */
 	char *first_markdown;	/* display path of the first of them */
@@ -339,10 +340,33 @@ static bool ignored(struct walk *w, const char *rel, bool is_dir)
 	return found != 0;
 }
 
+/* A file the walk found, checked after it on every core. */
+struct file_job {
+	char *fs_path;
+	char *display;
+	char *rel;		/* root-relative, for policy globs; or NULL */
+	tg_findings *findings;
+	int error;
+	char message[1024];
+};
+
+static void free_job(void *p)
+{
+	struct file_job *job = p;
+
+	if (!job)
+		return;
+	free(job->fs_path);
+	free(job->display);
+	free(job->rel);
+	tg_findings_free(job->findings);
+	free(job);
+}
+
 static int check_file(struct walk *w, const char *fs_path,
                       const char *display)
 {
-	tg_document *doc = NULL;
+	struct file_job *job;
 	char *real = NULL;
 	const char *rel, *resolved = NULL;
 	size_t i;
@@ -353,33 +377,81 @@ static int check_file(struct walk *w, const char *fs_path,
 	if (real) {
 		for (i = 0; i < w->seen.length; i++) {
 			if (strcmp(w->seen.items[i], real) == 0) {
-				error = 0;
-				goto done;
+				free(real);
+				return 0;
 			}
 		}
 		error = tg_vec_push(&w->seen, real);
-		if (error < 0)
-			goto done;
+		if (error < 0) {
+			free(real);
+			return error;
+		}
 		resolved = real;	/* owned by w->seen now */
-		real = NULL;
 	}
-	error = tg_document_load_file(&doc, fs_path, display, w->policy);
-	if (error < 0)
-		goto done;
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return tg_error_oom();
 	/* Policy globs are relative to the root, whatever the cwd. */
 	rel = resolved ? under_root(w->root, resolved) : NULL;
-	if (rel && *rel)
-		error = tg_document_set_policy_path(doc, rel);
-	if (error < 0)
-		goto done;
-	error = tg_check_document(w->findings, doc, w->policy, &w->context);
-	if (error < 0)
-		goto done;
-	w->checked++;
-done:
+	job->fs_path = tg_strdup(fs_path);
+	job->display = tg_strdup(display);
+	job->rel = rel && *rel ? tg_strdup(rel) : NULL;
+	if (!job->fs_path || !job->display || (rel && *rel && !job->rel) ||
+	    tg_vec_push(&w->jobs, job) < 0) {
+		free_job(job);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+static int check_job(size_t i, void *payload)
+{
+	struct walk *w = payload;
+	struct file_job *job = w->jobs.items[i];
+	tg_document *doc = NULL;
+	int error;
+
+	error = tg_findings_new(&job->findings);
+	if (error == 0)
+		error = tg_document_load_file(&doc, job->fs_path, job->display,
+		                              w->policy);
+	if (error == 0 && job->rel)
+		error = tg_document_set_policy_path(doc, job->rel);
+	if (error == 0)
+		error = tg_check_document(job->findings, doc, w->policy,
+		                          &w->context);
 	tg_document_free(doc);
-	free(real);
+	if (error < 0) {
+		job->error = error;
+		snprintf(job->message, sizeof(job->message), "%s",
+		         tg_error_last()->message);
+	}
 	return error;
+}
+
+/*
+ * Check the files the walk found, on every core, and add their findings
+ * in the walk's order. The first file (in that order) that cannot be
+ * checked ends the check with its error, as if checked one by one.
+ */
+static int check_files(struct walk *w)
+{
+	size_t i, started;
+
+	/* A file that cannot be checked ends the check: start no more. */
+	started = tg_parallel_run(w->jobs.length,
+	                          tg_parallel_threads(w->jobs.length),
+	                          check_job, NULL, w, true);
+	for (i = 0; i < started; i++) {
+		struct file_job *job = w->jobs.items[i];
+
+		if (job->error < 0)
+			return tg_error_set(job->error, "%s", job->message);
+		if (tg_findings_move(w->findings, job->findings) < 0)
+			return TG_ENOMEM;
+		w->checked++;
+	}
+	return 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -673,6 +745,9 @@ static int check_work_tree(const struct cli_options *opts,
 		if (error < 0)
 			goto done;
 	}
+	error = check_files(&w);
+	if (error < 0)
+		goto done;
 	if (w.checked == 0 && w.first_markdown) {
 		error = report_no_documents(&w);
 		if (error < 0)
@@ -684,6 +759,7 @@ done:
 	free(w.first_markdown);
 	free(w.example_rel);
 	tg_vec_release(&w.seen, free);
+	tg_vec_release(&w.jobs, free_job);
 	git_index_free(w.index);
 	tg_policy_free(policy);
 	free(cwd);

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "git.h"
 #include "doc/document.h"
 #include "model/model.h"
@@ -250,75 +249,43 @@ struct doc_job {
 	char message[1024];
 };
 
-struct workers {
+struct doc_jobs {
 	git_repository *repo;
 	const struct tg_changes *changes;
 	const tg_policy *policy;
 	struct doc_job *jobs;
-	pthread_mutex_t lock;
-	size_t next;		/* the next document to start */
-	bool out_of_memory;
-	bool out_of_time;
 };
 
-/* Documents are started in order: those not started are a suffix. */
-static void *work(void *arg)
+static int check_job(size_t i, void *payload)
 {
-	struct workers *w = arg;
-	const struct tg_changes *changes = w->changes;
+	struct doc_jobs *d = payload;
+	struct doc_job *job = &d->jobs[i];
+	int error;
 
-	for (;;) {
-		struct doc_job *job;
-		size_t i;
-		int error;
-
-		pthread_mutex_lock(&w->lock);
-		if (!w->out_of_time && tg_git__deadline_passed(changes))
-			w->out_of_time = true;
-		if (w->out_of_memory || w->out_of_time ||
-		    w->next == changes->docs.length) {
-			pthread_mutex_unlock(&w->lock);
-			return NULL;
-		}
-		i = w->next++;
-		pthread_mutex_unlock(&w->lock);
-		job = &w->jobs[i];
-		error = tg_findings_new(&job->findings);
-		if (error == 0)
-			error = check_one(job->findings, w->repo,
-			                  changes->docs.items[i], w->policy,
-			                  changes->lazy_triggers);
-		if (error < 0) {
-			job->error = error;
-			snprintf(job->message, sizeof(job->message), "%s",
-			         tg_error_last()->message);
-		}
-		if (error == TG_ENOMEM) {
-			pthread_mutex_lock(&w->lock);
-			w->out_of_memory = true;
-			pthread_mutex_unlock(&w->lock);
-		}
+	error = tg_findings_new(&job->findings);
+	if (error == 0)
+		error = check_one(job->findings, d->repo,
+		                  d->changes->docs.items[i], d->policy,
+		                  d->changes->lazy_triggers);
+	if (error < 0) {
+		job->error = error;
+		snprintf(job->message, sizeof(job->message), "%s",
+		         tg_error_last()->message);
 	}
+	return error;
 }
 
-/* THREATGATE_THREADS, else one a core; at least two documents each. */
-static size_t thread_count(size_t docs)
+static bool out_of_time(void *payload)
 {
-	const char *env = getenv("THREATGATE_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10)
-	                     : sysconf(_SC_NPROCESSORS_ONLN);
+	const struct doc_jobs *d = payload;
 
-	if (n > 16)
-		n = 16;
-	if (n > (long)(docs / 2))
-		n = (long)(docs / 2);
-	return n < 1 ? 1 : (size_t)n;
+	return tg_git__deadline_passed(d->changes);
 }
 
 /*
- * Check every document on `threads` threads (this one among them),
- * then add their findings in document order, as one thread would.
- * Returns the number of documents started; *error is TG_ENOMEM or 0.
+ * Check every document on `threads` threads, then add their findings in
+ * document order, as one thread would. Returns the number of documents
+ * checked (the others ran out of time); *error is TG_ENOMEM or 0.
  */
 static size_t check_docs(tg_findings *findings, git_repository *repo,
                          const struct tg_changes *changes,
@@ -326,49 +293,33 @@ static size_t check_docs(tg_findings *findings, git_repository *repo,
                          int *first, size_t *failures, char *failed,
                          size_t size, int *error)
 {
-	struct workers w;
-	pthread_t *ids = calloc(threads, sizeof(*ids));
+	struct doc_jobs d = { repo, changes, policy, NULL };
 	size_t i, started = 0, n = changes->docs.length;
 
-	memset(&w, 0, sizeof(w));
-	w.repo = repo;
-	w.changes = changes;
-	w.policy = policy;
-	w.jobs = calloc(n, sizeof(*w.jobs));
 	*error = 0;
-	if (!ids || !w.jobs) {
+	d.jobs = calloc(n, sizeof(*d.jobs));
+	if (!d.jobs) {
 		*error = tg_error_oom();
-		goto done;
+		return 0;
 	}
-	/* What is learnt once must be learnt before the threads start. */
-	tg_rules_table(&i);
-	tg_markdown__prepare();
-	pthread_mutex_init(&w.lock, NULL);
-	for (i = 1; i < threads; i++)
-		if (pthread_create(&ids[started], NULL, work, &w) == 0)
-			started++;
-	work(&w);
-	for (i = 0; i < started; i++)
-		pthread_join(ids[i], NULL);
-	pthread_mutex_destroy(&w.lock);
-	for (i = 0; i < w.next && *error == 0; i++) {
-		struct doc_job *job = &w.jobs[i];
+	started = tg_parallel_run(n, threads, check_job, out_of_time, &d,
+	                          false);
+	for (i = 0; i < started && *error == 0; i++) {
+		struct doc_job *job = &d.jobs[i];
 
 		if (job->error == TG_ENOMEM)
 			*error = tg_error_oom();
-		else if (job->findings && tg_findings_move(findings, job->findings) < 0)
+		else if (job->findings &&
+		         tg_findings_move(findings, job->findings) < 0)
 			*error = TG_ENOMEM;
 		else if (job->error < 0 && (*failures)++ == 0) {
 			*first = job->error;
 			snprintf(failed, size, "%s", job->message);
 		}
 	}
-	started = w.next;
-done:
-	for (i = 0; w.jobs && i < n; i++)
-		tg_findings_free(w.jobs[i].findings);
-	free(w.jobs);
-	free(ids);
+	for (i = 0; i < n; i++)
+		tg_findings_free(d.jobs[i].findings);
+	free(d.jobs);
 	return started;
 }
 
@@ -386,7 +337,7 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	 * stop the others: what they show still counts, and still blocks
 	 * when the hook fails open. The first failure is returned at the end.
 	 */
-	threads = thread_count(changes->docs.length);
+	threads = tg_parallel_threads(changes->docs.length);
 	for (i = 0; i < changes->docs.length && threads == 1; i++) {
 		if (tg_git__deadline_passed(changes)) {
 			error = budget_exhausted(changes, i, policy);

@@ -1,10 +1,13 @@
 #include <git2.h>
 #include <cmark-gfm-core-extensions.h>
 #include "util.h"
+#include "doc/document.h"
+#include "threatgate/rules.h"
 #include "banned.h"
 
 int tg_init(void)
 {
+	size_t count;
 	int error = git_libgit2_init();
 
 	if (error < 0)
@@ -19,6 +22,9 @@ int tg_init(void)
 		return tg_error_from_git(error, "cannot set up libgit2");
 	/* Register table and tasklist once; parsers attach them later. */
 	cmark_gfm_core_extensions_ensure_registered();
+	/* What is learnt once is learnt now, before any thread could race. */
+	tg_markdown__prepare();
+	(void)tg_rules_table(&count);
 	return 0;
 }
 

@@ -134,6 +134,24 @@ long tg_date_today(void);
 /* Format days since epoch as YYYY-MM-DD into out (11 bytes). */
 void tg_date_format(char out[11], long days);
 
+/* ---- threads (parallel.c) ---- */
+
+/*
+ * How many threads for `jobs` jobs: THREATGATE_THREADS, else one a core;
+ * at most 16, and at least two jobs a thread.
+ */
+size_t tg_parallel_threads(size_t jobs);
+/*
+ * Run job(i) for every i < n on `threads` threads (this one among them),
+ * started in increasing order of i. No job starts once stop() (may be
+ * NULL) returns true, or a job returned TG_ENOMEM, or with
+ * `stop_on_failure` any error. Returns how many jobs started: all of
+ * them have finished, and they are jobs 0 to that number - 1.
+ */
+size_t tg_parallel_run(size_t n, size_t threads,
+	int (*job)(size_t i, void *payload), bool (*stop)(void *payload),
+	void *payload, bool stop_on_failure);
+
 /* ---- people (person.c) ---- */
 
 /*

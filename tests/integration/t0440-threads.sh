@@ -2,10 +2,11 @@
 test_description='documents are checked on several threads, reported as on one
 
 A push or range with many documents is checked on several threads
-(THREATGATE_THREADS, default one per core). The report must not depend on
-it: the same findings in the same order, for every format, on the server
-and on the command line; a document that cannot be read still fails the
-hook closed without hiding the findings of the others.'
+(THREATGATE_THREADS, default one per core), and so are the files of a
+work-tree check. The report must not depend on it: the same findings in
+the same order, for every format, on the server and on the command line;
+a document that cannot be read still fails the hook closed without hiding
+the findings of the others, and ends a work-tree check with exit 2.'
 
 . "$(dirname "$0")/lib.sh"
 
@@ -41,6 +42,28 @@ test_expect_success 'check --all: one thread and eight give the same report, in 
 	grep -q "signoff-required" ../one.text &&
 	grep -q "missing-dri" ../one.text &&
 	test "$(grep -c "docs/design/d[0-9]*\.md:[0-9]*:1: error: .*\[threat-missing-priority\]" ../one.text)" -eq 10
+'
+
+test_expect_success 'check of the work tree and of a DIR: the same report on one thread and eight' '
+	cd work &&
+	for format in text json; do
+		THREATGATE_THREADS=1 expect_exit 0 threatgate check --fail-on never --format $format docs &&
+		cp "$TG_LAST_STDOUT" ../dir.$format &&
+		THREATGATE_THREADS=8 expect_exit 0 threatgate check --fail-on never --format $format docs &&
+		cmp ../dir.$format "$TG_LAST_STDOUT" &&
+		THREATGATE_THREADS=8 expect_exit 0 threatgate check --fail-on never --format $format &&
+		cmp ../dir.$format "$TG_LAST_STDOUT" || return 1
+	done &&
+	test "$(grep -c "\[threat-missing-priority\]" ../dir.text)" -eq 10
+'
+
+test_expect_success 'a file that cannot be read among forty: exit 2 naming it, on any number of threads' '
+	cd work &&
+	for t in 1 8; do
+		THREATGATE_THREADS=$t expect_exit 2 threatgate check docs docs/design/missing.md &&
+		expect_stderr_contains "docs/design/missing.md" &&
+		test ! -s "$TG_LAST_STDOUT" || return 1
+	done
 '
 
 test_expect_success 'the pre-receive hook: the same remote: lines on one thread and on four' '
