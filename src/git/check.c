@@ -297,7 +297,7 @@ static size_t check_docs(tg_findings *findings, git_repository *repo,
 	size_t i, started = 0, n = changes->docs.length;
 
 	*error = 0;
-	d.jobs = calloc(n, sizeof(*d.jobs));
+	d.jobs = calloc(n ? n : 1, sizeof(*d.jobs));
 	if (!d.jobs) {
 		*error = tg_error_oom();
 		return 0;

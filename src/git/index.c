@@ -61,7 +61,7 @@ static void free_tree(struct tg_index_tree *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < t->nsub; i++)
+	for (i = 0; t->sub && i < t->nsub; i++)
 		free_tree(t->sub[i]);
 	free(t->sub);
 	free(t);
