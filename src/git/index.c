@@ -263,6 +263,10 @@ static int parse_entries(struct tg_index *idx, const unsigned char **p,
 		for (i = 0; i < idx->count; i++)
 			idx->entries[i].path = idx->paths + offsets[i];
 	}
+	/* Skipping by the cache-tree and merging with HEAD need git's order. */
+	for (i = 1; i < idx->count && !idx->nameless; i++)
+		if (strcmp(idx->entries[i - 1].path, idx->entries[i].path) >= 0)
+			goto done;
 	*p = s;
 	error = 0;
 done:

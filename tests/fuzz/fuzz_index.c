@@ -33,7 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (tg_git__index_read(&idx, path) == 0) {
 		for (i = 0; i < idx->count; i++)
-			if (strlen(idx->entries[i].path) != idx->entries[i].path_len)
+			if (strlen(idx->entries[i].path) != idx->entries[i].path_len ||
+			    (i > 0 && strcmp(idx->entries[i - 1].path,
+			                     idx->entries[i].path) >= 0))
 				abort();
 		/* Against an unborn HEAD: every entry is added, no git needed. */
 		if (tg_git__index_diff(&deltas, idx, NULL, NULL) == 0 &&
