@@ -146,6 +146,16 @@ static void test_table_synonym_headers(void **state)
 	assert_int_equal(threat(2)->status, TG_STATUS_NOT_APPLICABLE);
 }
 
+/* No strikethrough extension (see markdown.c): tildes stay in the text. */
+static void test_strikethrough_is_text(void **state)
+{
+	(void)state;
+	build("## Security\n### Threat Model\n| ID | Threat | Priority | Mitigation |\n"
+	      "|-|-|-|-|\n| T1 | Token theft | P2 | ~~none~~ rotate keys |\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_string_equal(threat(0)->mitigation, "~~none~~ rotate keys");
+}
+
 static void test_non_threat_tables_ignored(void **state)
 {
 	(void)state;
@@ -354,6 +364,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_empty_placeholder_filler, teardown),
 		cmocka_unit_test_teardown(test_table_synonym_headers, teardown),
 		cmocka_unit_test_teardown(test_non_threat_tables_ignored, teardown),
+		cmocka_unit_test_teardown(test_strikethrough_is_text, teardown),
 		cmocka_unit_test_teardown(test_list_form_nested_and_inline, teardown),
 		cmocka_unit_test_teardown(test_grouped_by_category_heading, teardown),
 		cmocka_unit_test_teardown(test_not_applicable_lines, teardown),
