@@ -8,10 +8,10 @@
  * extension): after `git add`, every directory the change did not touch
  * still carries the id of the tree it would write, and a directory whose
  * id equals HEAD's is skipped unread. This reader does the same, and
- * hands anything unusual (a sparse index, conflicts, intent-to-add
- * entries, an unknown required extension, a damaged file) back to
- * libgit2 by returning TG_GIT_INDEX_FALLBACK. A split index neither can
- * read: that is an error saying how to join it.
+ * hands anything unusual (conflicts, intent-to-add entries, an unknown
+ * required extension, a damaged file) back to libgit2 by returning
+ * TG_GIT_INDEX_FALLBACK. A split or a sparse index neither can read:
+ * that is an error saying how to make it whole.
  *
  * Format: Documentation/gitformat-index.txt in git's sources. Like git,
  * the trailing checksum is not verified: the file is written under a lock
@@ -153,6 +153,14 @@ bad:
 	return NULL;
 }
 
+/* libgit2 cannot read a sparse index either. */
+static int sparse_index(void)
+{
+	return tg_error_set(TG_EREPO, "the index is sparse (index.sparse), "
+		"which threatgate cannot read: 'git sparse-checkout init "
+		"--no-sparse-index' expands it");
+}
+
 /* git's varint (index v4 path compression); false on overflow. */
 static bool parse_varint(size_t *out, const unsigned char **p,
                          const unsigned char *end)
@@ -209,8 +217,13 @@ static int parse_entries(struct tg_index *idx, const unsigned char **p,
 			    (be16(s + ENTRY_FIXED) & XFLAG_INTENT_TO_ADD))
 				goto done;
 		}
-		/* Conflicts and sparse directories: libgit2's business. */
-		if ((flags & FLAG_STAGE) || (e->mode & 0170000) == 0040000)
+		/* A folder as one entry: only a sparse index has them. */
+		if ((e->mode & 0170000) == 0040000) {
+			error = sparse_index();
+			goto done;
+		}
+		/* Conflicts: libgit2's business. */
+		if (flags & FLAG_STAGE)
 			goto done;
 		name = s + fixed;
 		if (version == 4) {
@@ -300,8 +313,10 @@ static int parse_extensions(struct tg_index *idx, const unsigned char *s,
 			return tg_error_set(TG_EREPO, "the index is split "
 				"(core.splitIndex), which threatgate cannot read: "
 				"'git update-index --no-split-index' joins it");
+		} else if (memcmp(s, "sdir", 4) == 0) {
+			return sparse_index();
 		} else if (s[0] < 'A' || s[0] > 'Z') {
-			/* "link" (split index), "sdir" (sparse), or unknown. */
+			/* Unknown and required: libgit2 says what it is. */
 			return TG_GIT_INDEX_FALLBACK;
 		}
 		s = data + len;

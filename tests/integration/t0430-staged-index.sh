@@ -6,8 +6,8 @@ cache-tree, every directory the change did not touch. Every shape of
 index git writes must give what libgit2 gives (THREATGATE_INDEX=libgit2
 forces it): index versions 2, 3 and 4, additions,
 deletions, a file turned into a directory, a mode change, a symbolic
-link, intent-to-add entries, conflicts; a damaged or split index is an
-error (exit 2). A stale doc
+link, intent-to-add entries, conflicts; a damaged, split or sparse index is
+an error (exit 2). A stale doc
 covering every path ("**") makes the set of changed paths visible: its
 covered-code-changed warning names the first and counts the others.
 
@@ -145,6 +145,18 @@ test_expect_success 'a split index is exit 2, saying how to join it' '
 	expect_exit 2 threatgate check --staged &&
 	expect_stderr_contains "the index is split (core.splitIndex), which threatgate cannot read: '"'"'git update-index --no-split-index'"'"' joins it" &&
 	git update-index --no-split-index &&
+	staged_both 1
+'
+
+test_expect_success 'a sparse index is exit 2, saying how to expand it' '
+	cd repo &&
+	git sparse-checkout init --cone --sparse-index &&
+	git sparse-checkout set docs &&
+	git ls-files --sparse | grep -q "^a/$" &&
+	expect_exit 2 threatgate check --staged &&
+	expect_stderr_contains "the index is sparse (index.sparse), which threatgate cannot read: '"'"'git sparse-checkout init --no-sparse-index'"'"' expands it" &&
+	git sparse-checkout init --no-sparse-index &&
+	git sparse-checkout disable &&
 	staged_both 1
 '
 
