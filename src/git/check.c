@@ -329,7 +329,7 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	struct tg_covers_cache *cache = NULL;
 	char *globs = NULL, *message = NULL;
 	char failed[1024] = "";
-	size_t i, threads, failures = 0;
+	size_t i, failures = 0;
 	int error = 0, first = 0;
 
 	/*
@@ -337,29 +337,14 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	 * stop the others: what they show still counts, and still blocks
 	 * when the hook fails open. The first failure is returned at the end.
 	 */
-	threads = tg_parallel_threads(changes->docs.length);
-	for (i = 0; i < changes->docs.length && threads == 1; i++) {
-		if (tg_git__deadline_passed(changes)) {
-			error = budget_exhausted(changes, i, policy);
-			goto done;
-		}
-		error = check_one(findings, repo, changes->docs.items[i], policy,
-		                  changes->lazy_triggers);
-		if (error == TG_ENOMEM)
-			goto done;
-		if (error < 0)
-			note_failure(&first, &failures, failed, sizeof(failed), error);
-		error = 0;
-	}
-	if (threads > 1) {
-		i = check_docs(findings, repo, changes, policy, threads, &first,
-		               &failures, failed, sizeof(failed), &error);
-		if (error < 0)
-			goto done;
-		if (i < changes->docs.length) {
-			error = budget_exhausted(changes, i, policy);
-			goto done;
-		}
+	i = check_docs(findings, repo, changes, policy,
+	               tg_parallel_threads(changes->docs.length), &first,
+	               &failures, failed, sizeof(failed), &error);
+	if (error < 0)
+		goto done;
+	if (i < changes->docs.length) {
+		error = budget_exhausted(changes, i, policy);
+		goto done;
 	}
 	if (changes->targets.length > 0 &&
 	    !tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED)) {

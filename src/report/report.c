@@ -48,6 +48,15 @@ const char *tg_report__format_name(tg_format format)
 	return "unknown";
 }
 
+/* A report is written only once it is out of stdio's buffer. */
+static int flushed(FILE *out)
+{
+	if (fflush(out) != 0 || ferror(out))
+		return tg_error_set(TG_ERROR, "cannot write the report: %s",
+		                    strerror(errno ? errno : EIO));
+	return 0;
+}
+
 int tg_report_write(FILE *out, const tg_findings *findings,
                     const tg_report_options *options)
 {
@@ -87,13 +96,7 @@ int tg_report_write(FILE *out, const tg_findings *findings,
 		return tg_error_set(TG_EINVALID, "unknown report format %d",
 		                    (int)options->format);
 	}
-	if (error < 0)
-		return error;
-
-	if (fflush(out) != 0 || ferror(out))
-		return tg_error_set(TG_ERROR, "cannot write the report: %s",
-		                    strerror(errno ? errno : EIO));
-	return 0;
+	return error < 0 ? error : flushed(out);
 }
 
 int tg_report_write_scan(FILE *out, const tg_scan *scan,
@@ -129,11 +132,5 @@ int tg_report_write_scan(FILE *out, const tg_scan *scan,
 			"json, csv, markdown or html)",
 			tg_report__format_name(options->format));
 	}
-	if (error < 0)
-		return error;
-
-	if (fflush(out) != 0 || ferror(out))
-		return tg_error_set(TG_ERROR, "cannot write the report: %s",
-		                    strerror(errno ? errno : EIO));
-	return 0;
+	return error < 0 ? error : flushed(out);
 }
