@@ -76,4 +76,12 @@ TG_EXTERN(const char *const *) tg_policy_reviewers(const tg_policy *policy,
  */
 TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
 
+/*
+ * The baseline file the policy names (threatgate.baseline), as written, or
+ * NULL. tg_policy_ignore_baseline() stops it applying, for `threatgate
+ * baseline` regenerating it from every current finding.
+ */
+TG_EXTERN(const char *) tg_policy_baseline_path(const tg_policy *policy);
+TG_EXTERN(void) tg_policy_ignore_baseline(tg_policy *policy);
+
 #endif

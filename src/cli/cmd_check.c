@@ -753,6 +753,9 @@ static int check_work_tree(const struct cli_options *opts,
 		if (error < 0)
 			goto done;
 	}
+	error = tg_rules_apply_baseline(findings, policy);
+	if (error < 0)
+		goto done;
 	*policy_out = policy;
 	policy = NULL;
 done:

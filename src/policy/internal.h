@@ -58,6 +58,9 @@ int tg_policy__slurp(char **out, size_t *len, const char *what,
 int tg_policy__error(const struct tg_policy_source *src, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "unknown rule 'NAME' in 'KEY'", with a "did you mean"; TG_EINVALID. */
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name);
+
 /* "NAME:LINE", "NAME" or "git config (LEVEL)"; NULL when out of memory. */
 char *tg_policy__origin(const struct tg_policy_source *src);
 
@@ -83,6 +86,13 @@ void tg_policy__role_free(void *role);
 void tg_policy__path_signoff_free(void *ps);
 
 /* ---- exceptions.c ---- */
+
+/*
+ * Read the baseline file at `path` (already resolved; JSON, see
+ * docs/baseline.md) into the policy (baseline.c).
+ */
+int tg_policy__read_baseline(tg_policy *policy, const char *path,
+	const char *name);
 
 /* Read the exceptions file at `path` (already resolved) into the policy. */
 int tg_policy__read_exceptions(tg_policy *policy, const char *path,
