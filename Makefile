@@ -35,7 +35,10 @@ CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 # Templates `threatgate init` writes, embedded in the binary.
-GEN_SRC := $(BUILD)/gen/template_sdd.c $(BUILD)/gen/template_threatgate_sample.c
+# So are the git hooks `threatgate install-hooks` writes.
+GEN_SRC := $(BUILD)/gen/template_sdd.c $(BUILD)/gen/template_threatgate_sample.c \
+	$(BUILD)/gen/hook_pre_commit.c $(BUILD)/gen/hook_pre_push.c \
+	$(BUILD)/gen/hook_pre_receive.c
 GEN_OBJ := $(GEN_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -77,6 +80,15 @@ $(BUILD)/gen/template_sdd.c: templates/sdd.md Makefile
 
 $(BUILD)/gen/template_threatgate_sample.c: templates/threatgate.sample Makefile
 	$(call embed,cli_template_threatgate_sample)
+
+$(BUILD)/gen/hook_pre_commit.c: hooks/pre-commit Makefile
+	$(call embed,cli_hook_pre_commit)
+
+$(BUILD)/gen/hook_pre_push.c: hooks/pre-push Makefile
+	$(call embed,cli_hook_pre_push)
+
+$(BUILD)/gen/hook_pre_receive.c: hooks/pre-receive Makefile
+	$(call embed,cli_hook_pre_receive)
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@

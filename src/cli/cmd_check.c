@@ -156,6 +156,8 @@ int cli_policy_load(tg_policy **out, const struct cli_options *opts,
 		                                  opts->config);
 		if (error == 0 && opts->fail_on)
 			error = tg_policy_set_fail_on(policy, opts->fail_on);
+		if (error == 0 && opts->no_baseline)
+			tg_policy_ignore_baseline(policy);
 		goto ready;
 	}
 	if (opts->policy_rev) {
@@ -179,6 +181,8 @@ int cli_policy_load(tg_policy **out, const struct cli_options *opts,
 	}
 	if (error == 0)
 		error = policy_finish(policy, opts, root);
+	if (error == 0 && opts->no_baseline)
+		tg_policy_ignore_baseline(policy);
 ready:
 	if (error < 0)
 		goto done;
@@ -771,6 +775,14 @@ done:
 	return error;
 }
 
+int cli_check_collect(const struct cli_options *opts, tg_findings *findings,
+                      tg_policy **policy_out)
+{
+	if (cli_opts_git_mode(opts))
+		return cli_check_git(opts, findings, policy_out);
+	return check_work_tree(opts, findings, policy_out);
+}
+
 int cli_cmd_check(int argc, char **argv)
 {
 	struct cli_options opts = CLI_OPTIONS_INIT;
@@ -787,10 +799,7 @@ int cli_cmd_check(int argc, char **argv)
 	error = tg_findings_new(&findings);
 	if (error < 0)
 		goto done;
-	if (cli_opts_git_mode(&opts))
-		error = cli_check_git(&opts, findings, &policy);
-	else
-		error = check_work_tree(&opts, findings, &policy);
+	error = cli_check_collect(&opts, findings, &policy);
 	if (error < 0)
 		goto done;
 
