@@ -46,10 +46,8 @@ static bool well_formed(const char *fp)
 int tg_policy__read_baseline(tg_policy *policy, const char *path,
 	const char *name)
 {
-	json_error_t jerr;
-	json_t *root = NULL, *list, *item, *fp, *version;
-	char *data = NULL, **prints = NULL;
-	size_t len = 0, i, n = 0;
+	char *data = NULL;
+	size_t len = 0;
 	int error;
 
 	error = tg_policy__slurp(&data, &len, "baseline", path);
@@ -57,10 +55,36 @@ int tg_policy__read_baseline(tg_policy *policy, const char *path,
 		/* Not written yet: nothing is waived, which is the strict side. */
 		tg_error_clear();
 		error = 0;
-		goto done;
+	} else if (error == 0) {
+		error = tg_policy__read_baseline_data(policy, name, data, len);
 	}
-	if (error < 0)
-		goto done;
+	free(data);
+	return error;
+}
+
+int tg_policy_load_baseline_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	int error;
+
+	if (policy->finalized)
+		return tg_error_set(TG_EINVALID,
+			"cannot change a policy after it was finalized");
+	error = tg_policy__read_baseline_data(policy, name, data, len);
+	if (error == 0)
+		policy->baseline_loaded = true;
+	return error;
+}
+
+int tg_policy__read_baseline_data(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	json_error_t jerr;
+	json_t *root = NULL, *list, *item, *fp, *version;
+	char **prints = NULL;
+	size_t i, n = 0;
+	int error = 0;
+
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		error = tg_error_set(TG_EINVALID,
@@ -120,7 +144,6 @@ done:
 		free(prints);
 	}
 	json_decref(root);
-	free(data);
 	return error;
 }
 

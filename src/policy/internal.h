@@ -93,6 +93,9 @@ void tg_policy__path_signoff_free(void *ps);
  */
 int tg_policy__read_baseline(tg_policy *policy, const char *path,
 	const char *name);
+/* The same from bytes in memory; `name` is what messages call it. */
+int tg_policy__read_baseline_data(tg_policy *policy, const char *name,
+	const char *data, size_t len);
 
 /* Read the exceptions file at `path` (already resolved) into the policy. */
 int tg_policy__read_exceptions(tg_policy *policy, const char *path,

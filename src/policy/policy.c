@@ -1297,7 +1297,7 @@ int tg_policy_finalize(tg_policy *policy, const char *root)
 		if (error < 0)
 			goto done;
 	}
-	if (policy->baseline_path) {
+	if (policy->baseline_path && !policy->baseline_loaded) {
 		error = read_policy_file(policy, root, policy->baseline_path,
 		                         tg_policy__read_baseline);
 		if (error < 0)

@@ -97,6 +97,7 @@ struct tg_policy {
 	char **baseline;		/* sorted fingerprints */
 	size_t baseline_count;
 	bool baseline_ignored;		/* `threatgate baseline` regenerating */
+	bool baseline_loaded;		/* read from a revision already */
 	long exception_warn_days;	/* threatgate.exceptionWarnDays */
 	const struct tg_category *categories;	/* framework table */
 	size_t categories_count;

@@ -416,8 +416,14 @@ char *tg_rules__section_path(const struct tg_section *section)
 	const struct tg_section *chain[16];
 	int n = 0;
 
+	/*
+	 * The document's title (a level-1 heading above the section) is not
+	 * part of the path: retitling a design must not change the
+	 * fingerprints of its findings (SARIF alerts, the baseline).
+	 */
 	for (; section && n < 16; section = section->parent)
-		chain[n++] = section;
+		if (n == 0 || section->level > 1)
+			chain[n++] = section;
 	while (n-- > 0) {
 		tg_buf_puts(&buf, chain[n]->title);
 		if (n)
