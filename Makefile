@@ -34,8 +34,9 @@ LDFLAGS    += -fsanitize=$(SANITIZE)
 endif
 
 BUILD ?= build
-LIB_SRC := $(wildcard src/util/*.c src/git/*.c src/doc/*.c src/model/*.c \
-	src/policy/*.c src/rules/*.c src/report/*.c)
+LIB_SRC := $(wildcard src/util/*.c src/policy/*.c src/doc/*.c src/model/*.c \
+	src/findings/*.c src/rules/*.c src/git/*.c src/inventory/*.c \
+	src/report/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)

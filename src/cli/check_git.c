@@ -9,12 +9,6 @@
 #include "util/util.h"
 #include "util/banned.h"
 
-int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
-                        git_repository *repo)
-{
-	return cli_policy_load(out, opts, repo, NULL);
-}
-
 int cli_check_git(const struct cli_options *opts, tg_findings *findings,
                   tg_policy **policy_out)
 {
