@@ -121,7 +121,7 @@ static int cmd_version(int argc, char **argv)
 		cli_error("version takes no arguments");
 		return CLI_EXIT_USAGE;
 	}
-	printf("threatgate %s\n", tg_version());
+	printf("threatgate %s (commit %s)\n", tg_version(), cli_commit);
 	return CLI_EXIT_OK;
 }
 
