@@ -38,7 +38,9 @@ LIB_SRC := $(wildcard src/util/*.c src/policy/*.c src/doc/*.c src/model/*.c \
 	src/findings/*.c src/rules/*.c src/git/*.c src/inventory/*.c \
 	src/report/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The rule explanations (docs/rules/<rule>.md), embedded in the library.
+RULE_DOCS := $(sort $(wildcard docs/rules/*.md))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/rule_docs.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 # Templates `threatgate init` writes, embedded in the binary.
 GEN_SRC := $(BUILD)/gen/template_sdd.c $(BUILD)/gen/template_threatgate_sample.c \
@@ -85,6 +87,27 @@ $(BUILD)/gen/template_sdd.c: templates/sdd.md Makefile
 $(BUILD)/gen/template_threatgate_sample.c: templates/threatgate.sample Makefile
 	$(call embed,cli_template_threatgate_sample)
 
+# Every docs/rules/*.md as a NUL-terminated array, and the table
+# findings/catalog.c looks explanations up in (struct tg_rule_doc).
+$(BUILD)/gen/rule_docs.c: $(RULE_DOCS) Makefile
+	@mkdir -p $(dir $@)
+	@{ printf '/* generated from docs/rules/ by the Makefile: do not edit */\n'; \
+	  printf '#include "findings/findings.h"\n'; \
+	  n=0; for f in $(RULE_DOCS); do \
+	    printf 'static const unsigned char doc%d[] = {\n' $$n; \
+	    od -An -v -tx1 $$f | awk '{ s = ""; for (i = 1; i <= NF; i++) \
+		s = s "0x" $$i ","; if (s != "") print "\t" s }'; \
+	    printf '\t0x00\n};\n'; n=$$((n + 1)); \
+	  done; \
+	  printf 'const struct tg_rule_doc tg_rule_docs[] = {\n'; \
+	  n=0; for f in $(RULE_DOCS); do \
+	    printf '\t{ "%s", doc%d, sizeof(doc%d) - 1 },\n' \
+		"$$(basename $$f .md)" $$n $$n; n=$$((n + 1)); \
+	  done; \
+	  printf '\t{ NULL, NULL, 0 }\n};\n'; \
+	  printf 'const size_t tg_rule_docs_count = %d;\n' $$n; \
+	} >$@.tmp && mv $@.tmp $@
+
 # The commit the binary was built from (`threatgate --version`), rewritten
 # only when it changes, so that a new commit relinks without a rebuild.
 $(BUILD)/gen/commit.c: FORCE
@@ -114,6 +137,9 @@ echo "# fixtures"; \
 TG_SUMMARY_FILE=$$sum tests/run-fixtures.sh $(BIN) || rc=1; \
 echo "# integration tests"; \
 TG_SUMMARY_FILE=$$sum tests/run-integration.sh $(BIN) || rc=1; \
+echo "# layers"; \
+if tests/check-layers.sh $(BUILD); then echo "1 0" >>$$sum; \
+else echo "0 1" >>$$sum; rc=1; fi; \
 awk '{ p += $$1; f += $$2 } END { printf "total: %d passed, %d failed\n", p, f }' $$sum; \
 rm -f $$sum; exit $$rc
 endef

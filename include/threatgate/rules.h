@@ -8,18 +8,6 @@
 #include "model.h"
 #include "findings.h"
 
-typedef struct {
-	tg_rule_id id;
-	const char *name;		/* stable, from SPEC section 2 */
-	const char *summary;		/* one line for `threatgate rules` */
-	tg_severity default_severity;
-	const char *explain;		/* why, plus a fixed example */
-} tg_rule_info;
-
-/* The rule table, in SPEC order; *count gets its length. */
-TG_EXTERN(const tg_rule_info *) tg_rules_table(size_t *count);
-TG_EXTERN(const tg_rule_info *) tg_rules_find(const char *name);
-
 /*
  * What git knows about a checked document; every field may be NULL/0 when
  * checking files of the work tree.

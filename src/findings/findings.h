@@ -17,4 +17,19 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	const tg_policy *policy, const size_t counts[4], bool signoff_required,
 	bool signoff_present);
 
+/*
+ * The rule explanations, docs/rules/<name>.md, embedded by the Makefile
+ * (build/gen/rule_docs.c): NUL-terminated, in file-name order.
+ */
+struct tg_rule_doc {
+	const char *name;		/* "missing-section" */
+	const unsigned char *text;
+	size_t len;
+};
+extern const struct tg_rule_doc tg_rule_docs[];
+extern const size_t tg_rule_docs_count;
+
+/* The catalogue's default severity of a rule (catalog.c). */
+tg_severity tg_rules__default_severity(tg_rule_id rule);
+
 #endif
