@@ -155,6 +155,11 @@ endif
 test: $(BIN) $(UNIT_BIN)
 	@$(RUN_TESTS)
 
+# The unit tests and fixture comparisons alone: what the Debian package
+# build runs (they need nothing beyond the build dependencies).
+test-quick: $(BIN) $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN) && tests/run-fixtures.sh $(BIN)
+
 # Exit 99 on a valgrind error, so that the runners can tell it from
 # threatgate's own exit 1 (findings) and fail the test either way.
 VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
@@ -227,4 +232,4 @@ dist:
 clean:
 	rm -rf $(BUILD) build-fuzz dist
 
-.PHONY: all test valgrind fuzz lint format screenshot install clean dist FORCE
+.PHONY: all test test-quick valgrind fuzz lint format screenshot install clean dist FORCE

@@ -30,7 +30,7 @@ PACKAGES=(
 # Dependencies); npm only when no npm is on PATH.
 TEST_PACKAGES=(
 	ca-certificates curl jq python3 python3-jsonschema python3-yaml
-	mandoc cmark-gfm pre-commit chromium
+	mandoc cmark-gfm pre-commit chromium zsh
 )
 # From the npm registry, installed globally: the SARIF SDK (its schema and
 # validator check --format sarif).
