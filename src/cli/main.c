@@ -67,33 +67,6 @@ static const struct command {
 
 #define COMMANDS_COUNT (sizeof(commands) / sizeof(commands[0]))
 
-void cli_suggest(const char *word, const char *const *candidates, size_t n,
-                 const char *prefix)
-{
-	size_t i, shown = 0, dist[64];
-	size_t best = tg_suggest_distances(dist, word, candidates,
-	                                   n > 64 ? 64 : n);
-
-	if (best == SIZE_MAX)
-		return;
-	if (n > 64)
-		n = 64;
-	for (i = 0; i < n; i++)
-		if (dist[i] == best)
-			shown++;
-	if (shown == 1) {
-		for (i = 0; i < n; i++)
-			if (dist[i] == best)
-				fprintf(stderr, "did you mean '%s%s'?\n",
-				        prefix, candidates[i]);
-		return;
-	}
-	fputs("did you mean one of these?\n", stderr);
-	for (i = 0; i < n; i++)
-		if (dist[i] == best)
-			fprintf(stderr, "\t%s%s\n", prefix, candidates[i]);
-}
-
 static const struct command *find_command(const char *name)
 {
 	size_t i;
@@ -152,7 +125,7 @@ static int cmd_version(int argc, char **argv)
 		cli_error("version takes no arguments");
 		return CLI_EXIT_USAGE;
 	}
-	printf("threatgate %s\n", tg_version());
+	printf("threatgate %s (commit %s)\n", tg_version(), cli_commit);
 	return CLI_EXIT_OK;
 }
 
