@@ -117,8 +117,9 @@ static json_t *finding_value(struct tg_report__json *b, const tg_finding *f)
 static json_t *suppressed_value(struct tg_report__json *b,
                                 const tg_suppressed *s)
 {
-	json_t *obj = finding_value(b, &s->finding);
+	json_t *obj = tg_report__jobj(b);
 
+	tg_report__jset(b, obj, "finding", finding_value(b, &s->finding));
 	tg_report__jset(b, obj, "reason",
 	                tg_report__jstr(b, tg_suppress_reason_name(s->reason)));
 	if (s->reason == TG_SUPPRESS_EXCEPTION) {
@@ -176,7 +177,9 @@ static json_t *report_value(struct tg_report__json *b, const tg_findings *findin
 		findings, TG_SEVERITY_WARNING)));
 	tg_report__jset(b, summary, "notes", tg_report__jint(b, (json_int_t)tg_findings_total(
 		findings, TG_SEVERITY_NOTE)));
-	tg_report__jset(b, summary, "suppressed", by_reason);
+	tg_report__jset(b, summary, "suppressed", tg_report__jint(b,
+		(json_int_t)tg_findings_suppressed_count(findings)));
+	tg_report__jset(b, summary, "suppressed_by_reason", by_reason);
 	tg_report__jset(b, root, "summary", summary);
 	return root;
 }

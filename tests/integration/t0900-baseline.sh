@@ -72,7 +72,7 @@ test_expect_success 'named in the policy, baselined findings block nothing and a
 	expect_exit 0 threatgate check &&
 	expect_stdout_contains "$((DOCS * 2)) waived ($((DOCS * 2)) baseline)" &&
 	expect_exit 0 threatgate check --all --format json &&
-	jq -e ".summary.suppressed.baseline == $((DOCS * 2)) and (.suppressed | length) == $((DOCS * 2)) and (.findings | length) == 0" "$TG_LAST_STDOUT" &&
+	jq -e ".summary.suppressed_by_reason.baseline == $((DOCS * 2)) and .summary.suppressed == $((DOCS * 2)) and (.suppressed | length) == $((DOCS * 2)) and (.findings | length) == 0" "$TG_LAST_STDOUT" &&
 	jq -e "[.suppressed[].reason] | unique == [\"baseline\"]" "$TG_LAST_STDOUT" &&
 	cd docs/design &&
 	expect_exit 0 threatgate check legacy-3.md &&
