@@ -26,8 +26,8 @@ typedef struct {
 	 * Run the sign-off trigger patterns only where a rule needs them: a
 	 * document with a valid sign-off in its Sign-off section is then not
 	 * scanned, and its summary's trigger list and signoff_required stay
-	 * empty: leave this false for reports that show them (json,
-	 * markdown, sarif, scan).
+	 * empty: set it only when the report format does not need them,
+	 * !(tg_report_needs(format) & TG_REPORT_NEEDS_TRIGGERS).
 	 */
 	bool lazy_triggers;
 } tg_check_context;

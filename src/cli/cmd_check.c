@@ -557,7 +557,8 @@ static int check_work_tree(const struct cli_options *opts,
 	w.policy = policy;
 	w.findings = findings;
 	/* Text shows findings only: skip trigger scans no rule needs. */
-	w.context.lazy_triggers = opts->format == TG_FORMAT_TEXT;
+	w.context.lazy_triggers = !(tg_report_needs(opts->format) &
+	                            TG_REPORT_NEEDS_TRIGGERS);
 	w.repo = repo;
 	w.root = root;
 	w.cwd = cwd;
