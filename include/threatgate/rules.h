@@ -42,6 +42,11 @@ typedef struct {
 	 * markdown, sarif, scan).
 	 */
 	bool lazy_triggers;
+	/*
+	 * The authenticated pusher on the server (threatgate.pusher), NULL
+	 * when none: see tg_policy_pusher_is().
+	 */
+	const char *pusher;
 } tg_check_context;
 
 /*
