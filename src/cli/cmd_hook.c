@@ -121,7 +121,7 @@ int cli_cmd_hook(int argc, char **argv)
 	char *refs = NULL;
 	size_t len = 0;
 	double start = tg_clock_now();
-	bool receive, pushed_limit = false;
+	bool receive, pushed_limit = false, lazy;
 	int error, code = CLI_EXIT_USAGE, failure_code = 0, other_code = 0;
 
 	/* A hook that passes says nothing: it should go unnoticed. */
@@ -160,14 +160,15 @@ int cli_cmd_hook(int argc, char **argv)
 	if (error < 0)
 		goto done;
 	tg_changes_set_deadline(changes, start + (double)tg_policy_timeout(policy));
-	tg_changes_set_lazy_triggers(changes, opts.format == TG_FORMAT_TEXT);
+	lazy = !(tg_report_needs(opts.format) & TG_REPORT_NEEDS_TRIGGERS);
+	tg_changes_set_lazy_triggers(changes, lazy);
 	/* The authenticated pusher: read here, once, and handed down. */
 	env = tg_policy_pusher_env(policy);
 	error = tg_changes_set_pusher(changes, env ? getenv(env) : NULL);
 	if (error == 0 && other) {
 		tg_changes_set_deadline(other,
 			start + (double)tg_policy_timeout(policy));
-		tg_changes_set_lazy_triggers(other, opts.format == TG_FORMAT_TEXT);
+		tg_changes_set_lazy_triggers(other, lazy);
 		error = tg_changes_set_pusher(other, env ? getenv(env) : NULL);
 	}
 	if (error < 0)
