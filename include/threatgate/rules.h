@@ -30,6 +30,11 @@ typedef struct {
 	 * !(tg_report_needs(format) & TG_REPORT_NEEDS_TRIGGERS).
 	 */
 	bool lazy_triggers;
+	/*
+	 * The authenticated pusher on the server (threatgate.pusher), NULL
+	 * when none: see tg_policy_pusher_is().
+	 */
+	const char *pusher;
 } tg_check_context;
 
 /*
