@@ -59,5 +59,6 @@ int tg_check_missing_dri(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_too_few_participants(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_invalid_metadata(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_unknown_rule(struct tg_rule_ctx *, const struct tg_model *);
 
 #endif
