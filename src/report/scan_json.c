@@ -184,8 +184,6 @@ static json_t *document_value(struct tg_report__json *b,
 	tg_report__jset(b, findings, "errors", count(b, d->errors));
 	tg_report__jset(b, findings, "warnings", count(b, d->warnings));
 	tg_report__jset(b, findings, "notes", count(b, d->notes));
-	tg_report__jset(b, findings, "suppressed", count(b, d->waived[0] +
-	                d->waived[1] + d->waived[2]));
 	tg_report__jset(b, obj, "findings", findings);
 
 	tg_report__jset(b, obj, "drift", drift_value(b, sd));
