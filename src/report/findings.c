@@ -33,8 +33,20 @@ int tg_findings_new(tg_findings **out)
 	return 0;
 }
 
+static void notes_release(tg_finding_note *notes, size_t count)
+{
+	size_t i;
+
+	for (i = 0; notes && i < count; i++) {
+		free(notes[i].path);
+		free(notes[i].message);
+	}
+	free(notes);
+}
+
 static void finding_release(tg_finding *finding)
 {
+	notes_release(finding->notes, finding->notes_count);
 	free(finding->path);
 	free(finding->revision);
 	free(finding->message);
@@ -105,6 +117,26 @@ int tg_findings_add(tg_findings *findings, const tg_finding *finding)
 	error = copy_str(&copy.threat, finding->threat);
 	if (error < 0)
 		goto done;
+	if (finding->notes_count) {
+		copy.notes = calloc(finding->notes_count, sizeof(*copy.notes));
+		if (!copy.notes) {
+			error = tg_error_oom();
+			goto done;
+		}
+		for (n = 0; n < finding->notes_count; n++) {
+			const tg_finding_note *from = &finding->notes[n];
+
+			copy.notes_count++;
+			copy.notes[n].line = from->line;
+			copy.notes[n].column = from->column;
+			error = copy_str(&copy.notes[n].path, from->path);
+			if (error == 0)
+				error = copy_str(&copy.notes[n].message,
+				                 from->message ? from->message : "");
+			if (error < 0)
+				goto done;
+		}
+	}
 
 	if (findings->count == findings->alloc) {
 		n = findings->alloc ? findings->alloc * 2 : 16;
@@ -340,11 +372,20 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	}
 	if (summary->triggers) {
 		for (i = 0; i < summary->triggers_count; i++) {
-			free(summary->triggers[i].id);
-			free(summary->triggers[i].match);
+			tg_trigger_summary *t = &summary->triggers[i];
+			size_t j;
+
+			free(t->id);
+			free(t->match);
+			for (j = 0; t->matches && j < t->matches_count; j++) {
+				free(t->matches[j].words);
+				free(t->matches[j].where);
+			}
+			free(t->matches);
 		}
 		free(summary->triggers);
 	}
+	free_strs(summary->handles, summary->handles_count);
 	free_strs(summary->signoff_by, summary->signoff_by_count);
 	free(summary);
 }

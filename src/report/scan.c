@@ -144,6 +144,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->threats_count = 0;
 	s->triggers = NULL;
 	s->triggers_count = 0;
+	s->handles = NULL;
+	s->handles_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
@@ -160,6 +162,12 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
 	if (s->signoff_by)
 		s->signoff_by_count = summary->signoff_by_count;
+	if (summary->handles_count) {
+		s->handles = dup_strs(summary->handles, summary->handles_count);
+		if (s->handles)
+			s->handles_count = summary->handles_count;
+		ok = ok && s->handles;
+	}
 	ok = ok && s->participants && s->covers && s->signoff_by;
 	if (ok)
 		s->threats = calloc(summary->threats_count + 1,
@@ -185,6 +193,9 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	for (i = 0; ok && i < summary->triggers_count; i++) {
 		s->triggers_count++;
 		s->triggers[i].line = summary->triggers[i].line;
+		s->triggers[i].declared = summary->triggers[i].declared;
+		s->triggers[i].score = summary->triggers[i].score;
+		s->triggers[i].threshold = summary->triggers[i].threshold;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
 	}

@@ -198,6 +198,20 @@ static const struct rule_row rule_table[TG_RULE__COUNT] = {
 	    "Fixed (.threatgate):\n\n"
 	    "    [threatgate]\n"
 	    "        docs = architecture/**/*.md\n"),
+	ROW(TG_RULE_UNDECLARED_CONCERN, "the prose shows a concern the front matter's handles leaves out",
+	    TG_SEVERITY_ERROR, tg_check_undeclared_concern,
+	    "A design that declares what it handles in front matter ('handles:\n"
+	    "[authentication, pii]', or 'handles: []' for none) decides its sign-off\n"
+	    "triggers: the prose is no longer weighed for them. So that a declaration\n"
+	    "cannot hide a risky design, prose that weighs at least twice a trigger's\n"
+	    "threshold for a concern the declaration leaves out is this finding; its\n"
+	    "notes quote the strongest matches (docs/triggers.md explains the\n"
+	    "weights). Declare the concern, which makes a security sign-off required,\n"
+	    "or reword the text if it does not apply.\n\n"
+	    "Fixed:\n\n"
+	    "    ---\n"
+	    "    handles: [authentication]\n"
+	    "    ---\n"),
 };
 
 const tg_rule_info *tg_rules_table(size_t *count)
@@ -253,6 +267,47 @@ static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
 	return false;
 }
 
+static void notes_clear(struct tg_rule_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->notes_count; i++)
+		free(ctx->notes[i].message);
+	free(ctx->notes);
+	ctx->notes = NULL;
+	ctx->notes_count = ctx->notes_alloc = 0;
+}
+
+int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
+                 const char *fmt, ...)
+{
+	tg_finding_note *note;
+	va_list ap;
+	char *message = NULL;
+	int n;
+
+	if (ctx->notes_count == ctx->notes_alloc) {
+		size_t alloc = ctx->notes_alloc ? ctx->notes_alloc * 2 : 8;
+		tg_finding_note *p = realloc(ctx->notes, alloc * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		ctx->notes = p;
+		ctx->notes_alloc = alloc;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&message, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return tg_error_oom();
+	note = &ctx->notes[ctx->notes_count++];
+	memset(note, 0, sizeof(*note));
+	note->line = line;
+	note->column = column;
+	note->message = message;
+	return 0;
+}
+
 static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
                   int column, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
@@ -268,10 +323,14 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
 	if (severity == TG_SEVERITY_OFF || suppressed(ctx->model, ctx->rule, line) ||
 	    tg_policy__excepted(ctx->policy, ctx->rule,
-	                        tg_document_policy_path(doc)))
+	                        tg_document_policy_path(doc))) {
+		notes_clear(ctx);
 		return 0;
-	if (vasprintf(&message, fmt, ap) < 0)
+	}
+	if (vasprintf(&message, fmt, ap) < 0) {
+		notes_clear(ctx);
 		return tg_error_oom();
+	}
 	memset(&f, 0, sizeof(f));
 	f.rule = ctx->rule;
 	f.severity = severity;
@@ -282,8 +341,11 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	f.message = message;
 	f.section = (char *)ctx->section;
 	f.threat = (char *)ctx->threat;
+	f.notes = ctx->notes;
+	f.notes_count = ctx->notes_count;
 	error = tg_findings_add(ctx->findings, &f);
 	free(message);
+	notes_clear(ctx);
 	if (error == 0)
 		ctx->counts[severity]++;
 	return error;
@@ -456,12 +518,38 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 		goto done;
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
+		tg_trigger_summary *ts = &s->triggers[i];
 
 		s->triggers_count++;
-		s->triggers[i].id = tg_strdup(h->trigger->name);
-		s->triggers[i].match = tg_strdup(h->match);
-		s->triggers[i].line = h->line;
-		if (!s->triggers[i].id || !s->triggers[i].match)
+		ts->id = tg_strdup(h->trigger->name);
+		ts->match = tg_strdup(h->match);
+		ts->line = h->line;
+		ts->declared = h->declared;
+		ts->score = h->score;
+		ts->threshold = h->trigger->threshold;
+		if (!ts->id || !ts->match)
+			goto done;
+		ts->matches = calloc(h->matches.length + 1, sizeof(*ts->matches));
+		if (!ts->matches)
+			goto done;
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *m = h->matches.items[j];
+			tg_trigger_evidence *e = &ts->matches[j];
+
+			ts->matches_count++;
+			e->words = tg_strdup(m->words);
+			e->where = tg_strdup(m->where);
+			e->line = m->line;
+			e->column = m->column;
+			e->weight = m->weight;
+			if (!e->words || !e->where)
+				goto done;
+		}
+	}
+	s->handles_given = fm->handles_given;
+	if (fm->handles_given) {
+		s->handles = copy_strs(&fm->handles, &s->handles_count);
+		if (!s->handles)
 			goto done;
 	}
 
@@ -517,7 +605,8 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	    tg_policy_signoff_mode(policy,
 	                           tg_document_policy_path(model->doc)) ==
 	    TG_SIGNOFF_TRIGGERED &&
-	    (!model->signoff || !tg_rules__signoff_present(model))) {
+	    (!model->signoff || !tg_rules__signoff_present(model) ||
+	     model->doc->fm.handles_given)) {
 		error = tg_model__triggers((struct tg_model *)model);
 		if (error < 0)
 			return error;
@@ -534,6 +623,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 		ctx.section = NULL;
 		ctx.threat = NULL;
 		error = rule_table[i].check(&ctx, model);
+		notes_clear(&ctx);	/* queued but never reported */
 	}
 	if (error == 0)
 		error = summarize(&summary, &ctx);
