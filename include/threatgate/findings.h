@@ -27,6 +27,8 @@ typedef struct {
 	char *title;
 	char *category;		/* letters, "ST"; "" when none */
 	char *priority;		/* "P1".."P5", or NULL */
+	char *rating;		/* the rating as written ("High", "Impact:
+				 * High / Likelihood: Low"), or NULL */
 	char *mitigation;
 	char *status;		/* normalized: open, mitigated, ... */
 	int line;
@@ -37,6 +39,13 @@ typedef struct {
 	char *match;
 	int line;
 } tg_trigger_summary;
+
+/* A section the model recognised: what it is, its title and line. */
+typedef struct {
+	char *kind;		/* "security", "threat-model", "signoff" */
+	char *title;
+	int line;
+} tg_section_summary;
 
 /* What a report and `scan` need to know of a checked document. */
 typedef struct {
@@ -56,6 +65,8 @@ typedef struct {
 	size_t threats_count;
 	tg_trigger_summary *triggers;
 	size_t triggers_count;
+	tg_section_summary *sections;
+	size_t sections_count;
 	bool signoff_required;
 	bool signoff_present;
 	char **signoff_by;

@@ -333,6 +333,7 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 			free(summary->threats[i].title);
 			free(summary->threats[i].category);
 			free(summary->threats[i].priority);
+			free(summary->threats[i].rating);
 			free(summary->threats[i].mitigation);
 			free(summary->threats[i].status);
 		}
@@ -344,6 +345,13 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 			free(summary->triggers[i].match);
 		}
 		free(summary->triggers);
+	}
+	if (summary->sections) {
+		for (i = 0; i < summary->sections_count; i++) {
+			free(summary->sections[i].kind);
+			free(summary->sections[i].title);
+		}
+		free(summary->sections);
 	}
 	free_strs(summary->signoff_by, summary->signoff_by_count);
 	free(summary);

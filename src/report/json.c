@@ -51,6 +51,7 @@ static json_t *threat_value(struct tg_report__json *b, const tg_threat_summary *
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, t->title));
 	tg_report__jset(b, obj, "category", category_array(b, t->category));
 	tg_report__jset(b, obj, "priority", tg_report__jstr(b, t->priority));
+	tg_report__jset(b, obj, "rating", tg_report__jstr(b, t->rating));
 	tg_report__jset(b, obj, "mitigation", tg_report__jstr(b, t->mitigation));
 	tg_report__jset(b, obj, "status", tg_report__jstr(b, t->status));
 	tg_report__jset(b, obj, "line", pos_value(b, t->line));
@@ -72,6 +73,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	json_t *obj = tg_report__jobj(b);
 	json_t *threats = tg_report__jarr(b);
 	json_t *triggers = tg_report__jarr(b);
+	json_t *sections = tg_report__jarr(b);
 	json_t *signoff = tg_report__jobj(b);
 	size_t i;
 
@@ -83,6 +85,16 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	    str_array(b, d->participants, d->participants_count));
 	tg_report__jset(b, obj, "threat_model_reviewed", tg_report__jstr(b, d->reviewed));
 	tg_report__jset(b, obj, "stale", json_boolean(d->stale));
+
+	for (i = 0; sections && i < d->sections_count; i++) {
+		json_t *sec = tg_report__jobj(b);
+
+		tg_report__jset(b, sec, "kind", tg_report__jstr(b, d->sections[i].kind));
+		tg_report__jset(b, sec, "title", tg_report__jstr(b, d->sections[i].title));
+		tg_report__jset(b, sec, "line", pos_value(b, d->sections[i].line));
+		tg_report__jappend(b, sections, sec);
+	}
+	tg_report__jset(b, obj, "sections", sections);
 
 	for (i = 0; threats && i < d->threats_count; i++)
 		tg_report__jappend(b, threats, threat_value(b, &d->threats[i]));

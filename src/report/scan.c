@@ -144,6 +144,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->threats_count = 0;
 	s->triggers = NULL;
 	s->triggers_count = 0;
+	s->sections = NULL;
+	s->sections_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
@@ -175,6 +177,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		     dup_opt(&to->title, from->title) &&
 		     dup_opt(&to->category, from->category) &&
 		     dup_opt(&to->priority, from->priority) &&
+		     dup_opt(&to->rating, from->rating) &&
 		     dup_opt(&to->mitigation, from->mitigation) &&
 		     dup_opt(&to->status, from->status);
 	}
@@ -187,6 +190,16 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		s->triggers[i].line = summary->triggers[i].line;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (ok)
+		s->sections = calloc(summary->sections_count + 1,
+		                     sizeof(*s->sections));
+	ok = ok && s->sections;
+	for (i = 0; ok && i < summary->sections_count; i++) {
+		s->sections_count++;
+		s->sections[i].line = summary->sections[i].line;
+		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
+		     dup_opt(&s->sections[i].title, summary->sections[i].title);
 	}
 	if (!ok) {
 		tg_doc_summary_free(s);

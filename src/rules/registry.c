@@ -394,6 +394,52 @@ static char **copy_strs(const tg_vec *vec, size_t *count)
 	return tg_vec_copy_strs(vec);
 }
 
+static int add_section(tg_doc_summary *s, const char *kind,
+                       const struct tg_section *section)
+{
+	tg_section_summary *ss = &s->sections[s->sections_count];
+
+	ss->kind = tg_strdup(kind);
+	ss->title = tg_strdup(section->title);
+	ss->line = section->line;
+	s->sections_count++;
+	return ss->kind && ss->title ? 0 : TG_ENOMEM;
+}
+
+/*
+ * The sections the model recognised, in document order: a standalone
+ * document's root as both Security and Threat Model, then every heading
+ * that answers to a section rule.
+ */
+static int add_sections(tg_doc_summary *s, const struct tg_model *model)
+{
+	size_t i;
+	int error = 0;
+
+	s->sections = calloc(model->sections.length + 3, sizeof(*s->sections));
+	if (!s->sections)
+		return TG_ENOMEM;
+	if (model->root) {
+		error = add_section(s, "security", model->root);
+		if (error == 0)
+			error = add_section(s, "threat-model", model->root);
+	}
+	for (i = 0; i < model->sections.length && error == 0; i++) {
+		const struct tg_section *sec = model->sections.items[i];
+
+		if (sec->rule)
+			error = add_section(s, sec->rule->name, sec);
+		else if (sec == model->threat_model)
+			error = add_section(s, "threat-model", sec);
+	}
+	/* Threats straight under Security: it serves as the threat model */
+	if (error == 0 && model->threat_model && model->threat_model->rule &&
+	    strcmp(model->threat_model->rule->name, "threat-model") != 0 &&
+	    !model->root)
+		error = add_section(s, "threat-model", model->threat_model);
+	return error;
+}
+
 /* What a report or `scan` keeps of a checked document. */
 static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 {
@@ -444,6 +490,7 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 		ts->title = tg_strdup(t->title);
 		ts->category = category_letters(policy, t->categories);
 		ts->priority = t->priority ? tg_strdup(prio) : NULL;
+		ts->rating = tg_strdup(t->priority_text);
 		ts->mitigation = tg_strdup(t->mitigation);
 		ts->status = tg_strdup(tg_status_name(t->status));
 		ts->line = t->line;
@@ -464,6 +511,9 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 		if (!s->triggers[i].id || !s->triggers[i].match)
 			goto done;
 	}
+
+	if (add_sections(s, model) < 0)
+		goto done;
 
 	s->signoff_required = tg_rules__signoff_required(model, NULL);
 	s->signoff_present = tg_rules__signoff_present(model);
