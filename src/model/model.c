@@ -220,6 +220,10 @@ static int category_index(const tg_policy *policy, const char *token)
 		{ "dos", 'D' }, { "eop", 'E' }, { "denial of service", 'D' },
 		{ "elevation of privileges", 'E' }, { "info disclosure", 'I' },
 		{ "information leak", 'I' }, { "privilege escalation", 'E' },
+		{ "escalation of privilege", 'E' },
+		{ "escalation of privileges", 'E' },
+		{ "spoofing identity", 'S' }, { "identity spoofing", 'S' },
+		{ "data tampering", 'T' }, { "tampering with data", 'T' },
 	};
 	size_t i;
 	char letter = 0;

@@ -736,6 +736,7 @@ static bool generic_heading(const char *t)
 		"threat actors", "adversaries", "primary", "secondary",
 		"data dictionary", "terminology", "definitions", "motivation",
 		"design details", "alternatives", "open questions",
+		"stride reminders", "reminders", "legend", "key",
 	};
 	return IN_LIST(t, words);
 }
@@ -1070,7 +1071,8 @@ static char *rating_in(const char *cell)
 	const char *p;
 
 	for (p = cell; *p; p++) {
-		if (p > cell && (((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z')))
+		if (*p == ' ' || (p > cell && (((p[-1] | 0x20) >= 'a' &&
+		                                (p[-1] | 0x20) <= 'z'))))
 			continue;
 		if (tg_model__rating(p) && !tg_starts_with_ci(p, "none") &&
 		    !tg_starts_with_ci(p, "info")) {
@@ -1327,11 +1329,12 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		}
 		return error;
 	}
-	/* A first column of categories names them. */
-	if (catrows >= 2 && cols[0] != F_CATEGORY && cols[0] != F_TITLE)
+	/* A first column of categories names them, whatever its header. */
+	if (catrows >= 2 && catrows + 1 >= g->rows - 1 && cols[0] != F_CATEGORY) {
+		if (cols[0] == F_TITLE)
+			titles--;
 		cols[0] = F_CATEGORY;
-	else if (catrows >= 2 && cols[0] == F_TITLE && titles > 1)
-		cols[0] = F_CATEGORY;
+	}
 	if (cols[0] == F_CATEGORY && title_col == 0) {
 		title_col = 64;
 		for (c = 1; c < ncols; c++)
@@ -1941,7 +1944,10 @@ static int heading(struct walk *w, cmark_node *node)
 		return 0;
 	}
 	if (threats_heading(title) && !skip) {
-		w->list_level = level;
+		/* The document's own title lists no threat headings */
+		if (!(s == w->model->sections.items[0] && (level == 1 ||
+		      w->model->standalone)) && !strstr(title, "model"))
+			w->list_level = level;
 		w->plain_ok = true;
 		return 0;
 	}
@@ -2199,6 +2205,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		w.plain_ok = true;
 		w.list_level = region->level;
 	}
+	/* Threats straight under Security Considerations */
+	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
+	    !model->standalone)
+		w.plain_ok = true;
 	if (region->norm && (w.heading_categories = category_heading(model->policy,
 	                                                              region->norm)))
 		w.cat_level = region->level, w.plain_ok = true;
