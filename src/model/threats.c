@@ -976,8 +976,7 @@ static struct tg_threat *find_by_id(struct tg_model *model, const char *id,
 	for (i = model->threats.length; i-- > 0;) {
 		struct tg_threat *t = model->threats.items[i];
 
-		if (t->id && strlen(t->id) == len && tg_starts_with_ci(t->id, id) &&
-		    strncmp(t->id, id, len) == 0)
+		if (t->id && strlen(t->id) == len && strncmp(t->id, id, len) == 0)
 			return t;
 	}
 	return NULL;
