@@ -45,6 +45,9 @@ typedef struct {
 	bool readable;
 	char *title;
 	char *dri;
+	/* front matter status: draft, in-review, approved, implemented,
+	 * superseded, withdrawn; as written when not one of those; or NULL */
+	char *status;
 	char **participants;
 	size_t participants_count;
 	char *reviewed;		/* ISO date as written, or NULL */
@@ -61,6 +64,13 @@ typedef struct {
 	char **signoff_by;
 	size_t signoff_by_count;
 	int signoff_line;	/* 0 when none */
+	/*
+	 * How the sign-off that counts was given: "document" (a line in the
+	 * design), "pusher" (pushed by the reviewer it names, on the server),
+	 * "approval" (the reviewer approved the pull request); NULL when none
+	 * counts.
+	 */
+	char *signoff_via;
 	size_t errors, warnings, notes;
 } tg_doc_summary;
 

@@ -324,6 +324,8 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	free(summary->revision);
 	free(summary->title);
 	free(summary->dri);
+	free(summary->status);
+	free(summary->signoff_via);
 	free_strs(summary->participants, summary->participants_count);
 	free(summary->reviewed);
 	free_strs(summary->covers, summary->covers_count);

@@ -79,6 +79,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, obj, "revision", tg_report__jstr(b, d->revision));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, d->title));
 	tg_report__jset(b, obj, "dri", tg_report__jstr(b, d->dri));
+	tg_report__jset(b, obj, "status", tg_report__jstr(b, d->status));
 	tg_report__jset(b, obj, "participants",
 	    str_array(b, d->participants, d->participants_count));
 	tg_report__jset(b, obj, "threat_model_reviewed", tg_report__jstr(b, d->reviewed));
@@ -96,6 +97,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, signoff, "present", json_boolean(d->signoff_present));
 	tg_report__jset(b, signoff, "by", str_array(b, d->signoff_by, d->signoff_by_count));
 	tg_report__jset(b, signoff, "line", pos_value(b, d->signoff_line));
+	tg_report__jset(b, signoff, "via", tg_report__jstr(b, d->signoff_via));
 	tg_report__jset(b, obj, "signoff", signoff);
 	return obj;
 }

@@ -231,9 +231,7 @@ const tg_rule_info *tg_rules_find(const char *name)
 static tg_severity effective_severity(const tg_policy *policy, tg_rule_id rule,
                                       tg_severity chosen)
 {
-	if (policy->severity_set[rule])
-		return policy->severity[rule];
-	return chosen;
+	return tg_policy__severity(policy, rule, chosen);
 }
 
 static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
@@ -266,6 +264,11 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	int error;
 
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
+	/* A draft never blocks a commit or a push of its author. */
+	if (severity == TG_SEVERITY_ERROR &&
+	    doc->fm.design_status == TG_DESIGN_DRAFT &&
+	    tg_policy__drafts_soft(ctx->policy))
+		severity = TG_SEVERITY_WARNING;
 	if (severity == TG_SEVERITY_OFF || suppressed(ctx->model, ctx->rule, line) ||
 	    tg_policy__excepted(ctx->policy, ctx->rule,
 	                        tg_document_policy_path(doc)))
@@ -403,6 +406,7 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 	const tg_policy *policy = ctx->policy;
 	tg_doc_summary *s = calloc(1, sizeof(*s));
 	tg_vec by = TG_VEC_INIT;
+	const char *who = NULL, *via = NULL;
 	size_t i, j;
 	char prio[3];
 	int error = TG_ENOMEM;
@@ -415,11 +419,14 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 	s->readable = doc->readable;
 	s->title = tg_strdup(fm->title);
 	s->dri = tg_strdup(fm->dri);
+	s->status = tg_strdup(tg_design_status_name(fm->design_status) ?
+		tg_design_status_name(fm->design_status) : fm->status);
 	s->reviewed = tg_strdup(fm->reviewed);
 	s->age_days = fm->reviewed_days >= 0 ?
 		(int)(tg_date_today() - fm->reviewed_days) : -1;
-	s->stale = (fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
-	           (fm->reviewed_days < 0 && policy->require_reviewed_date);
+	s->stale = !tg_design_retired(fm->design_status) &&
+	           ((fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
+	            (fm->reviewed_days < 0 && policy->require_reviewed_date));
 	s->participants = copy_strs(&fm->participants, &s->participants_count);
 	s->covers = copy_strs(&fm->covers, &s->covers_count);
 	if (!s->path || !s->participants || !s->covers)
@@ -466,7 +473,14 @@ static int summarize(tg_doc_summary **out, const struct tg_rule_ctx *ctx)
 	}
 
 	s->signoff_required = tg_rules__signoff_required(model, NULL);
-	s->signoff_present = tg_rules__signoff_present(model);
+	if (tg_rules__signoff_by(ctx, model, &who, &via) < 0)
+		goto done;
+	s->signoff_present = who != NULL;
+	if (via && !(s->signoff_via = tg_strdup(via)))
+		goto done;
+	if (via && strcmp(via, "approval") == 0 &&
+	    tg_vec_push_str(&by, who) < 0)
+		goto done;
 	for (i = 0; i < model->signoffs.length; i++) {
 		const struct tg_signoff *so = model->signoffs.items[i];
 
@@ -517,7 +531,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	    tg_policy_signoff_mode(policy,
 	                           tg_document_policy_path(model->doc)) ==
 	    TG_SIGNOFF_TRIGGERED &&
-	    (!model->signoff || !tg_rules__signoff_present(model))) {
+	    (!model->signoff || !tg_rules__signoff_present(&ctx, model))) {
 		error = tg_model__triggers((struct tg_model *)model);
 		if (error < 0)
 			return error;
