@@ -2,12 +2,16 @@
 # Build and install threatgate on Debian 12 (bookworm).
 #
 #   ./install.sh                    packages, build, install, smoke test
+#   ./install.sh --no-test-deps     the same without the tools of `make test`
+#   ./install.sh --deps SET...      only the packages of SET: build, test, ci
 #   ./install.sh --hooks REPO       install the git hooks into a work repository
 #   ./install.sh --server BARE.git  install the pre-receive hook on a server
 #
 # Environment: PREFIX (default /usr/local), DESTDIR as for `make install`.
-# Debian packages are installed only when missing; sudo is used only when
-# not running as root.
+# Debian packages are installed only when missing, and named before they
+# are; sudo is used only when not running as root. The lists below are the
+# only place that names them: .ci/run, debian/control (checked by a test)
+# and the README's table follow them.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -15,15 +19,38 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 PREFIX=${PREFIX:-/usr/local}
 export PREFIX
 
+# build: what the library, the program and the unit tests build with.
 PACKAGES=(
 	build-essential pkg-config git
 	libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
 	libpcre2-dev libcmocka-dev libyaml-dev libjansson-dev
 )
 
+# test: the tools `make test` runs besides threatgate (see the README's
+# Dependencies); npm only when no npm is on PATH.
+TEST_PACKAGES=(
+	ca-certificates curl jq python3 python3-jsonschema python3-yaml
+	mandoc cmark-gfm pre-commit chromium zsh
+)
+# From the npm registry, installed globally: the SARIF SDK (its schema and
+# validator check --format sarif).
+NPM_TEST_PACKAGES=(
+	@microsoft/sarif-multitool-linux@5.7.0
+)
+
+# ci: what .ci/run needs beyond `make test`: the sanitizer builds (clang
+# for TSan), valgrind, the static analyser, and the Debian package build.
+CI_PACKAGES=(
+	valgrind clang clang-tidy
+	debhelper devscripts lintian fakeroot dpkg-dev
+)
+
 usage() {
 	cat <<EOF
-usage: ./install.sh                    build and install threatgate under \$PREFIX ($PREFIX)
+usage: ./install.sh                    build and install threatgate under \$PREFIX ($PREFIX),
+                                      with what \`make test\` needs
+       ./install.sh --no-test-deps     the same, without the test tools
+       ./install.sh --deps SET...      only install the packages of SET (build, test, ci)
        ./install.sh --hooks REPO       install threatgate's git hooks into REPO
        ./install.sh --server BARE.git  install the pre-receive hook into a bare repository
 EOF
@@ -52,25 +79,85 @@ run_as_root() {
 	"${SUDO[@]}" "$@"
 }
 
-install_packages() {
-	local missing=() pkg
-	if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
-		say "not a Debian system: make sure these (or your system's equivalents) are installed:"
-		say "  ${PACKAGES[*]}"
-		return 0
-	fi
-	for pkg in "${PACKAGES[@]}"; do
+# missing_debs PKG...: those of PKG that dpkg does not have installed.
+missing_debs() {
+	local pkg
+	for pkg in "$@"; do
+		# npm may come with Node.js from elsewhere: any npm will do.
+		if [ "$pkg" = npm ] && command -v npm >/dev/null 2>&1; then
+			continue
+		fi
 		if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-			missing+=("$pkg")
+			printf '%s\n' "$pkg"
 		fi
 	done
-	if [ "${#missing[@]}" -eq 0 ]; then
-		say "build dependencies already installed"
+}
+
+apt_updated=0
+
+# install_debs WHAT PKG...: the missing ones of PKG, with apt-get.
+install_debs() {
+	local what=$1 missing=()
+	shift
+	if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+		say "not a Debian system: make sure these $what (or your system's equivalents) are installed:"
+		say "  $*"
 		return 0
 	fi
-	say "installing ${missing[*]}"
-	run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+	mapfile -t missing < <(missing_debs "$@")
+	if [ "${#missing[@]}" -eq 0 ]; then
+		say "$what already installed"
+		return 0
+	fi
+	say "installing $what: ${missing[*]}"
+	if [ "$apt_updated" = 0 ]; then
+		run_as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+		apt_updated=1
+	fi
 	run_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+}
+
+# install_npm SPEC...: NAME@VERSION, globally, unless that version is there.
+install_npm() {
+	local spec name version root have
+	for spec in "$@"; do
+		name=${spec%@*}
+		version=${spec##*@}
+		if ! command -v npm >/dev/null 2>&1; then
+			die "npm is needed for $spec: apt-get install -y npm"
+		fi
+		root=$(npm root -g 2>/dev/null) || root=
+		have=
+		if [ -r "$root/$name/package.json" ]; then
+			have=$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$root/$name/package.json" | head -n 1)
+		fi
+		if [ "$have" = "$version" ]; then
+			say "npm $spec already installed"
+			continue
+		fi
+		say "installing from npm: $spec (npm install -g)"
+		if [ -w "$root" ] || { [ -n "$root" ] && [ ! -e "$root" ] && [ -w "$(dirname "$root")" ]; }; then
+			npm install -g --no-fund --no-audit "$spec"
+		else
+			run_as_root npm install -g --no-fund --no-audit "$spec"
+		fi
+	done
+}
+
+# install_set SET: build, test or ci.
+install_set() {
+	case "$1" in
+	build) install_debs "build dependencies" "${PACKAGES[@]}" ;;
+	test)
+		install_debs "test tools" "${TEST_PACKAGES[@]}" npm
+		install_npm "${NPM_TEST_PACKAGES[@]}"
+		;;
+	ci) install_debs "CI tools" "${CI_PACKAGES[@]}" ;;
+	*)
+		usage >&2
+		exit 2
+		;;
+	esac
 }
 
 build_and_install() {
@@ -190,8 +277,31 @@ install_repo_hooks() {
 	fi
 }
 
+test_deps=1
 case "${1:-}" in
 "")
+	;;
+--no-test-deps)
+	[ "$#" -eq 1 ] || { usage >&2; exit 2; }
+	test_deps=0
+	;;
+--deps)
+	shift
+	[ "$#" -gt 0 ] || { usage >&2; exit 2; }
+	for set in "$@"; do
+		install_set "$set"
+	done
+	exit 0
+	;;
+--list)
+	# --list SET: the package names of SET, one a line (for tests and CI).
+	case "${2:-}" in
+	build) printf '%s\n' "${PACKAGES[@]}" ;;
+	test) printf '%s\n' "${TEST_PACKAGES[@]}" npm "${NPM_TEST_PACKAGES[@]}" ;;
+	ci) printf '%s\n' "${CI_PACKAGES[@]}" ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	exit 0
 	;;
 --hooks | --server)
 	if [ "$#" -ne 2 ] || [ -z "$2" ]; then
@@ -215,7 +325,10 @@ case "${1:-}" in
 	;;
 esac
 
-install_packages
+install_set build
+if [ "$test_deps" = 1 ]; then
+	install_set test
+fi
 build_and_install
 smoke_test
 say "done: installed ${DESTDIR:-}$PREFIX/bin/threatgate ($("${DESTDIR:-}$PREFIX/bin/threatgate" --version 2>/dev/null || echo "version unknown"))"

@@ -11,7 +11,7 @@
 #
 # A tool the tests need is never skipped silently: git is checked here, and
 # a script that needs more calls test_require, which fails with the command
-# that installs it. .ci/run installs everything.
+# that installs it. ./install.sh installs everything.
 #
 # Environment:
 #   TG_WRAP          command prefix for every threatgate run (valgrind)

@@ -45,7 +45,10 @@ TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
 	git_repository *repo, const git_oid *old, const git_oid *tip,
 	const char *known, const tg_policy *policy);
 
-/* See tg_check_context.lazy_triggers: for reports that show findings only. */
+/*
+ * See tg_check_context.lazy_triggers: for report formats that do not need
+ * triggers (tg_report_needs()).
+ */
 TG_EXTERN(void) tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy);
 
 /* Stop walking history and checking past this CLOCK_MONOTONIC time. */

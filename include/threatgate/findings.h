@@ -74,6 +74,19 @@ typedef struct {
 	size_t errors, warnings, notes;
 } tg_doc_summary;
 
+/* What a rule is: the catalogue every report and the rule driver use. */
+typedef struct {
+	tg_rule_id id;
+	const char *name;		/* stable, from SPEC section 2 */
+	const char *summary;		/* one line for `threatgate rules` */
+	tg_severity default_severity;
+	const char *explain;		/* why, plus a fixed example */
+} tg_rule_info;
+
+/* The rule catalogue, in SPEC order; *count gets its length. */
+TG_EXTERN(const tg_rule_info *) tg_rules_table(size_t *count);
+TG_EXTERN(const tg_rule_info *) tg_rules_find(const char *name);
+
 typedef struct tg_findings tg_findings;
 
 TG_EXTERN(int) tg_findings_new(tg_findings **out);

@@ -56,6 +56,15 @@ typedef struct {
 
 TG_EXTERN(int) tg_format_parse(tg_format *out, const char *name);
 
+/*
+ * What a format's reports show beyond findings, so that a caller computes
+ * it (tg_check_context.lazy_triggers, tg_changes_set_lazy_triggers):
+ * TG_REPORT_NEEDS_TRIGGERS, every document's sign-off triggers and
+ * whether a sign-off is required, also for a signed document.
+ */
+#define TG_REPORT_NEEDS_TRIGGERS (1u << 0)
+TG_EXTERN(unsigned) tg_report_needs(tg_format format);
+
 /* Write the report; TG_ERROR when writing fails. */
 TG_EXTERN(int) tg_report_write(FILE *out, const tg_findings *findings,
 	const tg_report_options *options);

@@ -8,18 +8,6 @@
 #include "model.h"
 #include "findings.h"
 
-typedef struct {
-	tg_rule_id id;
-	const char *name;		/* stable, from SPEC section 2 */
-	const char *summary;		/* one line for `threatgate rules` */
-	tg_severity default_severity;
-	const char *explain;		/* why, plus a fixed example */
-} tg_rule_info;
-
-/* The rule table, in SPEC order; *count gets its length. */
-TG_EXTERN(const tg_rule_info *) tg_rules_table(size_t *count);
-TG_EXTERN(const tg_rule_info *) tg_rules_find(const char *name);
-
 /*
  * An approval of the pull request on the forge (check --approvals FILE),
  * as it applies to one document.
@@ -54,8 +42,8 @@ typedef struct {
 	 * Run the sign-off trigger patterns only where a rule needs them: a
 	 * document with a valid sign-off in its Sign-off section is then not
 	 * scanned, and its summary's trigger list and signoff_required stay
-	 * empty: leave this false for reports that show them (json,
-	 * markdown, sarif, scan).
+	 * empty: set it only when the report format does not need them,
+	 * !(tg_report_needs(format) & TG_REPORT_NEEDS_TRIGGERS).
 	 */
 	bool lazy_triggers;
 	/*

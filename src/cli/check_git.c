@@ -9,12 +9,6 @@
 #include "util/util.h"
 #include "util/banned.h"
 
-int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
-                        git_repository *repo)
-{
-	return cli_policy_load(out, opts, repo, NULL);
-}
-
 int cli_check_git(const struct cli_options *opts, tg_findings *findings,
                   tg_policy **policy_out)
 {
@@ -36,7 +30,8 @@ int cli_check_git(const struct cli_options *opts, tg_findings *findings,
 	error = tg_changes_new(&changes);
 	if (error < 0)
 		goto done;
-	tg_changes_set_lazy_triggers(changes, opts->format == TG_FORMAT_TEXT);
+	tg_changes_set_lazy_triggers(changes, !(tg_report_needs(opts->format) &
+	                                       TG_REPORT_NEEDS_TRIGGERS));
 	if (opts->staged)
 		error = tg_changes_add_staged(changes, repo, policy);
 	else if (opts->range)

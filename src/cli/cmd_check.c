@@ -2,7 +2,7 @@
  * threatgate check [FILE|DIR...]: check design documents of the work tree.
  * The git modes (--staged, --range, --all) are parsed here and handed to
  * cli_check_git() in check_git.c. The helpers shared with the other
- * subcommands (repository, policy, report, exit code) live here too.
+ * subcommands are in common.c.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -60,174 +60,6 @@ static const char check_help[] =
 "\n"
 "Exit status: 0 nothing at or above --fail-on, 1 findings at or above\n"
 "--fail-on, 2 usage, policy or repository error.\n";
-
-static char *relative_to(const char *from, const char *to);
-
-/* ---- shared helpers (cli.h) ---- */
-
-int cli_repo_open(git_repository **out, const struct cli_options *opts,
-                  bool required)
-{
-	git_repository *repo = NULL;
-	int error;
-
-	*out = NULL;
-	if (opts->repo) {
-		error = git_repository_open_ext(&repo, opts->repo, 0, NULL);
-		if (error < 0)
-			return tg_error_from_git(error,
-				"not a git repository: '%s'", opts->repo);
-	} else {
-		/* GIT_DIR and friends first, as git itself and hooks expect. */
-		error = git_repository_open_ext(&repo, NULL,
-			GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
-		if (error == GIT_ENOTFOUND && !required) {
-			git_error_clear();
-			return 0;
-		}
-		if (error < 0) {
-			tg_error_from_git(error, "not a git repository");
-			return TG_EREPO;
-		}
-	}
-	*out = repo;
-	return 0;
-}
-
-int cli_work_root(char **out, git_repository *repo)
-{
-	const char *dir = ".";
-	char *real = NULL;
-
-	*out = NULL;
-	if (repo) {
-		dir = git_repository_workdir(repo);
-		if (!dir) {
-			(void)tg_error_set(TG_EREPO, "'%s' is a bare repository: "
-			             "there is no work tree",
-			             git_repository_path(repo));
-			return TG_EREPO;
-		}
-	}
-	real = realpath(dir, NULL);
-	if (!real) {
-		(void)tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
-		             strerror(errno));
-		return TG_ERROR;
-	}
-	*out = real;
-	return 0;
-}
-
-/* Without a repository: the default git config levels, then finalize. */
-static int policy_finish(tg_policy *policy, const struct cli_options *opts,
-                         const char *root)
-{
-	git_config *config = NULL;
-	int error;
-
-	error = git_config_open_default(&config);
-	if (error < 0) {
-		error = tg_error_from_git(error, "cannot read git config");
-		goto done;
-	}
-	error = tg_policy_load_git_config(policy, config);
-	if (error == 0)
-		error = tg_policy_finalize(policy, root);
-	if (error == 0 && opts->fail_on)
-		error = tg_policy_set_fail_on(policy, opts->fail_on);
-done:
-	git_config_free(config);
-	return error;
-}
-
-int cli_policy_load(tg_policy **out, const struct cli_options *opts,
-                    git_repository *repo, const char *root)
-{
-	tg_policy *policy = NULL;
-	char *path = NULL;
-	int error;
-
-	*out = NULL;
-	if (repo) {
-		/* The work tree's `.threatgate`, --config, --policy-rev, or a
-		 * bare repository's default branch: the library decides. */
-		error = tg_policy_load_repository(&policy, repo, opts->policy_rev,
-		                                  opts->config);
-		if (error == 0 && opts->fail_on)
-			error = tg_policy_set_fail_on(policy, opts->fail_on);
-		goto ready;
-	}
-	if (opts->policy_rev) {
-		error = tg_error_set(TG_EREPO,
-			"--policy-rev needs a git repository");
-		goto done;
-	}
-	error = tg_policy_new(&policy);
-	if (error < 0)
-		goto done;
-	if (opts->config) {
-		/* --config replaces .threatgate; it must exist. */
-		error = tg_policy_load_file(policy, opts->config);
-	} else if (root) {
-		path = tg_printf("%s/.threatgate", root);
-		error = path ? tg_policy_load_file(policy, path) : tg_error_oom();
-		if (error == TG_ENOTFOUND) {
-			tg_error_clear();
-			error = 0;
-		}
-	}
-	if (error == 0)
-		error = policy_finish(policy, opts, root);
-ready:
-	if (error < 0)
-		goto done;
-	*out = policy;
-	policy = NULL;
-done:
-	free(path);
-	tg_policy_free(policy);
-	return error;
-}
-
-int cli_report_write(const struct cli_options *opts,
-                     const tg_findings *findings, FILE *stream)
-{
-	tg_report_options options = TG_REPORT_OPTIONS_INIT;
-	FILE *out = stream;
-	char *owned = NULL;
-	int error;
-
-	if (opts->quiet && !opts->output && opts->format == TG_FORMAT_TEXT &&
-	    tg_findings_count(findings) == 0)
-		return 0;
-	if (opts->output) {
-		out = fopen(opts->output, "w");
-		if (!out)
-			return tg_error_set(TG_ERROR, "cannot write '%s': %s",
-			                    opts->output, strerror(errno));
-	}
-	error = cli_report_options(&options, opts, &owned);
-	options.color = opts->format == TG_FORMAT_TEXT &&
-	                cli_color_enabled(opts, out);
-	if (error == 0)
-		error = tg_report_write(out, findings, &options);
-	if (out != stream && fclose(out) != 0 && error == 0)
-		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
-		                     opts->output, strerror(errno));
-	free(owned);
-	return error;
-}
-
-int cli_exit_code(const tg_findings *findings, const tg_policy *policy)
-{
-	tg_severity fail_on = tg_policy_fail_on(policy);
-
-	if (fail_on == TG_SEVERITY_OFF)
-		return CLI_EXIT_OK;
-	return tg_findings_max_severity(findings) >= fail_on ?
-	       CLI_EXIT_FINDINGS : CLI_EXIT_OK;
-}
 
 /* ---- the work-tree walk ---- */
 
@@ -725,7 +557,8 @@ static int check_work_tree(const struct cli_options *opts,
 	w.policy = policy;
 	w.findings = findings;
 	/* Text shows findings only: skip trigger scans no rule needs. */
-	w.context.lazy_triggers = opts->format == TG_FORMAT_TEXT;
+	w.context.lazy_triggers = !(tg_report_needs(opts->format) &
+	                            TG_REPORT_NEEDS_TRIGGERS);
 	w.repo = repo;
 	w.root = root;
 	w.cwd = cwd;

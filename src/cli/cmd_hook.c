@@ -123,7 +123,8 @@ int cli_cmd_hook(int argc, char **argv)
 	if (error < 0)
 		goto done;
 	tg_changes_set_deadline(changes, start + (double)tg_policy_timeout(policy));
-	tg_changes_set_lazy_triggers(changes, opts.format == TG_FORMAT_TEXT);
+	tg_changes_set_lazy_triggers(changes, !(tg_report_needs(opts.format) &
+	                                       TG_REPORT_NEEDS_TRIGGERS));
 
 	if (strcmp(kind, "pre-commit") == 0) {
 		error = tg_changes_add_staged(changes, repo, policy);

@@ -56,50 +56,9 @@ static const struct opt_def {
 
 #define OPT_DEFS_COUNT (sizeof(opt_defs) / sizeof(opt_defs[0]))
 
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("threatgate: ", stderr);
-	va_start(ap, fmt);
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): a false alarm */
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_fail(void)
-{
-	cli_error("%s", tg_error_last()->message);
-	return CLI_EXIT_USAGE;
-}
-
-bool cli_verbose(const struct cli_options *opts)
-{
-	return !opts || !opts->quiet;
-}
-
 bool cli_opts_git_mode(const struct cli_options *opts)
 {
 	return opts->staged || opts->range != NULL || opts->all;
-}
-
-bool cli_color_enabled(const struct cli_options *opts, FILE *stream)
-{
-	const char *env;
-
-	if (opts->color == CLI_COLOR_ALWAYS)
-		return true;
-	if (opts->color == CLI_COLOR_NEVER)
-		return false;
-	/* https://no-color.org: set and not empty */
-	env = getenv("NO_COLOR");
-	if (env && *env)
-		return false;
-	env = getenv("TERM");
-	if (env && strcmp(env, "dumb") == 0)
-		return false;
-	return isatty(fileno(stream)) == 1;
 }
 
 static bool accepts(unsigned accept, const struct opt_def *def)

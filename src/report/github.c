@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <string.h>
 #include "report/report.h"
-#include "threatgate/rules.h"
 #include "util/banned.h"
 
 static void put_escaped(tg_buf *buf, const char *s, bool property)

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "threatgate/rules.h"
 #include "util/banned.h"
 
 /* GitHub refuses comments over 65,536 characters; keep well under. */

@@ -1,5 +1,5 @@
 /*
- * Format names and the writer dispatcher.
+ * The table of report formats: names, writers, and what each needs.
  */
 #include <errno.h>
 #include <string.h>
@@ -7,19 +7,57 @@
 #include "util/util.h"
 #include "util/banned.h"
 
-static const struct {
+/*
+ * Every format, its writers and what it needs of the check. A new format
+ * is one row (and its writer's file); the CLI asks the table, never the
+ * format's name, what to compute.
+ */
+static const struct writer {
 	const char *name;
 	tg_format format;
-} formats[] = {
-	{ "text", TG_FORMAT_TEXT },
-	{ "json", TG_FORMAT_JSON },
-	{ "sarif", TG_FORMAT_SARIF },
-	{ "markdown", TG_FORMAT_MARKDOWN },
-	{ "github", TG_FORMAT_GITHUB },
-	{ "gitlab", TG_FORMAT_GITLAB },
-	{ "csv", TG_FORMAT_CSV },
-	{ "html", TG_FORMAT_HTML },
+	/* NULL: the format has no findings report (csv, html) */
+	int (*findings)(FILE *out, const tg_findings *findings,
+	                const tg_report_options *options);
+	/* NULL: the format has no scan report */
+	int (*scan)(FILE *out, const tg_scan *scan,
+	            const tg_report_options *options);
+	unsigned needs;		/* TG_REPORT_NEEDS_* */
+} writers[] = {
+	/* Text shows findings only: triggers may stay lazy. */
+	{ "text", TG_FORMAT_TEXT, tg_report__text, tg_report__scan_text, 0 },
+	{ "json", TG_FORMAT_JSON, tg_report__json, tg_report__scan_json,
+	  TG_REPORT_NEEDS_TRIGGERS },
+	{ "sarif", TG_FORMAT_SARIF, tg_report__sarif, NULL,
+	  TG_REPORT_NEEDS_TRIGGERS },
+	{ "markdown", TG_FORMAT_MARKDOWN, tg_report__markdown,
+	  tg_report__scan_markdown, TG_REPORT_NEEDS_TRIGGERS },
+	{ "github", TG_FORMAT_GITHUB, tg_report__github, NULL,
+	  TG_REPORT_NEEDS_TRIGGERS },
+	{ "gitlab", TG_FORMAT_GITLAB, tg_report__gitlab, NULL,
+	  TG_REPORT_NEEDS_TRIGGERS },
+	{ "csv", TG_FORMAT_CSV, NULL, tg_report__scan_csv, 0 },
+	{ "html", TG_FORMAT_HTML, NULL, tg_report__scan_html, 0 },
 };
+
+#define WRITERS_COUNT (sizeof(writers) / sizeof(writers[0]))
+
+static const struct writer *find_writer(tg_format format)
+{
+	size_t i;
+
+	for (i = 0; i < WRITERS_COUNT; i++)
+		if (writers[i].format == format)
+			return &writers[i];
+	return NULL;
+}
+
+unsigned tg_report_needs(tg_format format)
+{
+	const struct writer *w = find_writer(format);
+
+	/* An unknown format is refused by the writer; compute everything. */
+	return w ? w->needs : TG_REPORT_NEEDS_TRIGGERS;
+}
 
 int tg_format_parse(tg_format *out, const char *name)
 {
@@ -27,9 +65,9 @@ int tg_format_parse(tg_format *out, const char *name)
 
 	if (!name)
 		return tg_error_set(TG_EINVALID, "no format given");
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(formats[i].name, name) == 0) {
-			*out = formats[i].format;
+	for (i = 0; i < WRITERS_COUNT; i++) {
+		if (strcmp(writers[i].name, name) == 0) {
+			*out = writers[i].format;
 			return 0;
 		}
 	}
@@ -40,12 +78,9 @@ int tg_format_parse(tg_format *out, const char *name)
 
 const char *tg_report__format_name(tg_format format)
 {
-	size_t i;
+	const struct writer *w = find_writer(format);
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (formats[i].format == format)
-			return formats[i].name;
-	return "unknown";
+	return w ? w->name : "unknown";
 }
 
 /* A report is written only once it is out of stdio's buffer. */
@@ -61,6 +96,7 @@ int tg_report_write(FILE *out, const tg_findings *findings,
                     const tg_report_options *options)
 {
 	tg_report_options defaults = TG_REPORT_OPTIONS_INIT;
+	const struct writer *w;
 	int error;
 
 	if (!out || !findings)
@@ -68,34 +104,14 @@ int tg_report_write(FILE *out, const tg_findings *findings,
 	if (!options)
 		options = &defaults;
 
-	switch (options->format) {
-	case TG_FORMAT_TEXT:
-		error = tg_report__text(out, findings, options);
-		break;
-	case TG_FORMAT_JSON:
-		error = tg_report__json(out, findings, options);
-		break;
-	case TG_FORMAT_SARIF:
-		error = tg_report__sarif(out, findings, options);
-		break;
-	case TG_FORMAT_MARKDOWN:
-		error = tg_report__markdown(out, findings, options);
-		break;
-	case TG_FORMAT_GITHUB:
-		error = tg_report__github(out, findings, options);
-		break;
-	case TG_FORMAT_GITLAB:
-		error = tg_report__gitlab(out, findings, options);
-		break;
-	case TG_FORMAT_CSV:
-	case TG_FORMAT_HTML:
-		return tg_error_set(TG_EINVALID,
-			"format '%s' is for 'threatgate scan' only",
-			tg_report__format_name(options->format));
-	default:
+	w = find_writer(options->format);
+	if (!w)
 		return tg_error_set(TG_EINVALID, "unknown report format %d",
 		                    (int)options->format);
-	}
+	if (!w->findings)
+		return tg_error_set(TG_EINVALID,
+			"format '%s' is for 'threatgate scan' only", w->name);
+	error = w->findings(out, findings, options);
 	return error < 0 ? error : flushed(out);
 }
 
@@ -103,6 +119,7 @@ int tg_report_write_scan(FILE *out, const tg_scan *scan,
                          const tg_report_options *options)
 {
 	tg_report_options defaults = TG_REPORT_OPTIONS_INIT;
+	const struct writer *w;
 	int error;
 
 	if (!out || !scan)
@@ -110,27 +127,12 @@ int tg_report_write_scan(FILE *out, const tg_scan *scan,
 	if (!options)
 		options = &defaults;
 
-	switch (options->format) {
-	case TG_FORMAT_TEXT:
-		error = tg_report__scan_text(out, scan, options);
-		break;
-	case TG_FORMAT_JSON:
-		error = tg_report__scan_json(out, scan, options);
-		break;
-	case TG_FORMAT_CSV:
-		error = tg_report__scan_csv(out, scan, options);
-		break;
-	case TG_FORMAT_MARKDOWN:
-		error = tg_report__scan_markdown(out, scan, options);
-		break;
-	case TG_FORMAT_HTML:
-		error = tg_report__scan_html(out, scan, options);
-		break;
-	default:
+	w = find_writer(options->format);
+	if (!w || !w->scan)
 		return tg_error_set(TG_EINVALID,
 			"format '%s' is not available for a scan (expected text, "
 			"json, csv, markdown or html)",
 			tg_report__format_name(options->format));
-	}
+	error = w->scan(out, scan, options);
 	return error < 0 ? error : flushed(out);
 }

@@ -66,7 +66,7 @@ void tg_report__jappend(struct tg_report__json *b, json_t *array,
 /* Dump `root` indented, then a newline: TG_ENOMEM if building failed. */
 int tg_report__jwrite(FILE *out, struct tg_report__json *b, json_t *root);
 
-/* Scan report writers (scan_*.c, csv.c, html.c), by tg_report_write_scan(). */
+/* Scan report writers (scan_*.c), by tg_report_write_scan(). */
 int tg_report__scan_text(FILE *out, const tg_scan *scan,
 	const tg_report_options *options);
 int tg_report__scan_json(FILE *out, const tg_scan *scan,

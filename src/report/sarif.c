@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "threatgate/rules.h"
 #include "util/banned.h"
 
 #define SARIF_SCHEMA "https://docs.oasis-open.org/sarif/sarif/v2.1.0/" \

@@ -13,7 +13,7 @@
  */
 #include <string.h>
 #include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/banned.h"
 
 /* "ST" -> ["S", "T"]; "a,b" (frameworks without letters) -> ["a", "b"]. */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/banned.h"
 
 /* Rows shown per list before "and N more". */
@@ -154,7 +154,7 @@ static void put_attention(tg_buf *out, const tg_scan *scan,
 	size_t i, shown = 0, total = 0;
 
 	for (i = 0; i < tg_scan_count(scan); i++)
-		if (tg_report__scan_rank(tg_scan_get(scan, order[i])) <= 1)
+		if (tg_inventory__rank(tg_scan_get(scan, order[i])) <= 1)
 			total++;
 	if (total == 0)
 		return;
@@ -165,7 +165,7 @@ static void put_attention(tg_buf *out, const tg_scan *scan,
 		const tg_scan_doc *sd = tg_scan_get(scan, order[i]);
 		const tg_doc_summary *d = sd->doc;
 
-		if (tg_report__scan_rank(sd) > 1)
+		if (tg_inventory__rank(sd) > 1)
 			continue;
 		shown++;
 		tg_buf_puts(out, "| ");
@@ -178,8 +178,8 @@ static void put_attention(tg_buf *out, const tg_scan *scan,
 		put_reviewed(out, d);
 		tg_buf_printf(out, " | %s | %s | %zu | ", d->stale ? "**yes**" : "no",
 		              tg_doc_signoff_missing(d) ? "**missing**" :
-		              tg_report__signoff_state(d),
-		              tg_report__open_threats(d, 2));
+		              tg_inventory__signoff_state(d),
+		              tg_inventory__open_threats(d, 2));
 		put_drift(out, sd);
 		tg_buf_puts(out, " |\n");
 	}
@@ -192,7 +192,7 @@ static void put_threats(tg_buf *out, const tg_scan *scan, const size_t *order,
 	size_t i, j, shown = 0, total = 0;
 
 	for (i = 0; i < tg_scan_count(scan); i++)
-		total += tg_report__open_threats(tg_scan_get(scan, i)->doc, 2);
+		total += tg_inventory__open_threats(tg_scan_get(scan, i)->doc, 2);
 	if (total == 0)
 		return;
 	tg_buf_puts(out, "\n### Open P1–P2 threats\n\n"
@@ -293,8 +293,8 @@ static void put_inventory(tg_buf *out, const tg_scan *scan,
 		if (d->stale)
 			tg_buf_puts(out, " **stale**");
 		tg_buf_printf(out, " | %zu | %zu | %s | ", d->threats_count,
-		              tg_report__open_threats(d, 2),
-		              tg_report__signoff_state(d));
+		              tg_inventory__open_threats(d, 2),
+		              tg_inventory__signoff_state(d));
 		put_drift(out, sd);
 		tg_buf_printf(out, " | %zu error%s, %zu warning%s |\n",
 		              d->errors, d->errors == 1 ? "" : "s",
@@ -312,7 +312,7 @@ int tg_report__scan_markdown(FILE *out, const tg_scan *scan,
 	int error;
 
 	(void)options;
-	error = tg_report__scan_attention(&order, scan);
+	error = tg_inventory__attention(&order, scan);
 	if (error < 0)
 		return error;
 	put_headline(&text, scan);

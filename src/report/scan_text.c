@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/banned.h"
 
 #define COLUMNS 10
@@ -93,14 +93,14 @@ static void row_cells(tg_buf cells[COLUMNS], const tg_scan_doc *sd,
 		tg_buf_puts(&cells[4], "-");
 	if (d->readable) {
 		tg_buf_printf(&cells[5], "%zu", d->threats_count);
-		p1 = tg_report__open_threats(d, 1);
+		p1 = tg_inventory__open_threats(d, 1);
 		tg_buf_printf(&cells[6], "%zu/%zu", p1,
-		              tg_report__open_threats(d, 2) - p1);
+		              tg_inventory__open_threats(d, 2) - p1);
 	} else {
 		tg_buf_puts(&cells[5], "-");
 		tg_buf_puts(&cells[6], "-");
 	}
-	tg_buf_puts(&cells[7], tg_report__signoff_state(d));
+	tg_buf_puts(&cells[7], tg_inventory__signoff_state(d));
 	if (sd->has_drift)
 		tg_buf_printf(&cells[8], "%zu%s", sd->drift.commits,
 		              sd->drift.bounded ? "+" : "");
@@ -208,7 +208,7 @@ int tg_report__scan_text(FILE *out, const tg_scan *scan,
 		tg_buf_init(&cells[i], 0);
 		widths[i] = strlen(headers[i]);
 	}
-	error = tg_report__scan_attention(&order, scan);
+	error = tg_inventory__attention(&order, scan);
 	if (error < 0)
 		goto done;
 

@@ -173,7 +173,7 @@ say() {
 }
 
 # test_require TOOL...: inside a test body, fail (never skip) when a tool
-# is missing, naming the package that brings it. .ci/run installs them all.
+# is missing, naming the package that brings it. ./install.sh installs them all
 test_require() {
 	local tool pkg missing=
 	for tool in "$@"; do
@@ -185,7 +185,7 @@ test_require() {
 		missing="$missing $tool (apt-get install -y $pkg)"
 	done
 	if [ -n "$missing" ]; then
-		say "error: missing tool:$missing"
+		say "error: missing tool:$missing; ./install.sh --deps test installs every test tool"
 		return 1
 	fi
 	return 0

@@ -424,6 +424,79 @@ static void test_unknown_format_value(void **state)
 	fclose(out);
 }
 
+/*
+ * The writers' table (tg_report_needs) says what each format shows. A
+ * signed document that a trigger matches: a format that may leave
+ * triggers lazy must write the same bytes as with every trigger computed,
+ * and JSON must show the triggers and that a sign-off was required.
+ */
+static char *render_checked(tg_format format, bool lazy)
+{
+	tg_check_context context;
+	tg_policy *policy = NULL;
+	tg_document *doc = NULL;
+	tg_findings *findings = NULL;
+	char *text;
+
+	memset(&context, 0, sizeof(context));
+	context.lazy_triggers = lazy;
+	assert_int_equal(tg_policy_new(&policy), 0);
+	assert_int_equal(tg_policy_finalize(policy, NULL), 0);
+	assert_int_equal(tg_document_load_file(&doc,
+		FIXTURES "/signoff-required/passes-signed.md",
+		"docs/design/signed.md", policy), 0);
+	assert_int_equal(tg_findings_new(&findings), 0);
+	assert_int_equal(tg_check_document(findings, doc, policy, &context), 0);
+	text = render(findings, format, false);
+	tg_findings_free(findings);
+	tg_document_free(doc);
+	tg_policy_free(policy);
+	return text;
+}
+
+static void test_writers_say_what_they_need(void **state)
+{
+	static const tg_format formats[] = {
+		TG_FORMAT_TEXT, TG_FORMAT_JSON, TG_FORMAT_SARIF,
+		TG_FORMAT_MARKDOWN, TG_FORMAT_GITHUB, TG_FORMAT_GITLAB,
+	};
+	size_t i;
+	char *eager, *chosen, *lazy;
+	json_t *root, *doc;
+	json_error_t jerr;
+
+	(void)state;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		eager = render_checked(formats[i], false);
+		chosen = render_checked(formats[i], !(tg_report_needs(formats[i]) &
+		                                      TG_REPORT_NEEDS_TRIGGERS));
+		assert_string_equal(chosen, eager);
+		free(chosen);
+		free(eager);
+	}
+
+	/* The document exercises laziness: lazy JSON would lose them. */
+	assert_true(tg_report_needs(TG_FORMAT_JSON) & TG_REPORT_NEEDS_TRIGGERS);
+	eager = render_checked(TG_FORMAT_JSON, false);
+	lazy = render_checked(TG_FORMAT_JSON, true);
+	assert_string_not_equal(eager, lazy);
+	root = json_loads(eager, 0, &jerr);
+	assert_non_null(root);
+	doc = json_array_get(json_object_get(root, "documents"), 0);
+	assert_true(json_is_true(json_object_get(
+		json_object_get(doc, "signoff"), "present")));
+	assert_true(json_is_true(json_object_get(
+		json_object_get(doc, "signoff"), "required")));
+	assert_true(json_array_size(json_object_get(doc, "triggers")) > 0);
+	json_decref(root);
+	free(lazy);
+	free(eager);
+
+	/* Unknown formats compute everything; scan-only ones need nothing. */
+	assert_int_equal(tg_report_needs((tg_format)99), TG_REPORT_NEEDS_TRIGGERS);
+	assert_int_equal(tg_report_needs(TG_FORMAT_CSV), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text_control_characters,
 		                                setup, teardown),
 		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_writers_say_what_they_need),
 		cmocka_unit_test_setup_teardown(test_unknown_format_value, setup,
 		                                teardown),
 	};

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "threatgate.h"
+#include "findings/findings.h"
 
 static const struct {
 	const char *id;
@@ -69,6 +70,24 @@ static void test_table_matches_spec(void **state)
 	assert_null(tg_rules_find("missing-sections"));
 }
 
+/* docs/rules/<rule>.md: one file per rule, no file without a rule. */
+static void test_explanations_are_the_rule_docs(void **state)
+{
+	size_t count, i;
+	const tg_rule_info *table = tg_rules_table(&count);
+	tg_rule_id id;
+
+	(void)state;
+	assert_int_equal(tg_rule_docs_count, count);
+	for (i = 0; i < tg_rule_docs_count; i++) {
+		assert_int_equal(tg_rule_lookup(&id, tg_rule_docs[i].name), 0);
+		assert_ptr_equal(table[id].explain,
+		                 (const char *)tg_rule_docs[i].text);
+		assert_int_equal(strlen(table[id].explain), tg_rule_docs[i].len);
+	}
+	assert_null(tg_rule_docs[count].name);
+}
+
 static bool has_fixture(const char *rule, const char *prefix)
 {
 	char path[512];
@@ -120,6 +139,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_matches_spec),
+		cmocka_unit_test(test_explanations_are_the_rule_docs),
 		cmocka_unit_test(test_every_rule_has_fixtures),
 		cmocka_unit_test(test_severity_names),
 	};

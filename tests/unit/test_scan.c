@@ -14,7 +14,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "threatgate.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/util.h"
 
 static char **strs(const char *a, const char *b)
@@ -200,7 +200,7 @@ static void test_attention_order(void **state)
 	size_t *order = NULL, i;
 
 	/* unreadable; stale and unsigned, oldest first; drift; the rest */
-	assert_int_equal(tg_report__scan_attention(&order, scan), 0);
+	assert_int_equal(tg_inventory__attention(&order, scan), 0);
 	for (i = 0; i < 5; i++)
 		assert_string_equal(tg_scan_get(scan, order[i])->doc->path,
 		                    want[i]);

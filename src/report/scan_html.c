@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/banned.h"
 
 static const char page_style[] =
@@ -425,8 +425,8 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 {
 	const tg_doc_summary *d = sd->doc;
 	const tg_drift *drift = &sd->drift;
-	int rank = tg_report__scan_rank(sd);
-	size_t open = d->readable ? tg_report__open_threats(d, 2) : 0, i;
+	int rank = tg_inventory__rank(sd);
+	size_t open = d->readable ? tg_inventory__open_threats(d, 2) : 0, i;
 
 	tg_buf_printf(out, "<tr class=\"rank-%d\" data-rank=\"%d\" data-path=\"",
 	              rank, rank);
@@ -509,7 +509,7 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	if (tg_doc_signoff_missing(d))
 		tg_buf_puts(out, "\"><span class=\"missing\">missing</span>");
 	else
-		tg_buf_printf(out, "\">%s", tg_report__signoff_state(d));
+		tg_buf_printf(out, "\">%s", tg_inventory__signoff_state(d));
 	tg_buf_puts(out, "</td>\n");
 
 	/* Drift */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "threatgate/scan.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/util.h"
 #include "util/banned.h"
 
@@ -379,9 +379,9 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 	}
 }
 
-/* ---- helpers of the scan report writers (scan_report.h) ---- */
+/* ---- helpers of the scan report writers (inventory.h) ---- */
 
-size_t tg_report__open_threats(const tg_doc_summary *doc, int max)
+size_t tg_inventory__open_threats(const tg_doc_summary *doc, int max)
 {
 	size_t i, n = 0;
 	int p;
@@ -395,7 +395,7 @@ size_t tg_report__open_threats(const tg_doc_summary *doc, int max)
 	return n;
 }
 
-const char *tg_report__signoff_state(const tg_doc_summary *doc)
+const char *tg_inventory__signoff_state(const tg_doc_summary *doc)
 {
 	if (!doc->readable)
 		return "unknown";
@@ -404,7 +404,7 @@ const char *tg_report__signoff_state(const tg_doc_summary *doc)
 	return doc->signoff_required ? "missing" : "not required";
 }
 
-int tg_report__scan_rank(const tg_scan_doc *sd)
+int tg_inventory__rank(const tg_scan_doc *sd)
 {
 	const tg_doc_summary *d = sd->doc;
 
@@ -445,7 +445,7 @@ static int cmp_attention(const void *pa, const void *pb)
 	return c;
 }
 
-int tg_report__scan_attention(size_t **out, const tg_scan *scan)
+int tg_inventory__attention(size_t **out, const tg_scan *scan)
 {
 	size_t n = tg_scan_count(scan), i;
 	struct attention *keys = calloc(n + 1, sizeof(*keys));
@@ -460,7 +460,7 @@ int tg_report__scan_attention(size_t **out, const tg_scan *scan)
 	for (i = 0; i < n; i++) {
 		keys[i].index = i;
 		keys[i].doc = tg_scan_get(scan, i);
-		keys[i].rank = tg_report__scan_rank(keys[i].doc);
+		keys[i].rank = tg_inventory__rank(keys[i].doc);
 	}
 	if (n > 1)
 		qsort(keys, n, sizeof(*keys), cmp_attention);

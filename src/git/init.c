@@ -1,9 +1,14 @@
+/*
+ * The library's set-up: libgit2, the cmark-gfm extension registry, and
+ * what is learnt once (Markdown tables, the rule catalogue) before any
+ * thread could race. At the top of the library, as it touches every stage.
+ */
 #include <git2.h>
 #include <cmark-gfm-core-extensions.h>
-#include "util.h"
+#include "git/git.h"
 #include "doc/document.h"
-#include "threatgate/rules.h"
-#include "banned.h"
+#include "threatgate/findings.h"
+#include "util/banned.h"
 
 int tg_init(void)
 {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
+#include "util/util.h"
 #include "util/banned.h"
 
 struct reader {

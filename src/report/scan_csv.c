@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
-#include "report/scan_report.h"
+#include "inventory/inventory.h"
 #include "util/banned.h"
 
 static const char header[] =

@@ -1,10 +1,9 @@
 /*
- * What the scan report writers (scan_text.c, scan_json.c, csv.c,
- * scan_markdown.c, html.c) and the scan report reader (scan_read.c)
- * share. Implemented in scan.c.
+ * The inventory's insides: what the scan report writers (report/scan_*.c)
+ * and the scan report reader (scan_read.c) share. Implemented in scan.c.
  */
-#ifndef TG_SCAN_REPORT_PRIVATE_H
-#define TG_SCAN_REPORT_PRIVATE_H
+#ifndef TG_INVENTORY_PRIVATE_H
+#define TG_INVENTORY_PRIVATE_H
 
 #include "threatgate/scan.h"
 
@@ -12,13 +11,13 @@
 #define TG_SCAN_JSON_VERSION 1
 
 /* Open threats of a document with a priority from P1 to P`max`. */
-size_t tg_report__open_threats(const tg_doc_summary *doc, int max);
+size_t tg_inventory__open_threats(const tg_doc_summary *doc, int max);
 
 /*
  * The sign-off state in a word: "signed", "missing" (required, absent),
  * "not required", or "unknown" for an unreadable document.
  */
-const char *tg_report__signoff_state(const tg_doc_summary *doc);
+const char *tg_inventory__signoff_state(const tg_doc_summary *doc);
 
 /*
  * The documents in the order a security lead reads them: unreadable,
@@ -26,9 +25,9 @@ const char *tg_report__signoff_state(const tg_doc_summary *doc);
  * rest; oldest review first within each group, then repository and
  * path. *out gets `tg_scan_count()` indices (caller frees).
  */
-int tg_report__scan_attention(size_t **out, const tg_scan *scan);
+int tg_inventory__attention(size_t **out, const tg_scan *scan);
 
 /* The rank of a document in that order: 0 (first) to 3. */
-int tg_report__scan_rank(const tg_scan_doc *doc);
+int tg_inventory__rank(const tg_scan_doc *doc);
 
 #endif

@@ -1,0 +1,296 @@
+/*
+ * Helpers every subcommand shares (cli.h): messages, colour, "did you
+ * mean", the repository, the policy, the report and the exit code.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "util/util.h"
+#include "util/banned.h"
+
+int cli_repo_open(git_repository **out, const struct cli_options *opts,
+                  bool required)
+{
+	git_repository *repo = NULL;
+	int error;
+
+	*out = NULL;
+	if (opts->repo) {
+		error = git_repository_open_ext(&repo, opts->repo, 0, NULL);
+		if (error < 0)
+			return tg_error_from_git(error,
+				"not a git repository: '%s'", opts->repo);
+	} else {
+		/* GIT_DIR and friends first, as git itself and hooks expect. */
+		error = git_repository_open_ext(&repo, NULL,
+			GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+		if (error == GIT_ENOTFOUND && !required) {
+			git_error_clear();
+			return 0;
+		}
+		if (error < 0) {
+			tg_error_from_git(error, "not a git repository");
+			return TG_EREPO;
+		}
+	}
+	*out = repo;
+	return 0;
+}
+
+int cli_work_root(char **out, git_repository *repo)
+{
+	const char *dir = ".";
+	char *real = NULL;
+
+	*out = NULL;
+	if (repo) {
+		dir = git_repository_workdir(repo);
+		if (!dir) {
+			(void)tg_error_set(TG_EREPO, "'%s' is a bare repository: "
+			             "there is no work tree",
+			             git_repository_path(repo));
+			return TG_EREPO;
+		}
+	}
+	real = realpath(dir, NULL);
+	if (!real) {
+		(void)tg_error_set(TG_ERROR, "cannot resolve '%s': %s", dir,
+		             strerror(errno));
+		return TG_ERROR;
+	}
+	*out = real;
+	return 0;
+}
+
+/* Without a repository: the default git config levels, then finalize. */
+static int policy_finish(tg_policy *policy, const struct cli_options *opts,
+                         const char *root)
+{
+	git_config *config = NULL;
+	int error;
+
+	error = git_config_open_default(&config);
+	if (error < 0) {
+		error = tg_error_from_git(error, "cannot read git config");
+		goto done;
+	}
+	error = tg_policy_load_git_config(policy, config);
+	if (error == 0)
+		error = tg_policy_finalize(policy, root);
+	if (error == 0 && opts->fail_on)
+		error = tg_policy_set_fail_on(policy, opts->fail_on);
+done:
+	git_config_free(config);
+	return error;
+}
+
+int cli_policy_load(tg_policy **out, const struct cli_options *opts,
+                    git_repository *repo, const char *root)
+{
+	tg_policy *policy = NULL;
+	char *path = NULL;
+	int error;
+
+	*out = NULL;
+	if (repo) {
+		/* The work tree's `.threatgate`, --config, --policy-rev, or a
+		 * bare repository's default branch: the library decides. */
+		error = tg_policy_load_repository(&policy, repo, opts->policy_rev,
+		                                  opts->config);
+		if (error == 0 && opts->fail_on)
+			error = tg_policy_set_fail_on(policy, opts->fail_on);
+		goto ready;
+	}
+	if (opts->policy_rev) {
+		error = tg_error_set(TG_EREPO,
+			"--policy-rev needs a git repository");
+		goto done;
+	}
+	error = tg_policy_new(&policy);
+	if (error < 0)
+		goto done;
+	if (opts->config) {
+		/* --config replaces .threatgate; it must exist. */
+		error = tg_policy_load_file(policy, opts->config);
+	} else if (root) {
+		path = tg_printf("%s/.threatgate", root);
+		error = path ? tg_policy_load_file(policy, path) : tg_error_oom();
+		if (error == TG_ENOTFOUND) {
+			tg_error_clear();
+			error = 0;
+		}
+	}
+	if (error == 0)
+		error = policy_finish(policy, opts, root);
+ready:
+	if (error < 0)
+		goto done;
+	*out = policy;
+	policy = NULL;
+done:
+	free(path);
+	tg_policy_free(policy);
+	return error;
+}
+
+int cli_report_write(const struct cli_options *opts,
+                     const tg_findings *findings, FILE *stream)
+{
+	tg_report_options options = TG_REPORT_OPTIONS_INIT;
+	FILE *out = stream;
+	char *owned = NULL;
+	int error;
+
+	if (opts->quiet && !opts->output && opts->format == TG_FORMAT_TEXT &&
+	    tg_findings_count(findings) == 0)
+		return 0;
+	if (opts->output) {
+		out = fopen(opts->output, "w");
+		if (!out)
+			return tg_error_set(TG_ERROR, "cannot write '%s': %s",
+			                    opts->output, strerror(errno));
+	}
+	error = cli_report_options(&options, opts, &owned);
+	options.color = opts->format == TG_FORMAT_TEXT &&
+	                cli_color_enabled(opts, out);
+	if (error == 0)
+		error = tg_report_write(out, findings, &options);
+	if (out != stream && fclose(out) != 0 && error == 0)
+		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
+		                     opts->output, strerror(errno));
+	free(owned);
+	return error;
+}
+
+int cli_exit_code(const tg_findings *findings, const tg_policy *policy)
+{
+	tg_severity fail_on = tg_policy_fail_on(policy);
+
+	if (fail_on == TG_SEVERITY_OFF)
+		return CLI_EXIT_OK;
+	return tg_findings_max_severity(findings) >= fail_on ?
+	       CLI_EXIT_FINDINGS : CLI_EXIT_OK;
+}
+
+int cli_policy_load_git(tg_policy **out, const struct cli_options *opts,
+                        git_repository *repo)
+{
+	return cli_policy_load(out, opts, repo, NULL);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("threatgate: ", stderr);
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): a false alarm */
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(void)
+{
+	cli_error("%s", tg_error_last()->message);
+	return CLI_EXIT_USAGE;
+}
+
+bool cli_verbose(const struct cli_options *opts)
+{
+	return !opts || !opts->quiet;
+}
+
+bool cli_color_enabled(const struct cli_options *opts, FILE *stream)
+{
+	const char *env;
+
+	if (opts->color == CLI_COLOR_ALWAYS)
+		return true;
+	if (opts->color == CLI_COLOR_NEVER)
+		return false;
+	/* https://no-color.org: set and not empty */
+	env = getenv("NO_COLOR");
+	if (env && *env)
+		return false;
+	env = getenv("TERM");
+	if (env && strcmp(env, "dumb") == 0)
+		return false;
+	return isatty(fileno(stream)) == 1;
+}
+
+/*
+ * Edit distance with adjacent transpositions (optimal string alignment),
+ * for "did you mean". Words are short: two rows on the stack would do, but
+ * the lengths are bounded instead so the arrays are fixed.
+ */
+#define SUGGEST_MAX 64
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, cost, best;
+	size_t d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+
+	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+void cli_suggest(const char *word, const char *const *candidates, size_t n,
+                 const char *prefix)
+{
+	size_t i, best = SIZE_MAX, limit, len, shown = 0, dist[64];
+
+	if (!word || !*word || n == 0)
+		return;
+	if (n > 64)
+		n = 64;
+	len = strlen(word);
+	/* Allow a typo per three letters, at least two. */
+	limit = len / 3 > 2 ? len / 3 : 2;
+	for (i = 0; i < n; i++) {
+		dist[i] = distance(word, candidates[i]);
+		/* A prefix or a part of a long name counts as close. */
+		if (len >= 3 && strstr(candidates[i], word))
+			dist[i] = 1;
+		if (dist[i] < best)
+			best = dist[i];
+	}
+	if (best > limit)
+		return;
+	for (i = 0; i < n; i++)
+		if (dist[i] == best)
+			shown++;
+	if (shown == 1) {
+		for (i = 0; i < n; i++)
+			if (dist[i] == best)
+				fprintf(stderr, "did you mean '%s%s'?\n",
+				        prefix, candidates[i]);
+		return;
+	}
+	fputs("did you mean one of these?\n", stderr);
+	for (i = 0; i < n; i++)
+		if (dist[i] == best)
+			fprintf(stderr, "\t%s%s\n", prefix, candidates[i]);
+}

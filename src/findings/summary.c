@@ -1,0 +1,142 @@
+/*
+ * The summary of a checked document: what a report or `scan` keeps of
+ * it once the document and its model are freed. The rule driver
+ * (rules/registry.c) builds one per document, after its checks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "findings/findings.h"
+#include "util/banned.h"
+
+static char *category_letters(const tg_policy *policy, unsigned bits)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < policy->categories_count; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		if (policy->categories[i].letter)
+			tg_buf_putc(&buf, policy->categories[i].letter);
+		else
+			tg_buf_printf(&buf, "%s%s", buf.size ? "," : "",
+			              policy->categories[i].name);
+	}
+	return tg_buf_detach(&buf);
+}
+
+static char **copy_strs(const tg_vec *vec, size_t *count)
+{
+	*count = vec->length;
+	return tg_vec_copy_strs(vec);
+}
+
+int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
+                           const tg_policy *policy, const size_t counts[4],
+                           bool signoff_required, const char *signoff_who,
+                           const char *signoff_via)
+{
+	const struct tg_document *doc = model->doc;
+	const struct tg_frontmatter *fm = &doc->fm;
+	tg_doc_summary *s = calloc(1, sizeof(*s));
+	tg_vec by = TG_VEC_INIT;
+	size_t i, j;
+	char prio[3];
+	int error = TG_ENOMEM;
+
+	*out = NULL;
+	if (!s)
+		return tg_error_oom();
+	s->path = tg_strdup(doc->path);
+	s->revision = tg_strdup(doc->revision);
+	s->readable = doc->readable;
+	s->title = tg_strdup(fm->title);
+	s->dri = tg_strdup(fm->dri);
+	s->status = tg_strdup(tg_design_status_name(fm->design_status) ?
+		tg_design_status_name(fm->design_status) : fm->status);
+	s->reviewed = tg_strdup(fm->reviewed);
+	s->age_days = fm->reviewed_days >= 0 ?
+		(int)(tg_date_today() - fm->reviewed_days) : -1;
+	/* A superseded or withdrawn design is not judged for freshness. */
+	s->stale = !tg_design_retired(fm->design_status) &&
+	           ((fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
+	            (fm->reviewed_days < 0 && policy->require_reviewed_date));
+	s->participants = copy_strs(&fm->participants, &s->participants_count);
+	s->covers = copy_strs(&fm->covers, &s->covers_count);
+	if (!s->path || !s->participants || !s->covers)
+		goto done;
+	if (!s->title && model->sections.length) {
+		const struct tg_section *first = model->sections.items[0];
+
+		if (first->level == 1)
+			s->title = tg_strdup(first->title);
+	}
+
+	s->threats = calloc(model->threats.length + 1, sizeof(*s->threats));
+	if (!s->threats)
+		goto done;
+	for (i = 0; i < model->threats.length; i++) {
+		const struct tg_threat *t = model->threats.items[i];
+		tg_threat_summary *ts = &s->threats[i];
+
+		s->threats_count++;
+		snprintf(prio, sizeof(prio), "P%d", t->priority);
+		ts->id = tg_strdup(t->id);
+		ts->title = tg_strdup(t->title);
+		ts->category = category_letters(policy, t->categories);
+		ts->priority = t->priority ? tg_strdup(prio) : NULL;
+		ts->mitigation = tg_strdup(t->mitigation);
+		ts->status = tg_strdup(tg_status_name(t->status));
+		ts->line = t->line;
+		if (!ts->category || !ts->status)
+			goto done;
+	}
+
+	s->triggers = calloc(model->hits.length + 1, sizeof(*s->triggers));
+	if (!s->triggers)
+		goto done;
+	for (i = 0; i < model->hits.length; i++) {
+		const struct tg_trigger_hit *h = model->hits.items[i];
+
+		s->triggers_count++;
+		s->triggers[i].id = tg_strdup(h->trigger->name);
+		s->triggers[i].match = tg_strdup(h->match);
+		s->triggers[i].line = h->line;
+		if (!s->triggers[i].id || !s->triggers[i].match)
+			goto done;
+	}
+
+	s->signoff_required = signoff_required;
+	s->signoff_present = signoff_who != NULL;
+	if (signoff_via && !(s->signoff_via = tg_strdup(signoff_via)))
+		goto done;
+	/* An approval on the forge names its giver nowhere in the document. */
+	if (signoff_via && strcmp(signoff_via, "approval") == 0 &&
+	    tg_vec_push_str(&by, signoff_who) < 0)
+		goto done;
+	for (i = 0; i < model->signoffs.length; i++) {
+		const struct tg_signoff *so = model->signoffs.items[i];
+
+		if (!so->valid)
+			continue;
+		if (!s->signoff_line)
+			s->signoff_line = so->line;
+		for (j = 0; j < so->people.length; j++)
+			if (tg_vec_push_str(&by, so->people.items[j]) < 0)
+				goto done;
+	}
+	s->signoff_by = copy_strs(&by, &s->signoff_by_count);
+	if (!s->signoff_by)
+		goto done;
+	s->errors = counts[TG_SEVERITY_ERROR];
+	s->warnings = counts[TG_SEVERITY_WARNING];
+	s->notes = counts[TG_SEVERITY_NOTE];
+	*out = s;
+	s = NULL;
+	error = 0;
+done:
+	tg_vec_release(&by, free);
+	tg_doc_summary_free(s);
+	return error < 0 ? tg_error_oom() : 0;
+}
