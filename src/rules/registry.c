@@ -66,6 +66,11 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	int error;
 
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
+	/* The Sign-off section waits for the review, as signoff-required. */
+	if (ctx->signoff_part && severity > TG_SEVERITY_WARNING &&
+	    tg_policy__stage_local(ctx->policy) &&
+	    !ctx->policy->stage_severity_set[ctx->policy->stage][ctx->rule])
+		severity = TG_SEVERITY_WARNING;
 	/* A draft never blocks a commit or a push of its author. */
 	if (severity == TG_SEVERITY_ERROR &&
 	    doc->fm.design_status == TG_DESIGN_DRAFT &&
@@ -217,6 +222,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 		ctx.rule = (tg_rule_id)i;
 		ctx.section = NULL;
 		ctx.threat = NULL;
+		ctx.signoff_part = false;
 		error = checks[i](&ctx, model);
 	}
 	if (error == 0)

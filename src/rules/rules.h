@@ -15,6 +15,8 @@ struct tg_rule_ctx {
 	tg_rule_id rule;		/* the rule being checked */
 	const char *section;		/* section path for the next report */
 	const char *threat;		/* threat id for the next report */
+	bool signoff_part;		/* the report is about the Sign-off
+					 * section: a reviewer's to fill in */
 	size_t counts[4];		/* findings added, by severity */
 };
 
