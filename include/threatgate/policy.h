@@ -87,6 +87,42 @@ TG_EXTERN(const char *const *) tg_policy_reviewers(const tg_policy *policy,
 	size_t *count);
 
 /*
+ * Read an exceptions file held in memory (from the trusted revision),
+ * before tg_policy_finalize(), which then reads none from disk.
+ */
+TG_EXTERN(int) tg_policy_load_exceptions_buffer(tg_policy *policy,
+	const char *name, const char *data, size_t len);
+
+/*
+ * The server (pre-receive). Whether a ref is protected: it matches a
+ * threatgate.protect glob (`*` crosses '/', as in git's ref patterns; a
+ * glob not starting with "refs/" is a branch name), or without any, it
+ * is the policy branch (in an empty repository: every branch).
+ */
+TG_EXTERN(bool) tg_policy_ref_protected(const tg_policy *policy,
+	const char *ref);
+/* threatgate.pusher: the environment variable naming the pusher, or NULL. */
+TG_EXTERN(const char *) tg_policy_pusher_env(const tg_policy *policy);
+/*
+ * Whether an authenticated pusher is `person` ("@alice", an email): by
+ * pusher.<name>.identity when that pusher is mapped, else by the pusher
+ * name read as a handle.
+ */
+TG_EXTERN(bool) tg_policy_pusher_is(const tg_policy *policy,
+	const char *pusher, const char *person);
+/* Whether the pusher is a threatgate.policyAdmin (by name or identity). */
+TG_EXTERN(bool) tg_policy_is_policy_admin(const tg_policy *policy,
+	const char *pusher);
+/* threatgate.lockPolicy: the in-repository policy file is not read. */
+TG_EXTERN(bool) tg_policy_lock(const tg_policy *policy);
+/*
+ * Where the repository's policy was read, on a bare repository: the ref
+ * ("refs/heads/main") and its commit (hex); NULL when none.
+ */
+TG_EXTERN(const char *) tg_policy_source_ref(const tg_policy *policy);
+TG_EXTERN(const char *) tg_policy_source_commit(const tg_policy *policy);
+
+/*
  * Say where the check runs (TG_STAGE_CHECK by default): [hook "NAME"]
  * failOn and drafts, and rule.<id>.<stage>Severity, apply from then on.
  * May be called after tg_policy_finalize().

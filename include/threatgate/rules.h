@@ -47,6 +47,11 @@ typedef struct {
 	 */
 	bool lazy_triggers;
 	/*
+	 * The authenticated pusher on the server (threatgate.pusher), NULL
+	 * when none: see tg_policy_pusher_is().
+	 */
+	const char *pusher;
+	/*
 	 * (git modes) The emails of who wrote lines first..last of the checked
 	 * document (blame): *emails is borrowed, valid while the check runs.
 	 * A design's own authors cannot sign its security review.

@@ -189,7 +189,7 @@ static int load_blob(tg_document **out, git_repository *repo,
 
 static int check_one(tg_findings *findings, git_repository *repo,
                      const struct tg_change *c, const tg_policy *policy,
-                     bool lazy)
+                     bool lazy, const char *pusher)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *revision = NULL;
@@ -213,6 +213,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&blame, 0, sizeof(blame));
 	ctx.lazy_triggers = lazy;
+	ctx.pusher = pusher;
 	if (c->has_base && !tg_policy__rule_off(policy,
 	                   TG_RULE_REVIEWED_DATE_NOT_UPDATED)) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
@@ -320,7 +321,7 @@ static int check_job(size_t i, void *payload)
 	if (error == 0)
 		error = check_one(job->findings, d->repo,
 		                  d->changes->docs.items[i], d->policy,
-		                  d->changes->lazy_triggers);
+		                  d->changes->lazy_triggers, d->changes->pusher);
 	if (error < 0) {
 		job->error = error;
 		snprintf(job->message, sizeof(job->message), "%s",

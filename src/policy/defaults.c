@@ -215,6 +215,17 @@ void tg_policy__role_free(void *item)
 	free(r);
 }
 
+void tg_policy__pusher_free(void *item)
+{
+	struct tg_pusher *p = item;
+
+	if (!p)
+		return;
+	free(p->name);
+	tg_vec_release(&p->identities, free);
+	free(p);
+}
+
 void tg_policy__path_signoff_free(void *item)
 {
 	struct tg_path_signoff *ps = item;

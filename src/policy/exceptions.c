@@ -172,19 +172,30 @@ done:
 int tg_policy__read_exceptions(tg_policy *policy, const char *path,
 	const char *name)
 {
+	char *data = NULL;
+	size_t len = 0;
+	int error;
+
+	error = tg_policy__slurp(&data, &len, "exceptions file", path);
+	if (error == 0)
+		error = tg_policy__read_exceptions_data(policy, name, path, data,
+		                                        len);
+	free(data);
+	return error;
+}
+
+int tg_policy__read_exceptions_data(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len)
+{
 	static const char *const what = "exceptions file";
 	struct exc_state st = { TG_VEC_INIT };
 	struct tg_policy_source src;
 	struct pending *p;
 	const char *missing;
-	char *data = NULL;
-	size_t len = 0, i;
+	size_t i;
 	int error;
 
-	error = tg_policy__slurp(&data, &len, what, path);
-	if (error < 0)
-		goto done;
-	error = tg_policy__read(what, name, path, data, len, exception_entry,
+	error = tg_policy__read(what, name, disk, data, len, exception_entry,
 	                        &st);
 	if (error < 0)
 		goto done;
@@ -214,7 +225,6 @@ int tg_policy__read_exceptions(tg_policy *policy, const char *path,
 	}
 done:
 	tg_vec_release(&st.pending, pending_free);
-	free(data);
 	return error;
 }
 

@@ -5,6 +5,7 @@
  * over, in file order: later values win, multi-valued keys accumulate.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,6 +335,40 @@ done:
 	return error;
 }
 
+/*
+ * Whether this value, from a git config level, replaces what the file
+ * set: the first git config value of a multi-valued key does.
+ */
+static bool git_replaces(struct tg_policy_ext *ext,
+	const struct tg_policy_source *src, unsigned bit)
+{
+	if (!src->git || (ext->git_replaced & bit))
+		return false;
+	ext->git_replaced |= bit;
+	return true;
+}
+
+/* A multi-valued list: values accumulate; "" empties it. */
+static int apply_multi(tg_vec *list, struct tg_policy_ext *ext,
+	const struct tg_policy_source *src, unsigned bit, const char *value)
+{
+	if (git_replaces(ext, src, bit) || !value || !*value)
+		tg_vec_release(list, free);
+	if (!value || !*value)
+		return 0;
+	return tg_vec_push_str(list, value);
+}
+
+/* A key only the server's git config may set: the file it guards cannot. */
+static int server_only(struct tg_policy_source *src)
+{
+	if (src->git)
+		return 0;
+	return tg_policy__error(src, "'%s' is read from git config only (the "
+		"server's, with 'git config'): a policy file cannot set it",
+		src->key);
+}
+
 static int apply_threatgate(struct tg_policy_ext *ext,
 	struct tg_policy_source *src, const char *key, const char *value)
 {
@@ -345,7 +380,8 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 
 	if (strcmp(key, "docs") == 0) {
 		/* the first glob given replaces the defaults; "" empties the list */
-		if (!policy->docs_given || !value || !*value) {
+		if (!policy->docs_given || !value || !*value ||
+		    git_replaces(ext, src, TG_MULTI_DOCS)) {
 			tg_vec_release(&policy->docs, free);
 			policy->docs_given = true;
 		}
@@ -354,10 +390,26 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	} else if (strcmp(key, "signoff") == 0) {
 		error = parse_signoff(&policy->signoff, src, value);
 	} else if (strcmp(key, "reviewer") == 0) {
-		if (!value || !*value)
-			tg_vec_release(&policy->reviewers, free);
-		else
-			error = tg_vec_push_str(&policy->reviewers, value);
+		error = apply_multi(&policy->reviewers, ext, src, TG_MULTI_REVIEWER,
+		                    value);
+	} else if (strcmp(key, "protect") == 0) {
+		error = apply_multi(&policy->protect, ext, src, TG_MULTI_PROTECT,
+		                    value);
+	} else if (strcmp(key, "policyadmin") == 0) {
+		error = apply_multi(&policy->policy_admins, ext, src,
+		                    TG_MULTI_ADMIN, value);
+	} else if (strcmp(key, "pusher") == 0) {
+		error = set_string(&policy->pusher_env, value);
+	} else if (strcmp(key, "lockpolicy") == 0) {
+		error = server_only(src);
+		if (error == 0)
+			error = parse_bool(&policy->lock_policy, src, value);
+	} else if (strcmp(key, "policybranch") == 0) {
+		error = server_only(src);
+		if (error == 0)
+			error = set_string(&policy->policy_branch, value);
+	} else if (strcmp(key, "docscasesensitive") == 0) {
+		error = parse_bool(&policy->docs_case_sensitive, src, value);
 	} else if (strcmp(key, "maxage") == 0) {
 		error = parse_number(&n, src, value, 0, INT_MAX,
 		                     "a number of days, 0 or more");
@@ -725,6 +777,44 @@ static int apply_path(tg_policy *policy, struct tg_policy_source *src,
 	return error;
 }
 
+/* pusher.<name>.identity: the reviewer identities of a pusher name. */
+static int apply_pusher(struct tg_policy_ext *ext, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	tg_policy *policy = &ext->base;
+	struct tg_pusher *p = NULL;
+	size_t i;
+	int error;
+
+	if (!kp->sub || !*kp->sub || strcmp(kp->key, "identity") != 0)
+		return unknown_key(src);
+	if (git_replaces(ext, src, TG_MULTI_PUSHER))
+		tg_vec_release(&policy->pushers, tg_policy__pusher_free);
+	for (i = 0; i < policy->pushers.length && !p; i++) {
+		struct tg_pusher *q = policy->pushers.items[i];
+
+		if (strcmp(q->name, kp->sub) == 0)
+			p = q;
+	}
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || !(p->name = tg_strdup(kp->sub))) {
+			tg_policy__pusher_free(p);
+			return tg_error_oom();
+		}
+		error = tg_vec_push(&policy->pushers, p);
+		if (error < 0) {
+			tg_policy__pusher_free(p);
+			return error;
+		}
+	}
+	if (!value || !*value) {
+		tg_vec_release(&p->identities, free);
+		return 0;
+	}
+	return tg_vec_push_str(&p->identities, value);
+}
+
 static int apply_entry(struct tg_policy_source *src,
 	const git_config_entry *entry, void *payload)
 {
@@ -742,6 +832,8 @@ static int apply_entry(struct tg_policy_source *src,
 	if (strcmp(kp.section, "threatgate") == 0)
 		error = kp.sub ? unknown_key(src) :
 			apply_threatgate(ext, src, kp.key, entry->value);
+	else if (strcmp(kp.section, "pusher") == 0)
+		error = apply_pusher(ext, src, &kp, entry->value);
 	else if (src->git)
 		error = unknown_key(src);
 	else if (strcmp(kp.section, "rule") == 0)
@@ -801,6 +893,12 @@ void tg_policy_free(tg_policy *policy)
 	tg_vec_release(&policy->roles, tg_policy__role_free);
 	tg_vec_release(&policy->path_signoff, tg_policy__path_signoff_free);
 	tg_vec_release(&policy->exceptions, tg_policy__exception_free);
+	tg_vec_release(&policy->protect, free);
+	tg_vec_release(&policy->pushers, tg_policy__pusher_free);
+	tg_vec_release(&policy->policy_admins, free);
+	free(policy->pusher_env);
+	free(policy->policy_branch);
+	free(policy->source_ref);
 	for (i = 0; i < 5; i++) {
 		free(policy->accept[i]);
 		free(ext->accept_origin[i]);
@@ -887,8 +985,30 @@ static int scratch_file(int *fd, char **path, char **unlink_path,
 	return 0;
 }
 
-int tg_policy_load_buffer(tg_policy *policy, const char *name,
-	const char *data, size_t len)
+static int read_policy_at(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len)
+{
+	return load_source(policy, name, disk, data, len);
+}
+
+static int read_exceptions_at(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len)
+{
+	int error = check_not_finalized(policy);
+
+	if (error == 0)
+		error = tg_policy__read_exceptions_data(policy, name, disk, data,
+		                                        len);
+	if (error == 0)
+		policy->exceptions_loaded = true;
+	return error;
+}
+
+/* Hand `data` to a reader that wants a file libgit2 can open. */
+static int read_via_scratch(tg_policy *policy, const char *name,
+	const char *data, size_t len,
+	int (*reader)(tg_policy *, const char *, const char *, const char *,
+	              size_t))
 {
 	char *path = NULL, *on_disk = NULL;
 	size_t off = 0;
@@ -911,7 +1031,7 @@ int tg_policy_load_buffer(tg_policy *policy, const char *name,
 		off += (size_t)n;
 	}
 	/* The memory file stays open while libgit2 reads it by path. */
-	error = load_source(policy, name, path, data, len);
+	error = reader(policy, name, path, data, len);
 done:
 	if (fd >= 0)
 		close(fd);
@@ -919,6 +1039,18 @@ done:
 		unlink(on_disk);
 	free(path);
 	return error;
+}
+
+int tg_policy_load_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	return read_via_scratch(policy, name, data, len, read_policy_at);
+}
+
+int tg_policy_load_exceptions_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	return read_via_scratch(policy, name, data, len, read_exceptions_at);
 }
 
 struct git_level_state {
@@ -936,7 +1068,8 @@ static int git_level_entry(const git_config_entry *entry, void *payload)
 	 * Filter here rather than with git_config_foreach_match: libgit2
 	 * 1.5's regex iterator leaks its PCRE2 match data.
 	 */
-	if (strncmp(entry->name, "threatgate.", 11) != 0)
+	if (strncmp(entry->name, "threatgate.", 11) != 0 &&
+	    strncmp(entry->name, "pusher.", 7) != 0)
 		return 0;
 	st->src->key = entry->name;
 	st->src->line = 0;
@@ -1198,7 +1331,7 @@ int tg_policy_finalize(tg_policy *policy, const char *root)
 	error = finalize_matching(policy);
 	if (error < 0)
 		goto done;
-	if (policy->exceptions_path) {
+	if (policy->exceptions_path && !policy->exceptions_loaded) {
 		if (policy->exceptions_path[0] == '/' || !root || !*root)
 			path = tg_strdup(policy->exceptions_path);
 		else
@@ -1414,4 +1547,100 @@ bool tg_policy__is_reviewer(const tg_policy *policy, const char *person)
 		if (tg_person_matches(person, policy->reviewers.items[i]))
 			return true;
 	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The server: protected refs, pushers, policy admins                  */
+/* ------------------------------------------------------------------ */
+
+/* A ref glob as git's ref patterns: `*` crosses '/'; "main" is a branch. */
+static bool ref_glob_match(const char *glob, const char *ref)
+{
+	char *full = NULL;
+	bool match;
+
+	if (strncmp(glob, "refs/", 5) != 0) {
+		full = tg_printf("refs/heads/%s", glob);
+		if (!full)
+			return false;
+		glob = full;
+	}
+	match = fnmatch(glob, ref, 0) == 0;
+	free(full);
+	return match;
+}
+
+bool tg_policy_ref_protected(const tg_policy *policy, const char *ref)
+{
+	size_t i;
+
+	if (!policy || !ref)
+		return false;
+	for (i = 0; i < policy->protect.length; i++)
+		if (ref_glob_match(policy->protect.items[i], ref))
+			return true;
+	if (policy->protect.length > 0)
+		return false;
+	if (policy->source_ref)
+		return strcmp(ref, policy->source_ref) == 0;
+	/* no branch yet: whichever comes first becomes the default */
+	return policy->repository_empty && strncmp(ref, "refs/heads/", 11) == 0;
+}
+
+const char *tg_policy_pusher_env(const tg_policy *policy)
+{
+	return policy ? policy->pusher_env : NULL;
+}
+
+bool tg_policy_pusher_is(const tg_policy *policy, const char *pusher,
+	const char *person)
+{
+	const struct tg_pusher *p;
+	size_t i, k;
+
+	if (!policy || !pusher || !*pusher || !person || !*person)
+		return false;
+	for (i = 0; i < policy->pushers.length; i++) {
+		p = policy->pushers.items[i];
+		if (strcmp(p->name, pusher) != 0)
+			continue;
+		for (k = 0; k < p->identities.length; k++)
+			if (tg_person_matches(p->identities.items[k], person) ||
+			    tg_person_matches(person, p->identities.items[k]))
+				return true;
+		return false;	/* mapped: only its identities */
+	}
+	/* unmapped: the pusher name is a handle */
+	return tg_person_matches(pusher, person);
+}
+
+bool tg_policy_is_policy_admin(const tg_policy *policy, const char *pusher)
+{
+	const char *admin;
+	size_t i;
+
+	if (!policy || !pusher || !*pusher)
+		return false;
+	for (i = 0; i < policy->policy_admins.length; i++) {
+		admin = policy->policy_admins.items[i];
+		if (strcmp(admin, pusher) == 0 ||
+		    tg_policy_pusher_is(policy, pusher, admin))
+			return true;
+	}
+	return false;
+}
+
+bool tg_policy_lock(const tg_policy *policy)
+{
+	return policy && policy->lock_policy;
+}
+
+const char *tg_policy_source_ref(const tg_policy *policy)
+{
+	return policy ? policy->source_ref : NULL;
+}
+
+const char *tg_policy_source_commit(const tg_policy *policy)
+{
+	return policy && policy->source_commit[0] ? policy->source_commit : NULL;
 }

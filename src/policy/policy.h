@@ -62,6 +62,12 @@ struct tg_exception {
 	long expires_days;
 };
 
+/* pusher.<name>.identity: who an authenticated pusher is. */
+struct tg_pusher {
+	char *name;
+	tg_vec identities;	/* "@handle", email */
+};
+
 /* A category framework: STRIDE by default, LINDDUN as a second. */
 struct tg_category {
 	const char *name;	/* "Information disclosure" */
@@ -96,6 +102,19 @@ struct tg_policy {
 	const struct tg_category *categories;	/* framework table */
 	size_t categories_count;
 	char *framework;		/* "stride" or "linddun" */
+	/* The server (pre-receive): see threatgate-policy(5). */
+	tg_vec protect;			/* ref globs; empty: the policy branch */
+	char *pusher_env;		/* threatgate.pusher: a variable name */
+	tg_vec pushers;			/* struct tg_pusher * (pusher.<name>) */
+	tg_vec policy_admins;		/* pusher names or identities */
+	bool lock_policy;		/* git config only */
+	char *policy_branch;		/* git config only; NULL: HEAD's */
+	bool docs_case_sensitive;	/* globs match with case */
+	/* Where the in-repository policy was read: a ref and its commit. */
+	char *source_ref;		/* "refs/heads/main", or NULL */
+	char source_commit[41];		/* hex, or "" (no commit yet) */
+	bool repository_empty;		/* a server with no branch yet */
+	bool exceptions_loaded;		/* read from a revision already */
 	bool finalized;
 	pcre2_match_context *match_context;
 
