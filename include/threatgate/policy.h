@@ -137,4 +137,19 @@ TG_EXTERN(tg_stage) tg_policy_stage(const tg_policy *policy);
  */
 TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
 
+/*
+ * The baseline file the policy names (threatgate.baseline), as written, or
+ * NULL. tg_policy_ignore_baseline() stops it applying, for `threatgate
+ * baseline` regenerating it from every current finding.
+ */
+TG_EXTERN(const char *) tg_policy_baseline_path(const tg_policy *policy);
+TG_EXTERN(void) tg_policy_ignore_baseline(tg_policy *policy);
+/*
+ * Read the baseline file from memory (from the trusted revision, as the
+ * policy), before tg_policy_finalize(), which then reads none from disk.
+ * `name` is what messages call it ("main:.threatgate-baseline.json").
+ */
+TG_EXTERN(int) tg_policy_load_baseline_buffer(tg_policy *policy,
+	const char *name, const char *data, size_t len);
+
 #endif

@@ -82,6 +82,14 @@ TG_EXTERN(int) tg_rules_add_finding(tg_findings *findings,
 	const tg_policy *policy, tg_rule_id rule, const char *path,
 	const char *revision, int line, int column, const char *message);
 
+/*
+ * Waive the findings whose fingerprints the policy's baseline holds
+ * (threatgate.baseline): they move to the waived list with reason
+ * baseline, and block nothing. Sorts the findings. 0 or TG_ENOMEM.
+ */
+TG_EXTERN(int) tg_rules_apply_baseline(tg_findings *findings,
+	const tg_policy *policy);
+
 /* Convenience: build the model of `doc` and check it. */
 TG_EXTERN(int) tg_check_document(tg_findings *findings, const tg_document *doc,
 	const tg_policy *policy, const tg_check_context *context);

@@ -432,6 +432,9 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 done:
 	tg_git__covers_cache_save(cache);
 	tg_git__covers_cache_free(cache);
+	/* What was checked is reported even after a failure: baseline it too. */
+	if (error != TG_ENOMEM && tg_rules_apply_baseline(findings, policy) < 0)
+		error = TG_ENOMEM;
 	if (error == 0 && failures == 1)
 		error = tg_error_set(first, "%s", failed);
 	else if (error == 0 && failures > 1)

@@ -305,6 +305,7 @@ int tg_policy__defaults(struct tg_policy_ext *ext)
 	policy->docs_given = false;
 	policy->signoff = TG_SIGNOFF_TRIGGERED;
 	policy->max_age = 270;
+	policy->exception_warn_days = 14;
 	policy->require_reviewed_date = false;
 	policy->min_participants = 2;
 	policy->max_doc_size = 1048576;

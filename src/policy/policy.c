@@ -4,6 +4,7 @@
  * tg_policy_finalize(). Each key is applied here as reader.c hands it
  * over, in file order: later values win, multi-valued keys accumulate.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -287,9 +288,133 @@ static int split_key(struct key_parts *kp, const char *name)
 	return 0;
 }
 
+/* The keys a policy knows, as threatgate-policy(5) spells them. */
+static const char *const threatgate_keys[] = {
+	"docs", "signoff", "reviewer", "maxAge", "requireReviewedDate",
+	"minParticipants", "maxDocSize", "timeout", "failOpen", "failOn",
+	"verifySignoffAuthor", "checkTags", "allowInlineDisable", "exceptions",
+	"baseline", "exceptionWarnDays", "roles", "framework",
+};
+
+static const struct {
+	const char *section;
+	const char *keys[5];	/* after the subsection; NULL-ended */
+} section_keys[] = {
+	{ "rule", { "severity", NULL } },
+	{ "trigger", { "pattern", "message", "enabled", "field", NULL } },
+	{ "section", { "title", "parent", "required", "display", NULL } },
+	{ "role", { "member", NULL } },
+	{ "accept", { "P1", "P2", "P3", "P4", "P5" } },
+	{ "path", { "signoff", NULL } },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool prefix_ci(const char *s, const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!word[i] || tolower((unsigned char)s[i]) !=
+		    tolower((unsigned char)word[i]))
+			return false;
+	return strlen(word) == len;
+}
+
+/* The closest of `names` to `word`, comparing without case, or NULL. */
+static const char *suggest_ci(const char *word, const char *const *names,
+                              size_t n)
+{
+	char folded[64][32], lower[64];
+	const char *fnames[64], *best;
+	size_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		snprintf(folded[i], sizeof(folded[i]), "%s", names[i]);
+		tg_lower(folded[i]);
+		fnames[i] = folded[i];
+	}
+	snprintf(lower, sizeof(lower), "%s", word);
+	tg_lower(lower);
+	best = tg_suggest(lower, fnames, n);
+	for (i = 0; best && i < n; i++)
+		if (best == fnames[i])
+			return names[i];
+	return NULL;
+}
+
+/* A close known key for a misspelt one, or NULL; caller frees. */
+static char *suggest_key(const char *key)
+{
+	const char *names[COUNT(section_keys) + 1];
+	const char *dot = strchr(key, '.'), *last = strrchr(key, '.'), *best;
+	char section[64];
+	size_t i, n, len;
+
+	if (!dot)
+		return NULL;
+	len = (size_t)(dot - key);
+	if (prefix_ci(key, "threatgate", len)) {
+		if (dot != last)
+			return NULL;
+		best = suggest_ci(dot + 1, threatgate_keys,
+		                  COUNT(threatgate_keys));
+		return best ? tg_printf("threatgate.%s", best) : NULL;
+	}
+	for (i = 0; i < COUNT(section_keys); i++) {
+		if (!prefix_ci(key, section_keys[i].section, len))
+			continue;
+		for (n = 0; n < 5 && section_keys[i].keys[n]; n++)
+			;
+		best = suggest_ci(last + 1, section_keys[i].keys, n);
+		if (!best)
+			return NULL;
+		return tg_printf("%.*s.%s", (int)(last - key), key, best);
+	}
+	for (i = 0; i < COUNT(section_keys); i++)
+		names[i] = section_keys[i].section;
+	names[i] = "threatgate";
+	snprintf(section, sizeof(section), "%.*s", (int)len, key);
+	best = suggest_ci(section, names, i + 1);
+	return best ? tg_printf("%s%s", best, dot) : NULL;
+}
+
 static int unknown_key(struct tg_policy_source *src)
 {
-	return tg_policy__error(src, "unknown key '%s'", src->key);
+	char *guess = suggest_key(src->key);
+	int error;
+
+	if (guess)
+		error = tg_policy__error(src, "unknown key '%s'; did you mean "
+		                         "'%s'?", src->key, guess);
+	else
+		error = tg_policy__error(src, "unknown key '%s'", src->key);
+	free(guess);
+	return error;
+}
+
+/* A close rule name for a misspelt one, or NULL (borrowed). */
+static const char *suggest_rule(const char *name)
+{
+	const char *names[TG_RULE__COUNT];
+	size_t i;
+
+	for (i = 0; i < TG_RULE__COUNT; i++)
+		names[i] = tg_rule_name((tg_rule_id)i);
+	return tg_suggest(name, names, TG_RULE__COUNT);
+}
+
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name)
+{
+	const char *guess = suggest_rule(name);
+
+	if (guess)
+		return tg_policy__error(src, "unknown rule '%s' in '%s'; did "
+		                        "you mean '%s'?", name, src->key, guess);
+	return tg_policy__error(src, "unknown rule '%s' in '%s'", name,
+	                        src->key);
 }
 
 /* threatgate.roles: "manager, director, executive", lowest first. */
@@ -447,6 +572,13 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 		error = parse_bool(&policy->allow_inline_disable, src, value);
 	} else if (strcmp(key, "exceptions") == 0) {
 		error = set_string(&policy->exceptions_path, value);
+	} else if (strcmp(key, "baseline") == 0) {
+		error = set_string(&policy->baseline_path, value);
+	} else if (strcmp(key, "exceptionwarndays") == 0) {
+		error = parse_number(&n, src, value, 0, INT_MAX,
+		                     "a number of days, 0 or more");
+		if (error == 0)
+			policy->exception_warn_days = (long)n;
 	} else if (strcmp(key, "roles") == 0) {
 		error = apply_roles(ext, src, value);
 	} else if (strcmp(key, "framework") == 0) {
@@ -535,8 +667,7 @@ static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
 	if (!kp->sub || strcmp(kp->key, "severity") != 0)
 		return unknown_key(src);
 	if (tg_rule_lookup(&rule, kp->sub) < 0)
-		return tg_policy__error(src, "unknown rule '%s' in '%s'", kp->sub,
-		                        src->key);
+		return tg_policy__unknown_rule(src, kp->sub);
 	if (parse_severity(&sev, value) < 0)
 		return bad_value(src, value, "error, warning, note or off");
 	policy->severity[rule] = sev;
@@ -904,6 +1035,10 @@ void tg_policy_free(tg_policy *policy)
 		free(ext->accept_origin[i]);
 	}
 	free(policy->exceptions_path);
+	free(policy->baseline_path);
+	for (i = 0; i < policy->baseline_count; i++)
+		free(policy->baseline[i]);
+	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
 	tg_vec_release(&ext->role_order, free);
@@ -1310,10 +1445,31 @@ static int finalize_matching(tg_policy *policy)
 	return 0;
 }
 
+/*
+ * The files a policy names (the exceptions file, the baseline): one way
+ * of finding and reading them, relative to `root`.
+ */
+static int read_policy_file(tg_policy *policy, const char *root,
+	const char *name,
+	int (*reader)(tg_policy *policy, const char *path, const char *name))
+{
+	char *path = NULL;
+	int error;
+
+	if (name[0] == '/' || !root || !*root)
+		path = tg_strdup(name);
+	else
+		path = tg_printf("%s/%s", root, name);
+	if (!path)
+		return tg_error_oom();
+	error = reader(policy, path, name);
+	free(path);
+	return error;
+}
+
 int tg_policy_finalize(tg_policy *policy, const char *root)
 {
 	struct tg_policy_ext *ext = TG_POLICY_EXT(policy);
-	char *path = NULL;
 	int error;
 
 	error = check_not_finalized(policy);
@@ -1332,23 +1488,31 @@ int tg_policy_finalize(tg_policy *policy, const char *root)
 	if (error < 0)
 		goto done;
 	if (policy->exceptions_path && !policy->exceptions_loaded) {
-		if (policy->exceptions_path[0] == '/' || !root || !*root)
-			path = tg_strdup(policy->exceptions_path);
-		else
-			path = tg_printf("%s/%s", root, policy->exceptions_path);
-		if (!path) {
-			error = tg_error_oom();
+		error = read_policy_file(policy, root, policy->exceptions_path,
+		                         tg_policy__read_exceptions);
+		if (error < 0)
 			goto done;
-		}
-		error = tg_policy__read_exceptions(policy, path,
-		                                   policy->exceptions_path);
+	}
+	if (policy->baseline_path && !policy->baseline_loaded) {
+		error = read_policy_file(policy, root, policy->baseline_path,
+		                         tg_policy__read_baseline);
 		if (error < 0)
 			goto done;
 	}
 	policy->finalized = true;
 done:
-	free(path);
 	return error;
+}
+
+void tg_policy_ignore_baseline(tg_policy *policy)
+{
+	if (policy)
+		policy->baseline_ignored = true;
+}
+
+const char *tg_policy_baseline_path(const tg_policy *policy)
+{
+	return policy ? policy->baseline_path : NULL;
 }
 
 /* ------------------------------------------------------------------ */

@@ -54,8 +54,8 @@ struct tg_path_signoff {
 
 struct tg_exception {
 	char *id;
-	char *rule;		/* rule name, or "*" */
-	char *path;		/* document glob */
+	tg_vec rules;		/* char *: rule names, or "*" (multi-valued) */
+	tg_vec paths;		/* char *: document globs (multi-valued) */
 	char *justification;
 	char *ticket;
 	char *expires;		/* ISO date */
@@ -99,6 +99,12 @@ struct tg_policy {
 	bool check_tags;
 	bool allow_inline_disable;
 	char *exceptions_path;
+	char *baseline_path;		/* threatgate.baseline, as given */
+	char **baseline;		/* sorted fingerprints */
+	size_t baseline_count;
+	bool baseline_ignored;		/* `threatgate baseline` regenerating */
+	bool baseline_loaded;		/* read from a revision already */
+	long exception_warn_days;	/* threatgate.exceptionWarnDays */
 	const struct tg_category *categories;	/* framework table */
 	size_t categories_count;
 	char *framework;		/* "stride" or "linddun" */
@@ -156,11 +162,26 @@ const struct tg_section_rule *tg_policy__section(const tg_policy *policy,
 	const char *name);
 
 /*
- * Whether a rule is excepted for a document path today by the exceptions
- * file (expired exceptions do not apply).
+ * The exception of the exceptions file that waives `rule` for a document
+ * path today, or NULL. Expired exceptions do not apply: when one would
+ * have, and no live one does, *expired (when not NULL) gets it.
  */
+const struct tg_exception *tg_policy__exception_for(const tg_policy *policy,
+	tg_rule_id rule, const char *path, const struct tg_exception **expired);
+
+/* Whether a live exception waives `rule` for `path`. */
 bool tg_policy__excepted(const tg_policy *policy, tg_rule_id rule,
 	const char *path);
+
+/* Whether an exception ends within threatgate.exceptionWarnDays of today. */
+bool tg_policy__exception_expiring(const tg_policy *policy,
+	const struct tg_exception *exc);
+
+/*
+ * Whether the baseline (threatgate.baseline) holds `fingerprint`; the
+ * payload is the policy. Never true once tg_policy_ignore_baseline().
+ */
+bool tg_policy__baselined(const char *fingerprint, void *payload);
 
 /*
  * The rank of the highest role `person` holds, -1 when none; and the rank

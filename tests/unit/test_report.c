@@ -160,7 +160,7 @@ static void test_json_shape(void **state)
 	tg_findings_sort(findings);
 	root = render_json(findings);
 
-	assert_keys(root, "version tool documents findings summary");
+	assert_keys(root, "version tool documents findings suppressed summary");
 	assert_int_equal(json_integer_value(json_object_get(root, "version")), 1);
 	v = json_object_get(root, "tool");
 	assert_keys(v, "name version");
@@ -229,7 +229,7 @@ static void test_json_shape(void **state)
 	                    "revision")), "abc123");
 
 	v = json_object_get(root, "summary");
-	assert_keys(v, "documents errors warnings notes");
+	assert_keys(v, "documents errors warnings notes suppressed suppressed_by_reason");
 	assert_int_equal(json_integer_value(json_object_get(v, "documents")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "errors")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "warnings")), 1);
