@@ -78,7 +78,8 @@ static int add_sections(tg_doc_summary *s, const struct tg_model *model)
 
 int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
                            const tg_policy *policy, const size_t counts[4],
-                           bool signoff_required, bool signoff_present)
+                           bool signoff_required, const char *signoff_who,
+                           const char *signoff_via)
 {
 	const struct tg_document *doc = model->doc;
 	const struct tg_frontmatter *fm = &doc->fm;
@@ -96,11 +97,15 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	s->readable = doc->readable;
 	s->title = tg_strdup(fm->title);
 	s->dri = tg_strdup(fm->dri);
+	s->status = tg_strdup(tg_design_status_name(fm->design_status) ?
+		tg_design_status_name(fm->design_status) : fm->status);
 	s->reviewed = tg_strdup(fm->reviewed);
 	s->age_days = fm->reviewed_days >= 0 ?
 		(int)(tg_date_today() - fm->reviewed_days) : -1;
-	s->stale = (fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
-	           (fm->reviewed_days < 0 && policy->require_reviewed_date);
+	/* A superseded or withdrawn design is not judged for freshness. */
+	s->stale = !tg_design_retired(fm->design_status) &&
+	           ((fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
+	            (fm->reviewed_days < 0 && policy->require_reviewed_date));
 	s->participants = copy_strs(&fm->participants, &s->participants_count);
 	s->covers = copy_strs(&fm->covers, &s->covers_count);
 	if (!s->path || !s->participants || !s->covers)
@@ -151,7 +156,13 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 		goto done;
 
 	s->signoff_required = signoff_required;
-	s->signoff_present = signoff_present;
+	s->signoff_present = signoff_who != NULL;
+	if (signoff_via && !(s->signoff_via = tg_strdup(signoff_via)))
+		goto done;
+	/* An approval on the forge names its giver nowhere in the document. */
+	if (signoff_via && strcmp(signoff_via, "approval") == 0 &&
+	    tg_vec_push_str(&by, signoff_who) < 0)
+		goto done;
 	for (i = 0; i < model->signoffs.length; i++) {
 		const struct tg_signoff *so = model->signoffs.items[i];
 

@@ -138,6 +138,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	*s = *summary;
 	/* Nothing is shared: every pointer is replaced or cleared first. */
 	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
+	s->status = s->signoff_via = NULL;
 	s->participants = s->covers = s->signoff_by = NULL;
 	s->participants_count = s->covers_count = s->signoff_by_count = 0;
 	s->threats = NULL;
@@ -151,6 +152,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	     dup_opt(&s->revision, summary->revision) &&
 	     dup_opt(&s->title, summary->title) &&
 	     dup_opt(&s->dri, summary->dri) &&
+	     dup_opt(&s->status, summary->status) &&
+	     dup_opt(&s->signoff_via, summary->signoff_via) &&
 	     dup_opt(&s->reviewed, summary->reviewed);
 	s->participants = dup_strs(summary->participants,
 	                           summary->participants_count);

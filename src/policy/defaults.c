@@ -215,6 +215,17 @@ void tg_policy__role_free(void *item)
 	free(r);
 }
 
+void tg_policy__pusher_free(void *item)
+{
+	struct tg_pusher *p = item;
+
+	if (!p)
+		return;
+	free(p->name);
+	tg_vec_release(&p->identities, free);
+	free(p);
+}
+
 void tg_policy__path_signoff_free(void *item)
 {
 	struct tg_path_signoff *ps = item;
@@ -294,6 +305,7 @@ int tg_policy__defaults(struct tg_policy_ext *ext)
 	policy->docs_given = false;
 	policy->signoff = TG_SIGNOFF_TRIGGERED;
 	policy->max_age = 270;
+	policy->exception_warn_days = 14;
 	policy->require_reviewed_date = false;
 	policy->min_participants = 2;
 	policy->max_doc_size = 1048576;

@@ -81,6 +81,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, obj, "revision", tg_report__jstr(b, d->revision));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, d->title));
 	tg_report__jset(b, obj, "dri", tg_report__jstr(b, d->dri));
+	tg_report__jset(b, obj, "status", tg_report__jstr(b, d->status));
 	tg_report__jset(b, obj, "participants",
 	    str_array(b, d->participants, d->participants_count));
 	tg_report__jset(b, obj, "threat_model_reviewed", tg_report__jstr(b, d->reviewed));
@@ -108,6 +109,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, signoff, "present", json_boolean(d->signoff_present));
 	tg_report__jset(b, signoff, "by", str_array(b, d->signoff_by, d->signoff_by_count));
 	tg_report__jset(b, signoff, "line", pos_value(b, d->signoff_line));
+	tg_report__jset(b, signoff, "via", tg_report__jstr(b, d->signoff_via));
 	tg_report__jset(b, obj, "signoff", signoff);
 	return obj;
 }
@@ -126,6 +128,25 @@ static json_t *finding_value(struct tg_report__json *b, const tg_finding *f)
 	return obj;
 }
 
+static json_t *suppressed_value(struct tg_report__json *b,
+                                const tg_suppressed *s)
+{
+	json_t *obj = tg_report__jobj(b);
+
+	tg_report__jset(b, obj, "finding", finding_value(b, &s->finding));
+	tg_report__jset(b, obj, "reason",
+	                tg_report__jstr(b, tg_suppress_reason_name(s->reason)));
+	if (s->reason == TG_SUPPRESS_EXCEPTION) {
+		tg_report__jset(b, obj, "exception",
+		                tg_report__jstr(b, s->exception));
+		tg_report__jset(b, obj, "justification",
+		                tg_report__jstr(b, s->justification));
+		tg_report__jset(b, obj, "expires",
+		                tg_report__jstr(b, s->expires));
+	}
+	return obj;
+}
+
 static json_t *report_value(struct tg_report__json *b, const tg_findings *findings)
 {
 	json_t *root = tg_report__jobj(b);
@@ -133,7 +154,10 @@ static json_t *report_value(struct tg_report__json *b, const tg_findings *findin
 	json_t *documents = tg_report__jarr(b);
 	json_t *list = tg_report__jarr(b);
 	json_t *summary = tg_report__jobj(b);
+	json_t *by_reason = tg_report__jobj(b);
+	json_t *waived;
 	size_t i, docs = tg_findings_document_count(findings);
+	int r;
 
 	tg_report__jset(b, root, "version", tg_report__jint(b, JSON_REPORT_VERSION));
 	tg_report__jset(b, tool, "name", tg_report__jstr(b, "threatgate"));
@@ -149,6 +173,17 @@ static json_t *report_value(struct tg_report__json *b, const tg_findings *findin
 		tg_report__jappend(b, list, finding_value(b, tg_findings_get(findings, i)));
 	tg_report__jset(b, root, "findings", list);
 
+	waived = tg_report__jarr(b);
+	for (i = 0; waived && i < tg_findings_suppressed_count(findings); i++)
+		tg_report__jappend(b, waived, suppressed_value(b,
+		                   tg_findings_suppressed(findings, i)));
+	tg_report__jset(b, root, "suppressed", waived);
+	for (r = 0; r < TG_SUPPRESS__COUNT; r++)
+		tg_report__jset(b, by_reason,
+		    tg_suppress_reason_name((tg_suppress_reason)r),
+		    tg_report__jint(b, (json_int_t)tg_findings_suppressed_total(
+		                    findings, (tg_suppress_reason)r)));
+
 	tg_report__jset(b, summary, "documents", tg_report__jint(b, (json_int_t)docs));
 	tg_report__jset(b, summary, "errors", tg_report__jint(b, (json_int_t)tg_findings_total(
 		findings, TG_SEVERITY_ERROR)));
@@ -156,6 +191,9 @@ static json_t *report_value(struct tg_report__json *b, const tg_findings *findin
 		findings, TG_SEVERITY_WARNING)));
 	tg_report__jset(b, summary, "notes", tg_report__jint(b, (json_int_t)tg_findings_total(
 		findings, TG_SEVERITY_NOTE)));
+	tg_report__jset(b, summary, "suppressed", tg_report__jint(b,
+		(json_int_t)tg_findings_suppressed_count(findings)));
+	tg_report__jset(b, summary, "suppressed_by_reason", by_reason);
 	tg_report__jset(b, root, "summary", summary);
 	return root;
 }

@@ -122,7 +122,8 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 {
 	size_t docs = tg_findings_document_count(findings);
 
-	if (docs == 0 && tg_findings_count(findings) == 0) {
+	if (docs == 0 && tg_findings_count(findings) == 0 &&
+	    tg_findings_suppressed_count(findings) == 0) {
 		tg_buf_puts(buf, "threatgate: no design documents checked\n");
 		return;
 	}
@@ -136,11 +137,15 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	put_count(buf, tg_findings_total(findings, TG_SEVERITY_NOTE),
 	          "note", "notes");
 	if (docs == 0) {
-		tg_buf_puts(buf, "; no design documents checked\n");
-		return;
+		tg_buf_puts(buf, "; no design documents checked");
+	} else {
+		tg_buf_puts(buf, " in ");
+		put_count(buf, docs, "document", "documents");
 	}
-	tg_buf_puts(buf, " in ");
-	put_count(buf, docs, "document", "documents");
+	if (tg_findings_suppressed_count(findings) > 0) {
+		tg_buf_puts(buf, "; ");
+		tg_report__waived(buf, findings);
+	}
 	tg_buf_putc(buf, '\n');
 }
 

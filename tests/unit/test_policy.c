@@ -1104,10 +1104,11 @@ static void test_git_config_levels(void **state)
 	assert_int_equal(p->max_age, 50);
 	assert_int_equal(tg_policy_fail_on(p), TG_SEVERITY_WARNING);
 	assert_true(tg_policy_fail_open(p));
-	assert_int_equal(p->docs.length, 3);
-	assert_string_equal(p->docs.items[0], "file/*.md");
-	assert_string_equal(p->docs.items[1], "global/**/*.md");
-	assert_string_equal(p->docs.items[2], "local/**/*.md");
+	/* git config wins over the file, multi-valued keys too: its values
+	 * replace the file's, and its levels add up */
+	assert_int_equal(p->docs.length, 2);
+	assert_string_equal(p->docs.items[0], "global/**/*.md");
+	assert_string_equal(p->docs.items[1], "local/**/*.md");
 	assert_true(tg_policy__is_reviewer(p, "@sec"));
 	tg_policy_free(p);
 
