@@ -52,6 +52,8 @@ typedef struct {
 	char *title;
 	char *category;		/* letters, "ST"; "" when none */
 	char *priority;		/* "P1".."P5", or NULL */
+	char *rating;		/* the rating as written ("High", "Impact:
+				 * High / Likelihood: Low"), or NULL */
 	char *mitigation;
 	char *status;		/* normalized: open, mitigated, ... */
 	int line;
@@ -77,6 +79,13 @@ typedef struct {
 	size_t matches_count;
 } tg_trigger_summary;
 
+/* A section the model recognised: what it is, its title and line. */
+typedef struct {
+	char *kind;		/* "security", "threat-model", "signoff" */
+	char *title;
+	int line;
+} tg_section_summary;
+
 /* What a report and `scan` need to know of a checked document. */
 typedef struct {
 	char *path;
@@ -84,6 +93,9 @@ typedef struct {
 	bool readable;
 	char *title;
 	char *dri;
+	/* front matter status: draft, in-review, approved, implemented,
+	 * superseded, withdrawn; as written when not one of those; or NULL */
+	char *status;
 	char **participants;
 	size_t participants_count;
 	char *reviewed;		/* ISO date as written, or NULL */
@@ -98,11 +110,20 @@ typedef struct {
 	bool handles_given;	/* front matter `handles` present */
 	char **handles;		/* its concerns; none for `handles: []` */
 	size_t handles_count;
+	tg_section_summary *sections;
+	size_t sections_count;
 	bool signoff_required;
 	bool signoff_present;
 	char **signoff_by;
 	size_t signoff_by_count;
 	int signoff_line;	/* 0 when none */
+	/*
+	 * How the sign-off that counts was given: "document" (a line in the
+	 * design), "pusher" (pushed by the reviewer it names, on the server),
+	 * "approval" (the reviewer approved the pull request); NULL when none
+	 * counts.
+	 */
+	char *signoff_via;
 	size_t errors, warnings, notes;
 	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
 } tg_doc_summary;

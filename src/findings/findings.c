@@ -726,6 +726,8 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	free(summary->revision);
 	free(summary->title);
 	free(summary->dri);
+	free(summary->status);
+	free(summary->signoff_via);
 	free_strs(summary->participants, summary->participants_count);
 	free(summary->reviewed);
 	free_strs(summary->covers, summary->covers_count);
@@ -735,6 +737,7 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 			free(summary->threats[i].title);
 			free(summary->threats[i].category);
 			free(summary->threats[i].priority);
+			free(summary->threats[i].rating);
 			free(summary->threats[i].mitigation);
 			free(summary->threats[i].status);
 		}
@@ -754,6 +757,13 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 			free(t->matches);
 		}
 		free(summary->triggers);
+	}
+	if (summary->sections) {
+		for (i = 0; i < summary->sections_count; i++) {
+			free(summary->sections[i].kind);
+			free(summary->sections[i].title);
+		}
+		free(summary->sections);
 	}
 	free_strs(summary->handles, summary->handles_count);
 	free_strs(summary->signoff_by, summary->signoff_by_count);

@@ -138,6 +138,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	*s = *summary;
 	/* Nothing is shared: every pointer is replaced or cleared first. */
 	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
+	s->status = s->signoff_via = NULL;
 	s->participants = s->covers = s->signoff_by = NULL;
 	s->participants_count = s->covers_count = s->signoff_by_count = 0;
 	s->threats = NULL;
@@ -146,11 +147,15 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->triggers_count = 0;
 	s->handles = NULL;
 	s->handles_count = 0;
+	s->sections = NULL;
+	s->sections_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
 	     dup_opt(&s->title, summary->title) &&
 	     dup_opt(&s->dri, summary->dri) &&
+	     dup_opt(&s->status, summary->status) &&
+	     dup_opt(&s->signoff_via, summary->signoff_via) &&
 	     dup_opt(&s->reviewed, summary->reviewed);
 	s->participants = dup_strs(summary->participants,
 	                           summary->participants_count);
@@ -183,6 +188,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		     dup_opt(&to->title, from->title) &&
 		     dup_opt(&to->category, from->category) &&
 		     dup_opt(&to->priority, from->priority) &&
+		     dup_opt(&to->rating, from->rating) &&
 		     dup_opt(&to->mitigation, from->mitigation) &&
 		     dup_opt(&to->status, from->status);
 	}
@@ -198,6 +204,16 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		s->triggers[i].threshold = summary->triggers[i].threshold;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (ok)
+		s->sections = calloc(summary->sections_count + 1,
+		                     sizeof(*s->sections));
+	ok = ok && s->sections;
+	for (i = 0; ok && i < summary->sections_count; i++) {
+		s->sections_count++;
+		s->sections[i].line = summary->sections[i].line;
+		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
+		     dup_opt(&s->sections[i].title, summary->sections[i].title);
 	}
 	if (!ok) {
 		tg_doc_summary_free(s);

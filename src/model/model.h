@@ -35,12 +35,15 @@ struct tg_section {
 	bool only_filler;	/* content is just TBD/N/A/TODO */
 	bool has_placeholder;	/* holds template placeholder {{...}} */
 	int placeholder_line;
+	int score;		/* how surely the title names s->rule: 100
+				 * for the policy's regex, less by meaning */
 };
 
 enum tg_threat_form {
 	TG_THREAT_TABLE,
 	TG_THREAT_LIST,
-	TG_THREAT_HEADING	/* bullet under a category sub-heading */
+	TG_THREAT_HEADING,	/* bullet under a category sub-heading */
+	TG_THREAT_SECTION	/* a heading of its own, fields below it */
 };
 
 struct tg_threat {
@@ -49,8 +52,10 @@ struct tg_threat {
 	char *category_text;	/* as written, or NULL */
 	unsigned categories;	/* bit i: framework category i */
 	char *bad_category;	/* first token that is not a category */
-	char *priority_text;	/* as written, or NULL */
+	char *priority_text;	/* the rating as written, or NULL */
 	int priority;		/* 1..5, 0 when missing or off the scale */
+	char *impact;		/* Impact x Likelihood, as written */
+	char *likelihood;
 	char *mitigation;	/* NULL when missing or filler ("none", "TBD") */
 	char *status_text;
 	tg_status status;
@@ -77,6 +82,12 @@ struct tg_signoff {
 	char *why_invalid;	/* "unchecked", "no date", "outcome 'rejected'" */
 	int line;
 	int column;
+};
+
+/* Threat-like content that could not be read field by field. */
+struct tg_unreadable {
+	int line;
+	char *message;		/* "could not read threats in this table: ..." */
 };
 
 /* One counted match of a trigger's prose pattern: evidence. */
@@ -131,6 +142,16 @@ struct tg_model {
 	const struct tg_section *security;
 	const struct tg_section *threat_model;
 	const struct tg_section *signoff;
+	/*
+	 * A document that is itself a threat model (its title, first heading
+	 * or file name says so) is its own Security and Threat Model
+	 * section: `root` spans it all and is not in `sections`.
+	 */
+	struct tg_section *root;
+	bool standalone;
+	tg_vec regions;		/* const struct tg_section *: where threats
+				 * were looked for */
+	tg_vec unreadable;	/* struct tg_unreadable * */
 	int placeholder_threats;	/* template rows left unchanged */
 	bool triggers_done;	/* hits computed (they may be left lazy) */
 };
@@ -157,6 +178,18 @@ void tg_model__free_hit(void *hit);
 
 /* "P1".."P5" and synonyms: 1..5, or 0. */
 int tg_model__priority(const char *text);
+/*
+ * A rating as real documents write it (P1-P5, critical..informational,
+ * High/Med/Low, Sev 1-4, None, DREAD and CVSS scores) as 1..5, or 0;
+ * docs/ratings.md has the table. tg_model__impact_likelihood combines
+ * the two halves of a risk matrix.
+ */
+int tg_model__rating(const char *text);
+int tg_model__impact_likelihood(const char *impact, const char *likelihood);
+/* How surely a normalised heading title names a section rule, 0..99. */
+int tg_model__title_score(const char *rule, const char *norm);
+/* Whether a file name or title says the document is a threat model. */
+bool tg_model__names_threat_model(const char *text);
 /* Category letters/names joined by '/', ',', '+' or "and": a bit set. */
 unsigned tg_model__categories(const tg_policy *policy, const char *text,
 	char **bad_token);

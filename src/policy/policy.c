@@ -597,12 +597,73 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	return error;
 }
 
+/* The places a check runs, as [hook "NAME"] and rule.<id>.<key> name them. */
+static const struct {
+	const char *hook;	/* [hook "NAME"] */
+	const char *severity_key;	/* rule.<id>.KEY, lowercased */
+	tg_stage stage;
+} stage_keys[] = {
+	{ "pre-commit", "precommitseverity", TG_STAGE_PRE_COMMIT },
+	{ "pre-push", "prepushseverity", TG_STAGE_PRE_PUSH },
+	{ "pre-receive", "prereceiveseverity", TG_STAGE_PRE_RECEIVE },
+	{ "ci", "ciseverity", TG_STAGE_CI },
+};
+#define STAGE_KEYS (sizeof(stage_keys) / sizeof(stage_keys[0]))
+
+/* [hook "pre-commit"] failOn = warning, drafts = enforce */
+static int apply_hook(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	size_t i;
+	tg_stage stage;
+
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++)
+		if (strcmp(kp->sub, stage_keys[i].hook) == 0)
+			break;
+	if (!kp->sub || i == STAGE_KEYS)
+		return tg_policy__error(src, "unknown hook '%s' in '%s': expected "
+			"pre-commit, pre-push, pre-receive or ci",
+			kp->sub ? kp->sub : "", src->key);
+	stage = stage_keys[i].stage;
+	if (strcmp(kp->key, "failon") == 0) {
+		if (parse_fail_on(&policy->stage_fail_on[stage], value) < 0)
+			return bad_value(src, value, "error, warning or never");
+		policy->stage_fail_on_set[stage] = true;
+		return 0;
+	}
+	if (strcmp(kp->key, "drafts") == 0) {
+		if (value && tg_strcasecmp(value, "warn") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_WARN;
+		else if (value && tg_strcasecmp(value, "enforce") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_ENFORCE;
+		else
+			return bad_value(src, value, "warn or enforce");
+		return 0;
+	}
+	return unknown_key(src);
+}
+
 static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
 	tg_rule_id rule;
 	tg_severity sev;
+	size_t i;
 
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++) {
+		tg_stage stage = stage_keys[i].stage;
+
+		if (strcmp(kp->key, stage_keys[i].severity_key) != 0)
+			continue;
+		if (tg_rule_lookup(&rule, kp->sub) < 0)
+			return tg_policy__error(src, "unknown rule '%s' in '%s'",
+			                        kp->sub, src->key);
+		if (parse_severity(&sev, value) < 0)
+			return bad_value(src, value, "error, warning, note or off");
+		policy->stage_severity[stage][rule] = sev;
+		policy->stage_severity_set[stage][rule] = true;
+		return 0;
+	}
 	if (!kp->sub || strcmp(kp->key, "severity") != 0)
 		return unknown_key(src);
 	if (tg_rule_lookup(&rule, kp->sub) < 0)
@@ -945,6 +1006,8 @@ static int apply_entry(struct tg_policy_source *src,
 		error = apply_accept(ext, src, &kp, entry->value);
 	else if (strcmp(kp.section, "path") == 0)
 		error = apply_path(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "hook") == 0)
+		error = apply_hook(&ext->base, src, &kp, entry->value);
 	else
 		error = unknown_key(src);
 done:
@@ -1530,7 +1593,67 @@ tg_signoff_mode tg_policy_signoff_mode(const tg_policy *policy,
 
 tg_severity tg_policy_fail_on(const tg_policy *policy)
 {
+	if (!policy->fail_on_forced && policy->stage_fail_on_set[policy->stage])
+		return policy->stage_fail_on[policy->stage];
 	return policy->fail_on;
+}
+
+const char *tg_stage_name(tg_stage stage)
+{
+	switch (stage) {
+	case TG_STAGE_PRE_COMMIT: return "pre-commit";
+	case TG_STAGE_PRE_PUSH: return "pre-push";
+	case TG_STAGE_PRE_RECEIVE: return "pre-receive";
+	case TG_STAGE_CI: return "ci";
+	default: return "check";
+	}
+}
+
+void tg_policy_set_stage(tg_policy *policy, tg_stage stage)
+{
+	policy->stage = stage < TG_STAGE__COUNT ? stage : TG_STAGE_CHECK;
+}
+
+tg_stage tg_policy_stage(const tg_policy *policy)
+{
+	return policy->stage;
+}
+
+bool tg_policy__stage_local(const tg_policy *policy)
+{
+	return policy->stage == TG_STAGE_PRE_COMMIT ||
+	       policy->stage == TG_STAGE_PRE_PUSH;
+}
+
+/* The rules a security reviewer settles: not the author's to fix locally. */
+static bool signoff_rule(tg_rule_id rule)
+{
+	return rule == TG_RULE_SIGNOFF_REQUIRED ||
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+}
+
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+                                tg_severity chosen)
+{
+	tg_severity severity = chosen;
+
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule];
+	if (policy->severity_set[rule])
+		severity = policy->severity[rule];
+	if (tg_policy__stage_local(policy) && signoff_rule(rule) &&
+	    severity > TG_SEVERITY_WARNING)
+		severity = TG_SEVERITY_WARNING;
+	return severity;
+}
+
+bool tg_policy__drafts_soft(const tg_policy *policy)
+{
+	int drafts = policy->stage_drafts[policy->stage];
+
+	if (drafts)
+		return drafts == TG_DRAFTS_WARN;
+	return tg_policy__stage_local(policy);
 }
 
 bool tg_policy_fail_open(const tg_policy *policy)
@@ -1565,11 +1688,15 @@ int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 		return tg_error_set(TG_EINVALID,
 			"bad value '%s' for '--fail-on': expected error, warning or never",
 			value ? value : "");
+	policy->fail_on_forced = true;
 	return 0;
 }
 
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule)
 {
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule] ==
+		       TG_SEVERITY_OFF;
 	return policy->severity_set[rule] &&
 	       policy->severity[rule] == TG_SEVERITY_OFF;
 }

@@ -51,6 +51,7 @@ static json_t *threat_value(struct tg_report__json *b, const tg_threat_summary *
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, t->title));
 	tg_report__jset(b, obj, "category", category_array(b, t->category));
 	tg_report__jset(b, obj, "priority", tg_report__jstr(b, t->priority));
+	tg_report__jset(b, obj, "rating", tg_report__jstr(b, t->rating));
 	tg_report__jset(b, obj, "mitigation", tg_report__jstr(b, t->mitigation));
 	tg_report__jset(b, obj, "status", tg_report__jstr(b, t->status));
 	tg_report__jset(b, obj, "line", pos_value(b, t->line));
@@ -97,6 +98,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	json_t *obj = tg_report__jobj(b);
 	json_t *threats = tg_report__jarr(b);
 	json_t *triggers = tg_report__jarr(b);
+	json_t *sections = tg_report__jarr(b);
 	json_t *signoff = tg_report__jobj(b);
 	size_t i;
 
@@ -104,10 +106,21 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, obj, "revision", tg_report__jstr(b, d->revision));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, d->title));
 	tg_report__jset(b, obj, "dri", tg_report__jstr(b, d->dri));
+	tg_report__jset(b, obj, "status", tg_report__jstr(b, d->status));
 	tg_report__jset(b, obj, "participants",
 	    str_array(b, d->participants, d->participants_count));
 	tg_report__jset(b, obj, "threat_model_reviewed", tg_report__jstr(b, d->reviewed));
 	tg_report__jset(b, obj, "stale", json_boolean(d->stale));
+
+	for (i = 0; sections && i < d->sections_count; i++) {
+		json_t *sec = tg_report__jobj(b);
+
+		tg_report__jset(b, sec, "kind", tg_report__jstr(b, d->sections[i].kind));
+		tg_report__jset(b, sec, "title", tg_report__jstr(b, d->sections[i].title));
+		tg_report__jset(b, sec, "line", pos_value(b, d->sections[i].line));
+		tg_report__jappend(b, sections, sec);
+	}
+	tg_report__jset(b, obj, "sections", sections);
 
 	for (i = 0; threats && i < d->threats_count; i++)
 		tg_report__jappend(b, threats, threat_value(b, &d->threats[i]));
@@ -123,6 +136,7 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	tg_report__jset(b, signoff, "present", json_boolean(d->signoff_present));
 	tg_report__jset(b, signoff, "by", str_array(b, d->signoff_by, d->signoff_by_count));
 	tg_report__jset(b, signoff, "line", pos_value(b, d->signoff_line));
+	tg_report__jset(b, signoff, "via", tg_report__jstr(b, d->signoff_via));
 	tg_report__jset(b, obj, "signoff", signoff);
 	return obj;
 }

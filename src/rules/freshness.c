@@ -10,6 +10,9 @@ int tg_check_stale_threat_model(struct tg_rule_ctx *ctx,
 	const tg_policy *policy = ctx->policy;
 	long age;
 
+	/* A superseded or withdrawn design describes no system to drift from. */
+	if (tg_design_retired(fm->design_status))
+		return 0;
 	if (fm->reviewed_days < 0) {
 		if (!policy->require_reviewed_date || fm->reviewed || fm->broken)
 			return 0;	/* an invalid date is invalid-metadata */

@@ -34,9 +34,7 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 static tg_severity effective_severity(const tg_policy *policy, tg_rule_id rule,
                                       tg_severity chosen)
 {
-	if (policy->severity_set[rule])
-		return policy->severity[rule];
-	return chosen;
+	return tg_policy__severity(policy, rule, chosen);
 }
 
 static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
@@ -154,6 +152,16 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	int error;
 
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
+	/* The Sign-off section waits for the review, as signoff-required. */
+	if (ctx->signoff_part && severity > TG_SEVERITY_WARNING &&
+	    tg_policy__stage_local(ctx->policy) &&
+	    !ctx->policy->stage_severity_set[ctx->policy->stage][ctx->rule])
+		severity = TG_SEVERITY_WARNING;
+	/* A draft never blocks a commit or a push of its author. */
+	if (severity == TG_SEVERITY_ERROR &&
+	    doc->fm.design_status == TG_DESIGN_DRAFT &&
+	    tg_policy__drafts_soft(ctx->policy))
+		severity = TG_SEVERITY_WARNING;
 	if (severity == TG_SEVERITY_OFF) {
 		notes_clear(ctx);
 		return 0;
@@ -289,6 +297,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	static const tg_check_context none;
 	struct tg_rule_ctx ctx;
 	tg_doc_summary *summary = NULL;
+	const char *who = NULL, *via = NULL;
 	size_t i;
 	int error = 0;
 
@@ -307,7 +316,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	    tg_policy_signoff_mode(policy,
 	                           tg_document_policy_path(model->doc)) ==
 	    TG_SIGNOFF_TRIGGERED &&
-	    (!model->signoff || !tg_rules__signoff_present(model) ||
+	    (!model->signoff || !tg_rules__signoff_present(&ctx, model) ||
 	     model->doc->fm.handles_given)) {
 		error = tg_model__triggers((struct tg_model *)model);
 		if (error < 0)
@@ -324,13 +333,16 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 		ctx.rule = (tg_rule_id)i;
 		ctx.section = NULL;
 		ctx.threat = NULL;
+		ctx.signoff_part = false;
 		error = checks[i](&ctx, model);
 		notes_clear(&ctx);	/* queued but never reported */
 	}
 	if (error == 0)
+		error = tg_rules__signoff_by(&ctx, model, &who, &via);
+	if (error == 0)
 		error = tg_findings__summarize(&summary, model, policy,
 			ctx.counts, tg_rules__signoff_required(model, NULL),
-			tg_rules__signoff_present(model));
+			who, via);
 	if (error == 0)
 		error = tg_findings_add_document(findings, summary);
 	return error;

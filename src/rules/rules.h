@@ -15,6 +15,8 @@ struct tg_rule_ctx {
 	tg_rule_id rule;		/* the rule being checked */
 	const char *section;		/* section path for the next report */
 	const char *threat;		/* threat id for the next report */
+	bool signoff_part;		/* the report is about the Sign-off
+					 * section: a reviewer's to fill in */
 	size_t counts[4];		/* findings added, by severity */
 	tg_finding_note *notes;		/* queued for the next report */
 	size_t notes_count, notes_alloc;
@@ -47,8 +49,16 @@ int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
 
 /* Whether a sign-off is required for this document, and why (caller frees). */
 bool tg_rules__signoff_required(const struct tg_model *model, char **why);
-/* Whether a valid sign-off by an authorized reviewer is present. */
-bool tg_rules__signoff_present(const struct tg_model *model);
+/*
+ * Whether a valid sign-off by an authorized reviewer is present, who
+ * is not signing their own design: in the document, or an approval of
+ * the pull request.
+ */
+bool tg_rules__signoff_present(const struct tg_rule_ctx *ctx,
+	const struct tg_model *model);
+/* Who signed, and how ("document", "approval"); both NULL when nobody. */
+int tg_rules__signoff_by(const struct tg_rule_ctx *ctx,
+	const struct tg_model *model, const char **who, const char **via);
 /* "T1" or the threat's title, shortened: how findings name a threat. */
 const char *tg_rules__threat_label(const struct tg_threat *t, char *buf,
 	size_t size);
