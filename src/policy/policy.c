@@ -597,12 +597,73 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	return error;
 }
 
+/* The places a check runs, as [hook "NAME"] and rule.<id>.<key> name them. */
+static const struct {
+	const char *hook;	/* [hook "NAME"] */
+	const char *severity_key;	/* rule.<id>.KEY, lowercased */
+	tg_stage stage;
+} stage_keys[] = {
+	{ "pre-commit", "precommitseverity", TG_STAGE_PRE_COMMIT },
+	{ "pre-push", "prepushseverity", TG_STAGE_PRE_PUSH },
+	{ "pre-receive", "prereceiveseverity", TG_STAGE_PRE_RECEIVE },
+	{ "ci", "ciseverity", TG_STAGE_CI },
+};
+#define STAGE_KEYS (sizeof(stage_keys) / sizeof(stage_keys[0]))
+
+/* [hook "pre-commit"] failOn = warning, drafts = enforce */
+static int apply_hook(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	size_t i;
+	tg_stage stage;
+
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++)
+		if (strcmp(kp->sub, stage_keys[i].hook) == 0)
+			break;
+	if (!kp->sub || i == STAGE_KEYS)
+		return tg_policy__error(src, "unknown hook '%s' in '%s': expected "
+			"pre-commit, pre-push, pre-receive or ci",
+			kp->sub ? kp->sub : "", src->key);
+	stage = stage_keys[i].stage;
+	if (strcmp(kp->key, "failon") == 0) {
+		if (parse_fail_on(&policy->stage_fail_on[stage], value) < 0)
+			return bad_value(src, value, "error, warning or never");
+		policy->stage_fail_on_set[stage] = true;
+		return 0;
+	}
+	if (strcmp(kp->key, "drafts") == 0) {
+		if (value && tg_strcasecmp(value, "warn") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_WARN;
+		else if (value && tg_strcasecmp(value, "enforce") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_ENFORCE;
+		else
+			return bad_value(src, value, "warn or enforce");
+		return 0;
+	}
+	return unknown_key(src);
+}
+
 static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
 	tg_rule_id rule;
 	tg_severity sev;
+	size_t i;
 
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++) {
+		tg_stage stage = stage_keys[i].stage;
+
+		if (strcmp(kp->key, stage_keys[i].severity_key) != 0)
+			continue;
+		if (tg_rule_lookup(&rule, kp->sub) < 0)
+			return tg_policy__error(src, "unknown rule '%s' in '%s'",
+			                        kp->sub, src->key);
+		if (parse_severity(&sev, value) < 0)
+			return bad_value(src, value, "error, warning, note or off");
+		policy->stage_severity[stage][rule] = sev;
+		policy->stage_severity_set[stage][rule] = true;
+		return 0;
+	}
 	if (!kp->sub || strcmp(kp->key, "severity") != 0)
 		return unknown_key(src);
 	if (tg_rule_lookup(&rule, kp->sub) < 0)
@@ -654,6 +715,22 @@ done:
 	return error;
 }
 
+/* trigger.<name>.threshold: a positive number, "2" or "1.5". */
+static int parse_threshold(double *out, struct tg_policy_source *src,
+	const char *value)
+{
+	char *end = NULL;
+	double d;
+
+	if (!value || !*value)
+		return bad_value(src, value ? value : "", "a positive number");
+	d = strtod(value, &end);
+	if (end == value || *end != '\0' || !(d > 0) || d > 1000)
+		return bad_value(src, value, "a positive number, e.g. 2 or 1.5");
+	*out = d;
+	return 0;
+}
+
 static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
@@ -663,7 +740,9 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 
 	if (!kp->sub || !*kp->sub ||
 	    (strcmp(kp->key, "pattern") != 0 && strcmp(kp->key, "message") != 0 &&
-	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0))
+	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0 &&
+	     strcmp(kp->key, "weak") != 0 && strcmp(kp->key, "ignore") != 0 &&
+	     strcmp(kp->key, "threshold") != 0))
 		return unknown_key(src);
 	t = find_trigger(policy, kp->sub);
 	if (!t) {
@@ -680,7 +759,14 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	if (error < 0)
 		return error;
 
-	if (strcmp(kp->key, "pattern") == 0) {
+	if (strcmp(kp->key, "pattern") == 0 || strcmp(kp->key, "weak") == 0 ||
+	    strcmp(kp->key, "ignore") == 0) {
+		char **text = kp->key[0] == 'p' ? &t->pattern :
+		              kp->key[0] == 'w' ? &t->weak : &t->ignore;
+		pcre2_code **slot = kp->key[0] == 'p' ? &t->code :
+		                    kp->key[0] == 'w' ? &t->weak_code :
+		                    &t->ignore_code;
+
 		/* an empty pattern leaves the front-matter conditions only */
 		if (value && *value) {
 			error = compile_pattern(&code, value, PATTERN_OPTIONS, NULL,
@@ -688,15 +774,17 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 			if (error < 0)
 				return error;
 		}
-		error = set_string(&t->pattern, value);
+		error = set_string(text, value);
 		if (error < 0) {
 			pcre2_code_free(code);
 			return error;
 		}
-		pcre2_code_free(t->code);
-		t->code = code;
+		pcre2_code_free(*slot);
+		*slot = code;
 		return 0;
 	}
+	if (strcmp(kp->key, "threshold") == 0)
+		return parse_threshold(&t->threshold, src, value);
 	if (strcmp(kp->key, "message") == 0)
 		return set_string(&t->message, value);
 	if (strcmp(kp->key, "enabled") == 0)
@@ -918,6 +1006,8 @@ static int apply_entry(struct tg_policy_source *src,
 		error = apply_accept(ext, src, &kp, entry->value);
 	else if (strcmp(kp.section, "path") == 0)
 		error = apply_path(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "hook") == 0)
+		error = apply_hook(&ext->base, src, &kp, entry->value);
 	else
 		error = unknown_key(src);
 done:
@@ -1281,7 +1371,7 @@ static int finalize_triggers(tg_policy *policy)
 
 	for (i = 0; i < policy->triggers.length; i++) {
 		t = policy->triggers.items[i];
-		if (!t->pattern && t->fields.length == 0)
+		if (!t->pattern && !t->weak && t->fields.length == 0)
 			return tg_policy__origin_error(t->origin,
 				"trigger '%s' has neither a pattern nor a field",
 				t->name);
@@ -1292,8 +1382,26 @@ static int finalize_triggers(tg_policy *policy)
 			if (error < 0)
 				return error;
 		}
+		if (t->weak && !t->weak_code) {
+			error = compile_pattern(&t->weak_code, t->weak,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "weak", NULL);
+			if (error < 0)
+				return error;
+		}
+		if (t->ignore && !t->ignore_code) {
+			error = compile_pattern(&t->ignore_code, t->ignore,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "ignore", NULL);
+			if (error < 0)
+				return error;
+		}
 		if (t->code)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+		if (t->weak_code)
+			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		if (t->ignore_code)
+			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
 	return 0;
 }
@@ -1485,7 +1593,67 @@ tg_signoff_mode tg_policy_signoff_mode(const tg_policy *policy,
 
 tg_severity tg_policy_fail_on(const tg_policy *policy)
 {
+	if (!policy->fail_on_forced && policy->stage_fail_on_set[policy->stage])
+		return policy->stage_fail_on[policy->stage];
 	return policy->fail_on;
+}
+
+const char *tg_stage_name(tg_stage stage)
+{
+	switch (stage) {
+	case TG_STAGE_PRE_COMMIT: return "pre-commit";
+	case TG_STAGE_PRE_PUSH: return "pre-push";
+	case TG_STAGE_PRE_RECEIVE: return "pre-receive";
+	case TG_STAGE_CI: return "ci";
+	default: return "check";
+	}
+}
+
+void tg_policy_set_stage(tg_policy *policy, tg_stage stage)
+{
+	policy->stage = stage < TG_STAGE__COUNT ? stage : TG_STAGE_CHECK;
+}
+
+tg_stage tg_policy_stage(const tg_policy *policy)
+{
+	return policy->stage;
+}
+
+bool tg_policy__stage_local(const tg_policy *policy)
+{
+	return policy->stage == TG_STAGE_PRE_COMMIT ||
+	       policy->stage == TG_STAGE_PRE_PUSH;
+}
+
+/* The rules a security reviewer settles: not the author's to fix locally. */
+static bool signoff_rule(tg_rule_id rule)
+{
+	return rule == TG_RULE_SIGNOFF_REQUIRED ||
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+}
+
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+                                tg_severity chosen)
+{
+	tg_severity severity = chosen;
+
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule];
+	if (policy->severity_set[rule])
+		severity = policy->severity[rule];
+	if (tg_policy__stage_local(policy) && signoff_rule(rule) &&
+	    severity > TG_SEVERITY_WARNING)
+		severity = TG_SEVERITY_WARNING;
+	return severity;
+}
+
+bool tg_policy__drafts_soft(const tg_policy *policy)
+{
+	int drafts = policy->stage_drafts[policy->stage];
+
+	if (drafts)
+		return drafts == TG_DRAFTS_WARN;
+	return tg_policy__stage_local(policy);
 }
 
 bool tg_policy_fail_open(const tg_policy *policy)
@@ -1520,11 +1688,15 @@ int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 		return tg_error_set(TG_EINVALID,
 			"bad value '%s' for '--fail-on': expected error, warning or never",
 			value ? value : "");
+	policy->fail_on_forced = true;
 	return 0;
 }
 
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule)
 {
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule] ==
+		       TG_SEVERITY_OFF;
 	return policy->severity_set[rule] &&
 	       policy->severity[rule] == TG_SEVERITY_OFF;
 }

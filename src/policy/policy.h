@@ -14,13 +14,27 @@
 #define TG_PCRE2_MATCH_LIMIT 100000
 #define TG_PCRE2_DEPTH_LIMIT 10000
 
+/*
+ * Evidence a trigger needs unless the policy says otherwise: a policy's
+ * own trigger fires on one strong match (2), a built-in one needs a strong
+ * match and some corroboration (docs/triggers.md).
+ */
+#define TG_TRIGGER_THRESHOLD 2.0
+#define TG_TRIGGER_BUILTIN_THRESHOLD 3.0
+
 struct tg_trigger {
 	char *name;
-	char *pattern;		/* PCRE2, matched caseless; NULL: fields only */
+	char *pattern;		/* PCRE2, matched caseless; NULL: fields only.
+				 * Strong terms: each match weighs 2 */
+	char *weak;		/* terms that need corroboration: 1 each */
+	char *ignore;		/* homonyms: a match inside one does not count */
 	char *message;		/* why it needs security, or NULL */
 	bool enabled;
+	double threshold;	/* summed weight that fires it */
 	tg_vec fields;		/* "exposure=internet", "data-classification=pii" */
 	pcre2_code *code;
+	pcre2_code *weak_code;
+	pcre2_code *ignore_code;
 	char *origin;		/* "file:line" where it was set, for messages */
 };
 
@@ -123,7 +137,36 @@ struct tg_policy {
 	bool exceptions_loaded;		/* read from a revision already */
 	bool finalized;
 	pcre2_match_context *match_context;
+
+	/* Where the check runs, and what the policy says for each place. */
+	tg_stage stage;
+	bool fail_on_forced;		/* --fail-on beats [hook] failOn */
+	tg_severity stage_fail_on[TG_STAGE__COUNT];
+	bool stage_fail_on_set[TG_STAGE__COUNT];
+	/* [hook "NAME"] drafts: 0 the stage's default, else TG_DRAFTS_* */
+	int stage_drafts[TG_STAGE__COUNT];
+	/* rule.<id>.<stage>Severity, where stage_severity_set */
+	tg_severity stage_severity[TG_STAGE__COUNT][TG_RULE__COUNT];
+	bool stage_severity_set[TG_STAGE__COUNT][TG_RULE__COUNT];
 };
+
+#define TG_DRAFTS_WARN 1	/* a draft's errors are warnings */
+#define TG_DRAFTS_ENFORCE 2	/* a draft is checked as any design */
+
+/*
+ * The severity a finding of `rule` gets where the check runs: the rule
+ * table's (or the check's own `chosen` one), then rule.<id>.severity,
+ * then the place's default (the sign-off rules are warnings on the local
+ * hooks), then rule.<id>.<stage>Severity.
+ */
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+	tg_severity chosen);
+
+/* Whether a draft design's errors are warnings where the check runs. */
+bool tg_policy__drafts_soft(const tg_policy *policy);
+
+/* Whether the check runs on a developer's machine (pre-commit, pre-push). */
+bool tg_policy__stage_local(const tg_policy *policy);
 
 /* Whether the policy turned a rule off. */
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);
