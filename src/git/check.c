@@ -187,10 +187,65 @@ static int load_blob(tg_document **out, git_repository *repo,
 	return error;
 }
 
+/*
+ * Whether the document is at `commit` as it is checked: an approval given
+ * there saw it. An id that does not resolve (a commit this clone lacks)
+ * saw nothing we know of.
+ */
+static bool approval_current(git_repository *repo, const struct tg_change *c,
+                             const char *commit)
+{
+	git_oid id;
+	git_commit *obj = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool same = false;
+
+	if (!commit || c->source != TG_SOURCE_COMMIT ||
+	    strlen(commit) != GIT_OID_HEXSZ || git_oid_fromstr(&id, commit) < 0)
+		goto done;
+	if (git_commit_lookup(&obj, repo, &id) < 0 ||
+	    git_commit_tree(&tree, obj) < 0 ||
+	    git_tree_entry_bypath(&entry, tree, c->path) < 0)
+		goto done;
+	same = git_oid_equal(git_tree_entry_id(entry), &c->blob);
+done:
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(obj);
+	return same;
+}
+
+/* The approvals as they apply to one document (caller frees the array). */
+static int doc_approvals(tg_approval **out, git_repository *repo,
+                         const struct tg_change *c,
+                         const struct tg_changes *changes)
+{
+	size_t i;
+
+	*out = NULL;
+	if (!changes || changes->approvals_count == 0)
+		return 0;
+	*out = calloc(changes->approvals_count, sizeof(**out));
+	if (!*out)
+		return tg_error_oom();
+	pthread_mutex_lock(&git_lock);
+	for (i = 0; i < changes->approvals_count; i++) {
+		(*out)[i] = changes->approvals[i];
+		(*out)[i].current = approval_current(repo, c,
+			changes->approvals[i].commit);
+	}
+	pthread_mutex_unlock(&git_lock);
+	return 0;
+}
+
 static int check_one(tg_findings *findings, git_repository *repo,
                      const struct tg_change *c, const tg_policy *policy,
-                     bool lazy, const char *pusher)
+                     bool lazy, const char *pusher,
+                     const struct tg_changes *changes)
 {
+	tg_approval *approvals = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *revision = NULL;
 	tg_document *doc = NULL, *base_doc = NULL;
@@ -214,6 +269,12 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	memset(&blame, 0, sizeof(blame));
 	ctx.lazy_triggers = lazy;
 	ctx.pusher = pusher;
+	error = doc_approvals(&approvals, repo, c, changes);
+	if (error < 0)
+		goto done;
+	ctx.approvals = approvals;
+	ctx.approvals_count = approvals ? changes->approvals_count : 0;
+	ctx.change_author = changes ? changes->change_author : NULL;
 	if (c->has_base && !tg_policy__rule_off(policy,
 	                   TG_RULE_REVIEWED_DATE_NOT_UPDATED)) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
@@ -247,6 +308,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	}
 	tg_vec_release(&blame.authors, free);
 done:
+	free(approvals);
 	tg_model_free(base);
 	tg_document_free(base_doc);
 	tg_model_free(model);
@@ -321,7 +383,8 @@ static int check_job(size_t i, void *payload)
 	if (error == 0)
 		error = check_one(job->findings, d->repo,
 		                  d->changes->docs.items[i], d->policy,
-		                  d->changes->lazy_triggers, d->changes->pusher);
+		                  d->changes->lazy_triggers, d->changes->pusher,
+		                  d->changes);
 	if (error < 0) {
 		job->error = error;
 		snprintf(job->message, sizeof(job->message), "%s",

@@ -432,6 +432,13 @@ static void put_table(const struct md *md)
 				tg_buf_puts(buf, " by ");
 				put_signers(buf, d);
 			}
+			if (same_str(d->signoff_via, "approval"))
+				tg_buf_puts(buf, " (approved the pull request)");
+			else if (same_str(d->signoff_via, "pusher"))
+				tg_buf_puts(buf, " (pushed it as the authenticated "
+				            "pusher)");
+			else if (d->signoff_via)
+				tg_buf_puts(buf, " (in the document)");
 		} else {
 			tg_buf_puts(buf, "not needed");
 		}
@@ -605,6 +612,18 @@ static void put_document(const struct md *md, const tg_doc_summary *d,
 
 /* ---- the whole comment ---- */
 
+/* A word when any named sign-off counts. */
+static void put_reviewer_note(const struct md *md, tg_buf *body)
+{
+	size_t n = tg_findings_document_count(md->findings);
+
+	if (n > 0 && md->options->no_reviewers) {
+		tg_buf_puts(body, "No security reviewer is configured (");
+		put_code(body, "threatgate.reviewer", false);
+		tg_buf_puts(body, "): any named sign-off counts.\n\n");
+	}
+}
+
 static void put_footer(const struct md *md)
 {
 	tg_buf_printf(md->buf, "<sub>threatgate %s", tg_version());
@@ -735,6 +754,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 			tg_buf_printf(&body, " and %zu more", docs - 10);
 		tg_buf_puts(&body, ".\n\n");
 	}
+	put_reviewer_note(&md, &body);
 	put_footer(&md);
 
 	if (body.failed) {
