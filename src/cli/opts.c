@@ -28,7 +28,8 @@ enum {
 	OPT_PRUNE,
 	OPT_SERVER,
 	OPT_GLOBAL,
-	OPT_APPROVALS
+	OPT_APPROVALS,
+	OPT_REVIEWER
 };
 
 #define ANY_GROUP (~0u)
@@ -55,6 +56,7 @@ static const struct opt_def {
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
 	{ "approvals", required_argument, OPT_APPROVALS,
 	  CLI_OPT_GIT | CLI_OPT_RANGE },
+	{ "reviewer", required_argument, OPT_REVIEWER, CLI_OPT_REVIEWER },
 	{ "rev", required_argument, OPT_REV, CLI_OPT_REV },
 	{ "force", no_argument, 'f', CLI_OPT_FORCE },
 	{ "prune", no_argument, OPT_PRUNE, CLI_OPT_BASELINE },
@@ -246,6 +248,13 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 		break;
 	case OPT_APPROVALS:
 		opts->approvals = value;
+		break;
+	case OPT_REVIEWER:
+		if (opts->nreviewers >= CLI_MAX_REVIEWERS)
+			return tg_error_set(TG_EINVALID, "more than %d --reviewer "
+				"options: list the team in .threatgate instead",
+				CLI_MAX_REVIEWERS);
+		opts->reviewers[opts->nreviewers++] = value;
 		break;
 	default:
 		return tg_error_set(TG_ERROR, "unhandled option %d", val);

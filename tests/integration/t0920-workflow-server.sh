@@ -35,6 +35,7 @@ push_as() {
 
 test_expect_success 'set up: a server guarding main, reviewers on main, the pusher in TG_PUSHER' '
 	make_server server.git &&
+	install_hook server.git post-receive &&
 	git -C server.git config threatgate.pusher TG_PUSHER &&
 	git init -q work &&
 	cd work &&
@@ -80,7 +81,9 @@ test_expect_success '(1) the reviewer adds the sign-off and pushes it: accepted;
 	git merge -q --no-ff -m "merge export" export &&
 	expect_exit 0 push_as jane origin main &&
 	expect_stderr_lacks "error" &&
-	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD)"
+	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD)" &&
+	git -C ../server.git notes --ref=threatgate show main >note &&
+	grep -x "signed: docs/design/export.md by @alice (pushed by the reviewer as the authenticated pusher)" note
 '
 
 test_expect_success '(1)(4) the same line typed by the author: accepted on a topic branch (reported), refused on main' '
