@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 VERSION   := $(shell cat VERSION)
 COMMIT    := $(shell git rev-parse --short=12 HEAD 2>/dev/null || cat COMMIT 2>/dev/null || echo unknown)
 
-PKGS      := libgit2 libcmark-gfm libpcre2-8 yaml-0.1 jansson
+PKGS      := libgit2 libcmark-gfm libpcre2-8 yaml-0.1 jansson gumbo
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)

@@ -24,7 +24,7 @@ export PREFIX
 PACKAGES=(
 	build-essential pkg-config git
 	libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-	libpcre2-dev libcmocka-dev libyaml-dev libjansson-dev
+	libpcre2-dev libcmocka-dev libyaml-dev libjansson-dev libgumbo-dev
 )
 
 # test: the tools `make test` runs besides threatgate (see the README's

@@ -145,6 +145,10 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->threats_count = 0;
 	s->triggers = NULL;
 	s->triggers_count = 0;
+	s->handles = NULL;
+	s->handles_count = 0;
+	s->sections = NULL;
+	s->sections_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
@@ -163,6 +167,12 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
 	if (s->signoff_by)
 		s->signoff_by_count = summary->signoff_by_count;
+	if (summary->handles_count) {
+		s->handles = dup_strs(summary->handles, summary->handles_count);
+		if (s->handles)
+			s->handles_count = summary->handles_count;
+		ok = ok && s->handles;
+	}
 	ok = ok && s->participants && s->covers && s->signoff_by;
 	if (ok)
 		s->threats = calloc(summary->threats_count + 1,
@@ -178,6 +188,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		     dup_opt(&to->title, from->title) &&
 		     dup_opt(&to->category, from->category) &&
 		     dup_opt(&to->priority, from->priority) &&
+		     dup_opt(&to->rating, from->rating) &&
 		     dup_opt(&to->mitigation, from->mitigation) &&
 		     dup_opt(&to->status, from->status);
 	}
@@ -188,8 +199,21 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	for (i = 0; ok && i < summary->triggers_count; i++) {
 		s->triggers_count++;
 		s->triggers[i].line = summary->triggers[i].line;
+		s->triggers[i].declared = summary->triggers[i].declared;
+		s->triggers[i].score = summary->triggers[i].score;
+		s->triggers[i].threshold = summary->triggers[i].threshold;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (ok)
+		s->sections = calloc(summary->sections_count + 1,
+		                     sizeof(*s->sections));
+	ok = ok && s->sections;
+	for (i = 0; ok && i < summary->sections_count; i++) {
+		s->sections_count++;
+		s->sections[i].line = summary->sections[i].line;
+		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
+		     dup_opt(&s->sections[i].title, summary->sections[i].title);
 	}
 	if (!ok) {
 		tg_doc_summary_free(s);
@@ -357,6 +381,8 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 		const tg_doc_summary *d = sd->doc;
 
 		out->documents++;
+		for (j = 0; j < TG_SUPPRESS__COUNT; j++)
+			out->waived[j] += d->waived[j];
 		if (!d->readable) {
 			out->unreadable++;
 			continue;

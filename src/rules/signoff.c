@@ -438,16 +438,15 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
-		              h->trigger->name, h->match, h->line);
+		tg_buf_printf(&buf, "%s%s%s", i ? ", " : "", h->trigger->name,
+		              h->declared ? " declared" : "");
 		required = true;
 	}
 	severe = first_severe_threat(model);
 	if (severe) {
-		tg_buf_printf(&buf, "%sP%d threat %s at line %d", required ? "; " : "",
+		tg_buf_printf(&buf, "%sP%d threat %s", required ? "; " : "",
 		              severe->priority,
-		              tg_rules__threat_label(severe, label, sizeof(label)),
-		              severe->line);
+		              tg_rules__threat_label(severe, label, sizeof(label)));
 		required = true;
 	}
 	if (why && required)
@@ -467,6 +466,84 @@ static char *reviewer_list(const tg_policy *policy)
 	if (policy->reviewers.length > 5)
 		tg_buf_printf(&buf, " and %zu more", policy->reviewers.length - 5);
 	return tg_buf_detach(&buf);
+}
+
+/* How many evidence lines a trigger gets in text output; JSON has all. */
+#define EVIDENCE_NOTES 2
+
+static int compare_weight(const void *a, const void *b)
+{
+	const struct tg_trigger_match *x = *(const struct tg_trigger_match *const *)a;
+	const struct tg_trigger_match *y = *(const struct tg_trigger_match *const *)b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	return (x->column > y->column) - (x->column < y->column);
+}
+
+/*
+ * Notes quoting a trigger's prose evidence: its strongest matches (most
+ * weight first, then in document order), then how many more there are.
+ */
+int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
+                             const struct tg_trigger_hit *h)
+{
+	const struct tg_trigger_match **order = NULL;
+	size_t i, n = h->matches.length, shown;
+	int error = 0;
+
+	if (n == 0)
+		return 0;
+	order = calloc(n, sizeof(*order));
+	if (!order)
+		return tg_error_oom();
+	for (i = 0; i < n; i++)
+		order[i] = h->matches.items[i];
+	qsort(order, n, sizeof(*order), compare_weight);
+	shown = n < EVIDENCE_NOTES ? n : EVIDENCE_NOTES;
+	for (i = 0; i < shown && error == 0; i++) {
+		if (i == 0)
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s weighs %g (%g needed): '%s' (%s, weight %g)",
+				h->trigger->name, h->score, h->trigger->threshold,
+				order[i]->words, order[i]->where, order[i]->weight);
+		else
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s: '%s' (%s, weight %g)", h->trigger->name,
+				order[i]->words, order[i]->where, order[i]->weight);
+	}
+	if (error == 0 && n > shown)
+		error = tg_rule_note(ctx, 0, 0,
+			"%s: %zu more match%s (--format json lists every one)",
+			h->trigger->name, n - shown, n - shown == 1 ? "" : "es");
+	free(order);
+	return error;
+}
+
+/* Why a sign-off is needed, one note a reason. */
+static int reason_notes(struct tg_rule_ctx *ctx, const struct tg_model *model)
+{
+	const struct tg_threat *severe = first_severe_threat(model);
+	char label[64];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->hits.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->hits.items[i];
+
+		if (h->declared)
+			error = tg_rule_note(ctx, h->line, 0,
+				"%s: declared by '%s'", h->trigger->name, h->match);
+		else
+			error = tg_rules__evidence_notes(ctx, h);
+	}
+	if (error == 0 && severe)
+		error = tg_rule_note(ctx, severe->line, severe->column,
+			"P%d threat %s", severe->priority,
+			tg_rules__threat_label(severe, label, sizeof(label)));
+	return error;
 }
 
 /* What the approvals of the pull request were, when none of them counts. */
@@ -540,6 +617,9 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		path = tg_rules__section_path(model->signoff);
 		ctx->section = path;
 	}
+	error = reason_notes(ctx, model);
+	if (error < 0)
+		goto done;
 	approvals_note(&note, ctx);
 	if (tg_policy__stage_local(ctx->policy)) {
 		/*
@@ -660,5 +740,33 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		author = NULL;
 	}
 	free(who);
+	return error;
+}
+
+/*
+ * `handles` decides, but not silently: prose that weighs twice a
+ * trigger's threshold for a concern the declaration leaves out is a
+ * finding that quotes it.
+ */
+int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
+                                const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->undeclared.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->undeclared.items[i];
+		const char *concern = tg_model__concern(h->trigger->name);
+
+		error = tg_rules__evidence_notes(ctx, h);
+		if (error == 0)
+			error = tg_rule_report(ctx, h->line, h->column,
+				"the front matter at line %d declares 'handles' without "
+				"'%s', but the prose says '%s' and more (weight %g): add "
+				"'%s' to handles, or say why it does not apply",
+				fm->handles_line, concern, h->match, h->score,
+				concern);
+	}
 	return error;
 }
