@@ -55,6 +55,7 @@ void tg_changes_free(tg_changes *changes)
 	free(changes->markdown_path);
 	free(changes->pusher);
 	free(changes->skipped);
+	tg_vec_release(&changes->refusals, free);
 	free(changes);
 }
 
@@ -89,6 +90,16 @@ const char *tg_changes_ref(const tg_changes *changes, size_t i)
 	const struct tg_target *t = changes->targets.items[i];
 
 	return t->ref;
+}
+
+size_t tg_changes_refusal_count(const tg_changes *changes)
+{
+	return changes->refusals.length;
+}
+
+const char *tg_changes_refusal(const tg_changes *changes, size_t i)
+{
+	return changes->refusals.items[i];
 }
 
 const char *tg_changes_skipped(const tg_changes *changes)

@@ -61,6 +61,7 @@ struct tg_changes {
 	bool lazy_triggers;
 	char *pusher;		/* the authenticated pusher, or NULL */
 	char *skipped;		/* a warning rule the budget left unchecked */
+	tg_vec refusals;	/* char *: policy changes refused (pre-receive) */
 };
 
 
@@ -70,6 +71,28 @@ int tg_git__deadline_passed(const struct tg_changes *changes);
 int tg_changes__add_update(struct tg_changes *changes, git_repository *repo,
 	const char *ref, const git_oid *old, const git_oid *tip,
 	const git_oid *base_tip, const tg_policy *policy);
+
+/*
+ * repo.c: the policy a commit would make: its `.threatgate` and
+ * exceptions file, with the repository's git config. Finalized.
+ */
+int tg_git__policy_at(tg_policy **out, git_repository *repo,
+	const git_oid *commit, const char *where);
+
+/*
+ * policygate.c: what makes `proposed` looser than `trusted`, one reason
+ * a string (pushed on `reasons`).
+ */
+int tg_git__policy_loosened(tg_vec *reasons, const tg_policy *trusted,
+	const tg_policy *proposed);
+/*
+ * An update of the policy branch (`old` NULL: a new one): its policy
+ * files must parse and be regular files, and may loosen the policy only
+ * when a policy admin pushed it. Refusals are pushed on `refusals`.
+ */
+int tg_git__gate_policy(tg_vec *refusals, git_repository *repo,
+	const char *ref, const git_oid *old, const git_oid *tip,
+	const tg_policy *policy, const char *pusher);
 
 /* Whether git reads a tree entry's mode as a regular file; what it is. */
 bool tg_git__mode_is_file(unsigned int mode);
