@@ -25,6 +25,15 @@ struct tg_change {
 	git_oid commit;		/* the tip it is checked at (TG_SOURCE_COMMIT) */
 };
 
+/* A path that dodges the globs (hidden-document), reported at check. */
+struct tg_hidden {
+	char *path;
+	char *message;
+	bool has_commit;
+	git_oid commit;
+};
+void tg_git__hidden_free(void *hidden);
+
 /* One place docs are checked at, for covered-code-changed. */
 struct tg_target {
 	enum tg_source source;
@@ -62,6 +71,7 @@ struct tg_changes {
 	char *pusher;		/* the authenticated pusher, or NULL */
 	char *skipped;		/* a warning rule the budget left unchecked */
 	tg_vec refusals;	/* char *: policy changes refused (pre-receive) */
+	tg_vec hidden;		/* struct tg_hidden *: hidden-document */
 };
 
 

@@ -119,6 +119,13 @@ struct tg_policy {
 	pcre2_match_context *match_context;
 };
 
+/*
+ * Whether a path is where a design document would be: a document glob
+ * matches it, or it is a design folder (the literal folders of a glob,
+ * "docs/design" and "docs"), or inside one.
+ */
+bool tg_policy__is_design_path(const tg_policy *policy, const char *path);
+
 /* Whether the policy turned a rule off. */
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);
 

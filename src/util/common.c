@@ -21,6 +21,8 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"unreadable-document",
 	"reviewed-date-not-updated",
 	"no-documents",
+	"hidden-document",
+	"signoff-stale",
 };
 
 const char *tg_rule_name(tg_rule_id id)
