@@ -45,6 +45,26 @@ not_on_main() {
 	! git -C "$TRASH_DIRECTORY/server.git" merge-base --is-ancestor "$1" refs/heads/main
 }
 
+# with_mode MODE PATH: a commit on HEAD adding the bad doc at PATH (in an
+# existing folder docs/design) with that raw tree mode, on branch "moded".
+with_mode() {
+	local blob design docs root
+	blob=$(attack_doc | git hash-object -w --stdin) &&
+	design=$( { git ls-tree HEAD:docs/design; printf "%s blob %s\t%s\n" "$1" "$blob" "$2"; } | git mktree) &&
+	docs=$( { git ls-tree HEAD:docs | grep -v "	design\$"; printf "040000 tree %s\tdesign\n" "$design"; } | git mktree) &&
+	root=$( { git ls-tree HEAD | grep -v "	docs\$"; printf "040000 tree %s\tdocs\n" "$docs"; } | git mktree) &&
+	git branch -f moded "$(git commit-tree "$root" -p HEAD -m "mode $1")"
+}
+
+# refused_on_main BRANCH TEXT: the attacker's push of BRANCH to main is
+# refused, stderr holds TEXT, and BRANCH's tip is not on main.
+refused_on_main() {
+	expect_exit 1 push_as -- origin "+$1:main" &&
+	expect_stderr_contains "$2" &&
+	expect_stderr_contains "pre-receive hook declined" &&
+	not_on_main "$1"
+}
+
 test_expect_success 'set up: install.sh --server, main with a strict policy and a signed design' '
 	git init -q --bare server.git &&
 	expect_exit 0 "$INSTALL" --server server.git &&
@@ -332,6 +352,63 @@ test_expect_success 'class 3: an orphan master with a permissive .threatgate doe
 	expect_exit 1 push_as -- ../guess.git +A:main &&
 	expect_stderr_contains "[threat-missing-mitigation]" &&
 	expect_stderr_contains "judged by the policy of refs/heads/main"
+'
+
+test_expect_success 'class 4: a design doc with tree mode 100664 or 100600 (git reads a file) is checked' '
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -B hide origin/main &&
+	with_mode 100664 login.md &&
+	# ls-tree shows 100644; the tree itself says 100664
+	git cat-file tree moded:docs/design | grep -aq "100664 login.md" &&
+	refused_on_main moded "[threat-missing-mitigation]" &&
+	with_mode 100600 login.md &&
+	refused_on_main moded "[threat-missing-mitigation]"
+'
+
+test_expect_success 'class 4: Docs/Design/x.md, x.MD and x.markdown are design documents' '
+	cd attacker &&
+	for p in Docs/Design/login.md docs/design/login.MD docs/design/login.markdown docs/design/login.mdown; do
+		git checkout -q -B hide origin/main &&
+		attack_doc | write_file "$p" &&
+		git add "$p" &&
+		git commit -q -m "hide as $p" &&
+		refused_on_main hide "[threat-missing-mitigation]" || return 1
+	done
+'
+
+test_expect_success 'class 4: a look-alike design folder, or a name ending in a dot or a space: hidden-document' '
+	cd attacker &&
+	for p in "docs/d$(printf "\320\265")sign/login.md" "docs/design/login.md." "docs/design /login.md" "docs/desig$(printf "\342\200\213")n/login.md"; do
+		git checkout -q -B hide origin/main &&
+		attack_doc | write_file "$p" &&
+		git add "$p" &&
+		git commit -q -m "hide" &&
+		refused_on_main hide "[hidden-document]" || return 1
+	done
+'
+
+test_expect_success 'class 4: a symlinked design doc, a symlinked design folder, a submodule at a design path: hidden-document' '
+	cd attacker &&
+	git checkout -q -B hide origin/main &&
+	attack_doc | write_file elsewhere/login.md &&
+	ln -s ../../elsewhere/login.md docs/design/login.md &&
+	git add elsewhere docs/design/login.md &&
+	git commit -q -m "a link" &&
+	refused_on_main hide "is a symbolic link" &&
+	git checkout -q -B hide origin/main &&
+	attack_doc | write_file elsewhere/login.md &&
+	ln -s ../../elsewhere docs/design/team &&
+	git add elsewhere docs/design/team &&
+	git commit -q -m "a linked folder" &&
+	refused_on_main hide "[hidden-document]" &&
+	git checkout -q -B hide origin/main &&
+	with_mode 160000 login.md 2>/dev/null || {
+		git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),docs/design/login.md" &&
+		git commit -q -m "a submodule" &&
+		git branch -f moded HEAD
+	} &&
+	refused_on_main moded "is a submodule"
 '
 
 test_expect_success 'legitimate: a good design, on a topic branch and then on main, lands' '
