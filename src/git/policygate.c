@@ -82,6 +82,11 @@ static bool same_strs(const tg_vec *a, const tg_vec *b)
 	return true;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int signoff_strength(tg_signoff_mode m)
 {
 	return m == TG_SIGNOFF_ALWAYS ? 2 : m == TG_SIGNOFF_TRIGGERED ? 1 : 0;
@@ -152,9 +157,20 @@ static const struct tg_role *role(const tg_policy *p, const char *name)
 static bool same_exception(const struct tg_exception *a,
                            const struct tg_exception *b)
 {
-	return strcmp(a->id, b->id) == 0 && strcmp(a->rule, b->rule) == 0 &&
-	       strcmp(a->path, b->path) == 0 &&
-	       a->expires_days <= b->expires_days;
+	size_t i;
+
+	/* the new one covers no more than the old: same id, rules within,
+	 * globs within, expiring no later */
+	if (strcmp(a->id, b->id) != 0 || a->expires_days > b->expires_days)
+		return false;
+	for (i = 0; i < a->rules.length; i++)
+		if (!has_str(&b->rules, a->rules.items[i]) &&
+		    !has_str(&b->rules, "*"))
+			return false;
+	for (i = 0; i < a->paths.length; i++)
+		if (!has_str(&b->paths, a->paths.items[i]))
+			return false;
+	return true;
 }
 
 static int need_strength(enum tg_section_need n)
@@ -200,6 +216,16 @@ static void compare_lists(struct why *w, const tg_policy *a, const tg_policy *b)
 				       "(pusher.%s.identity)", np->name,
 				       (const char *)np->identities.items[k], np->name);
 	}
+	for (i = 0; i < b->baseline_count; i++) {
+		/* both are sorted */
+		if (!a->baseline || !bsearch(&b->baseline[i], a->baseline,
+		                             a->baseline_count, sizeof(char *),
+		                             str_cmp)) {
+			loosen(w, "the baseline waives a finding it did not "
+			       "(threatgate.baseline)");
+			break;
+		}
+	}
 	for (i = 0; i < b->exceptions.length; i++) {
 		const struct tg_exception *e = b->exceptions.items[i];
 		bool known = false;
@@ -207,8 +233,8 @@ static void compare_lists(struct why *w, const tg_policy *a, const tg_policy *b)
 		for (k = 0; k < a->exceptions.length && !known; k++)
 			known = same_exception(e, a->exceptions.items[k]);
 		if (!known)
-			loosen(w, "exception '%s' (rule %s, %s, until %s) added or "
-			       "extended", e->id, e->rule, e->path, e->expires);
+			loosen(w, "exception '%s' (until %s) added or extended",
+			       e->id, e->expires);
 	}
 }
 
@@ -388,7 +414,7 @@ static int policy_files_changed(bool *out, git_repository *repo,
                                 const git_oid *old, const git_oid *tip,
                                 const tg_policy *policy)
 {
-	const char *paths[2] = { ".threatgate", NULL };
+	const char *paths[3] = { ".threatgate", NULL, NULL };
 	git_oid a, b;
 	unsigned int ma = 0, mb = 0;
 	size_t i;
@@ -397,7 +423,9 @@ static int policy_files_changed(bool *out, git_repository *repo,
 	*out = false;
 	if (policy->exceptions_path && policy->exceptions_path[0] != '/')
 		paths[1] = relative(policy->exceptions_path);
-	for (i = 0; i < 2 && paths[i] && !*out && error == 0; i++) {
+	if (policy->baseline_path && policy->baseline_path[0] != '/')
+		paths[paths[1] ? 2 : 1] = relative(policy->baseline_path);
+	for (i = 0; i < 3 && paths[i] && !*out && error == 0; i++) {
 		memset(&a, 0, sizeof(a));
 		if (old)
 			error = entry_at(&a, &ma, repo, old, paths[i]);

@@ -21,6 +21,7 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"unreadable-document",
 	"reviewed-date-not-updated",
 	"no-documents",
+	"undeclared-concern",
 	"hidden-document",
 	"signoff-stale",
 };

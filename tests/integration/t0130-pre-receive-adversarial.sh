@@ -304,12 +304,14 @@ test_expect_success 'class 2: two pushes racing, one loosening the policy, one w
 '
 
 test_expect_success 'class 2: threatgate.lockPolicy: the in-repository file is not read at all' '
-	git init -q --bare locked.git &&
+	git clone -q --bare server.git locked.git &&
+	rm -f locked.git/hooks/pre-receive* &&
 	expect_exit 0 "$INSTALL" --server locked.git &&
 	git -C locked.git config threatgate.lockPolicy true &&
 	git -C locked.git config threatgate.reviewer "@alice <alice@example.com>" &&
 	cd attacker &&
-	git checkout -q -b lock origin/main &&
+	git fetch -q ../locked.git main &&
+	git checkout -q -b lock FETCH_HEAD &&
 	printf "[threatgate]\n\tsignoff = never\n[rule \"threat-missing-mitigation\"]\n\tseverity = off\n" >.threatgate &&
 	git commit -q -a -m "loose file" &&
 	expect_exit 0 push_as -- ../locked.git lock:main &&
@@ -415,9 +417,12 @@ test_expect_success 'legitimate: a good design, on a topic branch and then on ma
 	cd attacker &&
 	git fetch -q origin &&
 	git checkout -q -b good origin/main &&
-	tg_doc_good | sed -e "s/^title: .*/title: Key rotation, part two/" | write_file docs/design/rotation-2.md &&
+	tg_doc_good | sed -e "s/^title: .*/title: Key rotation, part two/" \
+		-e "/^- \[x\] Security review/d" | write_file docs/design/rotation-2.md &&
 	git add docs/design/rotation-2.md &&
-	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -m "part two" &&
+	GIT_AUTHOR_NAME=Jane GIT_AUTHOR_EMAIL=jane@example.com git commit -q -m "part two" &&
+	echo "- [x] Security review: @alice (2026-11-01)" >>docs/design/rotation-2.md &&
+	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -a -m "security review" &&
 	expect_exit 0 push_as -- origin good &&
 	expect_exit 0 push_as -- origin good:main &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse good)"
