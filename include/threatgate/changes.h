@@ -8,6 +8,7 @@
 #include "common.h"
 #include "policy.h"
 #include "findings.h"
+#include "rules.h"
 
 typedef struct git_repository git_repository;
 typedef struct git_oid git_oid;
@@ -44,6 +45,15 @@ TG_EXTERN(int) tg_changes_add_all(tg_changes *changes,
 TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
 	git_repository *repo, const git_oid *old, const git_oid *tip,
 	const char *known, const tg_policy *policy);
+
+/*
+ * The approvals of the pull request whose range is checked (check
+ * --approvals), copied, and its author's forge login (may be NULL). Each
+ * document gets those given at a commit where it is as it is checked
+ * (tg_approval.current); the others are shown as not counting.
+ */
+TG_EXTERN(int) tg_changes_set_approvals(tg_changes *changes,
+	const tg_approval *approvals, size_t count, const char *author);
 
 /*
  * See tg_check_context.lazy_triggers: for report formats that do not need

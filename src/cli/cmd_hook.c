@@ -154,6 +154,8 @@ int cli_cmd_hook(int argc, char **argv)
 	if (error == 0)
 		error = cli_policy_load_git(&policy, &opts, repo);
 	if (error == 0)
+		opts.policy = policy;	/* the report names the reviewers */
+	if (error == 0)
 		tg_policy_set_stage(policy, strcmp(kind, "pre-commit") == 0 ?
 			TG_STAGE_PRE_COMMIT : strcmp(kind, "pre-push") == 0 ?
 			TG_STAGE_PRE_PUSH : TG_STAGE_PRE_RECEIVE);

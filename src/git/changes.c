@@ -45,6 +45,22 @@ int tg_changes_new(tg_changes **out)
 	return *out ? 0 : tg_error_oom();
 }
 
+static void free_approvals(struct tg_changes *changes)
+{
+	size_t i;
+
+	for (i = 0; i < changes->approvals_count; i++) {
+		free((char *)changes->approvals[i].login);
+		free((char *)changes->approvals[i].email);
+		free((char *)changes->approvals[i].commit);
+	}
+	free(changes->approvals);
+	free(changes->change_author);
+	changes->approvals = NULL;
+	changes->approvals_count = 0;
+	changes->change_author = NULL;
+}
+
 void tg_changes_free(tg_changes *changes)
 {
 	if (!changes)
@@ -55,9 +71,36 @@ void tg_changes_free(tg_changes *changes)
 	free(changes->markdown_path);
 	free(changes->pusher);
 	free(changes->skipped);
+	free_approvals(changes);
 	tg_vec_release(&changes->refusals, free);
 	tg_vec_release(&changes->hidden, tg_git__hidden_free);
 	free(changes);
+}
+
+int tg_changes_set_approvals(tg_changes *changes, const tg_approval *approvals,
+                             size_t count, const char *author)
+{
+	size_t i;
+
+	free_approvals(changes);
+	changes->approvals = calloc(count ? count : 1, sizeof(*approvals));
+	if (!changes->approvals)
+		return tg_error_oom();
+	for (i = 0; i < count; i++) {
+		tg_approval *to = &changes->approvals[i];
+		const tg_approval *from = &approvals[i];
+
+		changes->approvals_count++;
+		to->login = tg_strdup(from->login);
+		to->email = tg_strdup(from->email);
+		to->commit = tg_strdup(from->commit);
+		if ((from->login && !to->login) || (from->email && !to->email) ||
+		    (from->commit && !to->commit))
+			return tg_error_oom();
+	}
+	if (author && !(changes->change_author = tg_strdup(author)))
+		return tg_error_oom();
+	return 0;
 }
 
 void tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy)

@@ -70,6 +70,10 @@ struct tg_changes {
 	bool lazy_triggers;
 	char *pusher;		/* the authenticated pusher, or NULL */
 	char *skipped;		/* a warning rule the budget left unchecked */
+	/* check --approvals: the pull request's approvals (owned strings) */
+	tg_approval *approvals;
+	size_t approvals_count;
+	char *change_author;	/* the pull request's author, or NULL */
 	tg_vec refusals;	/* char *: policy changes refused (pre-receive) */
 	tg_vec hidden;		/* struct tg_hidden *: hidden-document */
 };

@@ -264,6 +264,8 @@ test_expect_success 'the policy is the default branch before the push: a relaxed
 	expect_stderr_contains "rule threat-missing-mitigation turned down from error to off" &&
 	expect_ref ../strict.git refs/heads/main "$(git rev-parse HEAD~1)" &&
 	TG_PUSHER=sec-lead expect_exit 0 git push ../strict.git main &&
+	# the rest of this script does not say who pushes
+	git -C ../strict.git config --unset threatgate.pusher &&
 	expect_ref ../strict.git refs/heads/main "$(git rev-parse HEAD)" &&
 	tg_doc_good | sed -e "s/^| T5 | Rotation storm invalidates every session | Denial of service | P3 | [^|]* | mitigated |/| T5 | Rotation storm invalidates every session | Denial of service | P3 | | open |/" \
 		| write_file docs/design/weak.md &&

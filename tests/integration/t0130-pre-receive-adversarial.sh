@@ -423,8 +423,9 @@ test_expect_success 'legitimate: a good design, on a topic branch and then on ma
 	GIT_AUTHOR_NAME=Jane GIT_AUTHOR_EMAIL=jane@example.com git commit -q -m "part two" &&
 	echo "- [x] Security review: @alice (2026-11-01)" >>docs/design/rotation-2.md &&
 	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -a -m "security review" &&
-	expect_exit 0 push_as -- origin good &&
-	expect_exit 0 push_as -- origin good:main &&
+	# the server knows its pushers (threatgate.pusher): the reviewer pushes
+	expect_exit 0 push_as GL_USERNAME=alice -- origin good &&
+	expect_exit 0 push_as GL_USERNAME=alice -- origin good:main &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse good)"
 '
 

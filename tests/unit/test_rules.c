@@ -37,6 +37,7 @@ static const struct {
 	{ "reviewed-date-not-updated", TG_SEVERITY_WARNING },
 	{ "no-documents", TG_SEVERITY_NOTE },
 	{ "undeclared-concern", TG_SEVERITY_ERROR },
+	{ "unknown-rule", TG_SEVERITY_WARNING },
 	{ "hidden-document", TG_SEVERITY_ERROR },
 	{ "signoff-stale", TG_SEVERITY_ERROR },
 };
