@@ -73,8 +73,6 @@ static int copy_str(char **out, const char *s)
 int tg_findings_add(tg_findings *findings, const tg_finding *finding)
 {
 	tg_finding copy;
-	struct entry *items;
-	size_t n;
 	int error;
 
 	if (!findings || !finding)
@@ -106,16 +104,10 @@ int tg_findings_add(tg_findings *findings, const tg_finding *finding)
 	if (error < 0)
 		goto done;
 
-	if (findings->count == findings->alloc) {
-		n = findings->alloc ? findings->alloc * 2 : 16;
-		items = realloc(findings->items, n * sizeof(*items));
-		if (!items) {
-			error = tg_error_oom();
-			goto done;
-		}
-		findings->items = items;
-		findings->alloc = n;
-	}
+	error = tg_array__grow((void **)&findings->items, &findings->alloc,
+	                       sizeof(*findings->items), findings->count + 1);
+	if (error < 0)
+		goto done;
 	findings->items[findings->count].finding = copy;
 	findings->items[findings->count].seq = findings->seq++;
 	findings->count++;
@@ -142,24 +134,20 @@ int tg_findings_add_document(tg_findings *findings, tg_doc_summary *summary)
 
 int tg_findings_move(tg_findings *to, tg_findings *from)
 {
-	size_t i, n = from->count + to->count;
-	struct entry *items = to->items;
+	size_t i;
 
-	if (n > to->alloc) {
-		items = realloc(to->items, n * sizeof(*items));
-		if (!items)
-			return tg_error_oom();
-		to->items = items;
-		to->alloc = n;
-	}
+	if (from->count > SIZE_MAX - to->count ||
+	    tg_array__grow((void **)&to->items, &to->alloc, sizeof(*to->items),
+	                   to->count + from->count) < 0)
+		return tg_error_oom();
 	for (i = 0; i < from->documents.length; i++)
 		if (tg_vec_push(&to->documents, from->documents.items[i]) < 0) {
 			to->documents.length -= i;	/* still from's */
 			return tg_error_oom();
 		}
 	for (i = 0; i < from->count; i++) {
-		items[to->count] = from->items[i];
-		items[to->count++].seq = to->seq++;
+		to->items[to->count] = from->items[i];
+		to->items[to->count++].seq = to->seq++;
 	}
 	from->count = 0;
 	from->documents.length = 0;

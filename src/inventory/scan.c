@@ -225,8 +225,7 @@ oom:
 int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
                          const tg_drift *drift)
 {
-	struct entry *e, *items;
-	size_t n;
+	struct entry *e;
 	int error;
 
 	if (!summary || scan->repos.length == 0) {
@@ -234,15 +233,11 @@ int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
 		return tg_error_set(TG_EINVALID,
 			"a scan document needs a summary and a repository");
 	}
-	if (scan->count == scan->alloc) {
-		n = scan->alloc ? scan->alloc * 2 : 64;
-		items = realloc(scan->items, n * sizeof(*items));
-		if (!items) {
-			tg_doc_summary_free(summary);
-			return tg_error_oom();
-		}
-		scan->items = items;
-		scan->alloc = n;
+	error = tg_array__grow((void **)&scan->items, &scan->alloc,
+	                       sizeof(*scan->items), scan->count + 1);
+	if (error < 0) {
+		tg_doc_summary_free(summary);
+		return error;
 	}
 	e = &scan->items[scan->count];
 	memset(e, 0, sizeof(*e));

@@ -58,15 +58,11 @@ static int add_hit(struct scan *sc, size_t index, const char *match,
 
 static int add_segment(struct scan *sc, int line, int column)
 {
-	if (sc->nsegs == sc->asegs) {
-		size_t n = sc->asegs ? sc->asegs * 2 : 16;
-		struct segment *p = realloc(sc->segs, n * sizeof(*p));
+	int error = tg_array__grow((void **)&sc->segs, &sc->asegs,
+	                           sizeof(*sc->segs), sc->nsegs + 1);
 
-		if (!p)
-			return tg_error_oom();
-		sc->segs = p;
-		sc->asegs = n;
-	}
+	if (error < 0)
+		return error;
 	sc->segs[sc->nsegs].offset = sc->text.size;
 	sc->segs[sc->nsegs].line = line;
 	sc->segs[sc->nsegs].column = column;

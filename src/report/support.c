@@ -9,34 +9,28 @@
 #include "util/banned.h"
 
 /*
- * FNV-1a, 64 bits. A fingerprint only has to tell findings apart and stay
- * the same from run to run; nothing here needs a cryptographic hash.
+ * A fingerprint only has to tell findings apart and stay the same from
+ * run to run: util's FNV-1a will do.
  */
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
-static uint64_t fnv1a(uint64_t hash, const char *s)
+static uint64_t hash_field(uint64_t hash, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p; p++) {
-		hash ^= *p;
-		hash *= FNV_PRIME;
-	}
 	/* A separator that no string holds: ("ab","c") differs from ("a","bc"). */
-	hash ^= 0xff;
-	hash *= FNV_PRIME;
-	return hash;
+	static const unsigned char separator = 0xff;
+
+	if (!s)
+		s = "";
+	hash = tg_hash_bytes(hash, s, strlen(s));
+	return tg_hash_bytes(hash, &separator, 1);
 }
 
 static uint64_t key_hash(const tg_finding *f)
 {
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TG_HASH_INIT;
 
-	hash = fnv1a(hash, tg_rule_name(f->rule));
-	hash = fnv1a(hash, f->path);
-	hash = fnv1a(hash, f->section);
-	hash = fnv1a(hash, f->threat);
+	hash = hash_field(hash, tg_rule_name(f->rule));
+	hash = hash_field(hash, f->path);
+	hash = hash_field(hash, f->section);
+	hash = hash_field(hash, f->threat);
 	return hash;
 }
 

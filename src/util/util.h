@@ -77,6 +77,46 @@ void tg_buf_release(tg_buf *buf);
 /* "" when nothing was added. */
 const char *tg_buf_cstr(const tg_buf *buf);
 
+/* ---- TG_ARRAY: a typed growable array (array.c) ---- */
+
+/*
+ * A struct of `items`, `length` and `alloc` for items of `type`:
+ *
+ *	TG_ARRAY(git_oid) ids = TG_ARRAY_INIT;
+ *	git_oid *slot = tg_array_append(&ids);
+ *	if (!slot)
+ *		return tg_error_oom();
+ *
+ * Release with free(ids.items) (or tg_array_release).
+ */
+#define TG_ARRAY(type) struct { type *items; size_t length; size_t alloc; }
+#define TG_ARRAY_INIT { NULL, 0, 0 }
+
+/*
+ * Make room for `want` items of `size` bytes in all (doubling, at least
+ * 16): 0, or TG_ENOMEM when memory runs out or the size would overflow;
+ * then the array is unchanged.
+ */
+int tg_array__grow(void **items, size_t *alloc, size_t size, size_t want);
+
+#define tg_array_reserve(a, want) \
+	tg_array__grow((void **)&(a)->items, &(a)->alloc, \
+	               sizeof(*(a)->items), (want))
+/* A pointer to a new, zeroed last item, or NULL when out of memory. */
+#define tg_array_append(a) \
+	((a)->length < (a)->alloc || \
+	 tg_array_reserve((a), (a)->length + 1) == 0 ? \
+	 tg_array__zero(&(a)->items[(a)->length++], sizeof(*(a)->items)) : NULL)
+void *tg_array__zero(void *item, size_t size);
+#define tg_array_release(a) \
+	(free((a)->items), (a)->items = NULL, (a)->length = (a)->alloc = 0)
+
+/* ---- hashing (hash.c) ---- */
+
+/* FNV-1a, 64 bits: not cryptographic, stable from run to run. */
+#define TG_HASH_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t tg_hash_bytes(uint64_t hash, const void *data, size_t len);
+
 /* ---- tg_vec: a growable array of pointers ---- */
 
 typedef struct {
