@@ -202,10 +202,10 @@ static void diff_options(git_diff_options *opts)
 /* The index libgit2 reads, honouring GIT_INDEX_FILE as git does. */
 static int open_index(git_index **out, git_repository *repo)
 {
-	const char *env = getenv("GIT_INDEX_FILE");
+	const char *file = tg_options__get()->index_file;
 	int error;
 
-	error = env && *env ? git_index_open(out, env)
+	error = file ? git_index_open(out, file)
 		: git_repository_index(out, repo);
 	return error < 0 ? tg_error_from_git(error, "cannot read the index") : 0;
 }
@@ -220,15 +220,13 @@ static int staged_fast(struct tg_changes *changes, struct tg_target *target,
 {
 	tg_vec deltas = TG_VEC_INIT;
 	char *path = tg_git__index_path(repo);
-	const char *env;
 	size_t i;
 	int error;
 
 	if (!path)
 		return tg_error_oom();
 	/* THREATGATE_INDEX=libgit2: the slow reader, to compare or work around. */
-	env = getenv("THREATGATE_INDEX");
-	if (env && strcmp(env, "libgit2") == 0) {
+	if (tg_options__get()->index_libgit2) {
 		free(path);
 		return TG_GIT_INDEX_FALLBACK;
 	}

@@ -67,7 +67,7 @@ static int line_author_locked(char **email, int line, void *payload)
 	struct blame_ctx *b = payload;
 	const git_blame_hunk *hunk = NULL;
 	git_signature *self = NULL;
-	const char *env = getenv("GIT_AUTHOR_EMAIL");
+	const char *env = tg_options__get()->author_email;
 	int error;
 
 	*email = NULL;

@@ -77,6 +77,13 @@ void tg_buf_release(tg_buf *buf);
 /* "" when nothing was added. */
 const char *tg_buf_cstr(const tg_buf *buf);
 
+/* ---- the library's settings (options.c) ---- */
+
+/* What tg_options_set() set: never NULL. */
+const tg_options *tg_options__get(void);
+/* Free the copies (tg_shutdown). */
+void tg_options__release(void);
+
 /* ---- TG_ARRAY: a typed growable array (array.c) ---- */
 
 /*
