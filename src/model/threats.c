@@ -319,13 +319,18 @@ static int read_fields(struct tg_threat *t, const char *text)
 	return error < 0 ? error : fields;
 }
 
-static void finish_threat(struct tg_model *model, struct tg_threat *t,
-                          unsigned inherited)
+static int finish_threat(struct tg_model *model, struct tg_threat *t,
+                         unsigned inherited)
 {
+	int error;
+
 	t->priority = tg_model__priority(t->priority_text);
-	if (t->category_text)
-		t->categories = tg_model__categories(model->policy,
-			t->category_text, &t->bad_category);
+	if (t->category_text) {
+		error = tg_model__parse_categories(&t->categories,
+			model->policy, t->category_text, &t->bad_category);
+		if (error < 0)
+			return error;
+	}
 	if (!t->categories && !t->bad_category)
 		t->categories = inherited;
 	t->status = tg_model__status(t->status_text);
@@ -333,6 +338,7 @@ static void finish_threat(struct tg_model *model, struct tg_threat *t,
 		free(t->mitigation);
 		t->mitigation = NULL;
 	}
+	return 0;
 }
 
 static int keep_threat(struct tg_model *model, struct tg_threat *t)
@@ -409,8 +415,11 @@ static int scan_declarations(struct tg_model *model, const char *text,
 		head = tg_strndup(p, (size_t)(sep - p));
 		if (!head)
 			return tg_error_oom();
-		bits = tg_model__categories(model->policy, head, &bad);
+		error = tg_model__parse_categories(&bits, model->policy, head,
+		                                   &bad);
 		free(head);
+		if (error < 0)
+			return error;
 		if (bad) {
 			free(bad);
 			continue;
@@ -485,7 +494,8 @@ static int parse_table(struct walk *w, cmark_node *table)
 			continue;
 		}
 		error = inline_priority(t);
-		finish_threat(w->model, t, w->heading_categories);
+		if (error == 0)
+			error = finish_threat(w->model, t, w->heading_categories);
 		if (error == 0)
 			error = keep_threat(w->model, t);
 		else
@@ -565,7 +575,11 @@ static int parse_item(struct walk *w, cmark_node *item)
 	}
 	if (w->heading_categories)
 		t->form = TG_THREAT_HEADING;
-	finish_threat(w->model, t, w->heading_categories);
+	error = finish_threat(w->model, t, w->heading_categories);
+	if (error < 0) {
+		tg_model__free_threat(t);
+		return error;
+	}
 	return keep_threat(w->model, t);
 }
 
@@ -587,6 +601,7 @@ static int heading(struct walk *w, cmark_node *node)
 {
 	char *title = heading_title(w->model, node), *bad = NULL;
 	unsigned bits;
+	int error;
 
 	if (!title)
 		return tg_error_oom();
@@ -605,11 +620,11 @@ static int heading(struct walk *w, cmark_node *node)
 			        strlen(strstr(title, " - ") + 3) + 1);
 		tg_trim(title);
 	}
-	bits = tg_model__categories(w->model->policy, title, &bad);
+	error = tg_model__parse_categories(&bits, w->model->policy, title, &bad);
 	w->heading_categories = bad ? 0 : bits;
 	free(bad);
 	free(title);
-	return 0;
+	return error;
 }
 
 int tg_model__threats(struct tg_model *model)

@@ -119,18 +119,21 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
-		              h->trigger->name, h->match, h->line);
+		/* Why it is required is written only for who asked. */
+		if (why)
+			tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
+			              h->trigger->name, h->match, h->line);
 		required = true;
 	}
 	severe = first_severe_threat(model);
-	if (severe) {
+	if (severe && why) {
 		tg_buf_printf(&buf, "%sP%d threat %s at line %d", required ? "; " : "",
 		              severe->priority,
 		              tg_rules__threat_label(severe, label, sizeof(label)),
 		              severe->line);
-		required = true;
 	}
+	if (severe)
+		required = true;
 	if (why && required)
 		*why = tg_buf_detach(&buf);
 	tg_buf_release(&buf);
@@ -159,8 +162,9 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	bool unauthorized = false;
 	size_t i;
 
-	if (!tg_rules__signoff_required(model, &why) ||
-	    tg_rules__signoff_present(model))
+	/* Signed: why one was required is not worth writing down. */
+	if (tg_rules__signoff_present(model) ||
+	    !tg_rules__signoff_required(model, &why))
 		goto done;
 	if (!why || !(who = reviewer_list(ctx->policy))) {
 		error = tg_error_oom();
@@ -194,6 +198,10 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	}
 	if (model->signoff) {
 		path = tg_rules__section_path(model->signoff);
+		if (!path) {
+			error = tg_error_oom();
+			goto done;
+		}
 		ctx->section = path;
 	}
 	error = tg_rule_report(ctx, line, column,

@@ -69,7 +69,7 @@ void tg_error_clear(void)
 
 char *tg_strdup(const char *s)
 {
-	return s ? strdup(s) : NULL;
+	return s ? tg_strndup(s, strlen(s)) : NULL;
 }
 
 char *tg_strndup(const char *s, size_t n)

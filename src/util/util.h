@@ -77,6 +77,18 @@ void tg_buf_release(tg_buf *buf);
 /* "" when nothing was added. */
 const char *tg_buf_cstr(const tg_buf *buf);
 
+/* ---- the allocator (alloc.c), for tests ---- */
+
+/*
+ * Make the nth allocation from now fail (malloc, calloc, realloc and
+ * vasprintf of src/, through banned.h), once; 0: none. Counts restart.
+ */
+void tg_alloc__fail_nth(unsigned long n);
+/* Whether the allocation chosen has failed since. */
+bool tg_alloc__failed(void);
+/* Allocations made since tg_alloc__fail_nth(). */
+unsigned long tg_alloc__count(void);
+
 /* ---- the library's settings (options.c) ---- */
 
 /* What tg_options_set() set: never NULL. */
