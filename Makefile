@@ -6,6 +6,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share/threatgate
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PCDIR     ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 CC        ?= cc
@@ -137,6 +140,8 @@ echo "# fixtures"; \
 TG_SUMMARY_FILE=$$sum tests/run-fixtures.sh $(BIN) || rc=1; \
 echo "# integration tests"; \
 TG_SUMMARY_FILE=$$sum tests/run-integration.sh $(BIN) || rc=1; \
+echo "# library"; \
+TG_SUMMARY_FILE=$$sum tests/run-example.sh $(BUILD) $(BIN) $(CC) $(LDFLAGS) || rc=1; \
 echo "# layers"; \
 if tests/check-layers.sh $(BUILD); then echo "1 0" >>$$sum; \
 else echo "0 1" >>$$sum; rc=1; fi; \
@@ -201,7 +206,29 @@ format:
 screenshot: $(BIN)
 	docs/scan-demo.sh $(BIN) docs/scan.png
 
-install: $(BIN)
+# The library for C programs: headers, libthreatgate.a, threatgate.pc
+# (tests/run-example.sh builds a program against the installed copy).
+$(BUILD)/threatgate.pc: Makefile
+	@mkdir -p $(dir $@)
+	@{ printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\n' \
+		'$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)'; \
+	  printf 'Name: threatgate\nDescription: %s\nVersion: %s\n' \
+		'checks the threat model of design documents' '$(VERSION)'; \
+	  printf 'Requires.private: %s\n' '$(PKGS)'; \
+	  printf 'Cflags: -I$${includedir}\n'; \
+	  printf 'Libs: -L$${libdir} -lthreatgate\n'; \
+	  printf 'Libs.private: -lcmark-gfm-extensions -pthread\n'; \
+	} >$@.tmp && mv $@.tmp $@
+
+install-lib: $(LIB) $(BUILD)/threatgate.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/threatgate $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PCDIR)
+	install -m 0644 include/threatgate.h $(DESTDIR)$(INCLUDEDIR)/threatgate.h
+	install -m 0644 include/threatgate/*.h $(DESTDIR)$(INCLUDEDIR)/threatgate/
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libthreatgate.a
+	install -m 0644 $(BUILD)/threatgate.pc $(DESTDIR)$(PCDIR)/threatgate.pc
+
+install: $(BIN) install-lib
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
@@ -232,4 +259,4 @@ dist:
 clean:
 	rm -rf $(BUILD) build-fuzz dist
 
-.PHONY: all test test-quick valgrind fuzz lint format screenshot install clean dist FORCE
+.PHONY: all test test-quick valgrind fuzz lint format screenshot install install-lib clean dist FORCE

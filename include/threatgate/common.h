@@ -88,7 +88,7 @@ typedef struct {
 				   * (GIT_AUTHOR_EMAIL); NULL: user.email */
 } tg_options;
 
-#define TG_OPTIONS_INIT { .today = -1, .threads = 0 }
+#define TG_OPTIONS_INIT { .today = -1 }
 
 /* Copy `options` (NULL: the defaults) into the library: 0 or TG_ENOMEM. */
 TG_EXTERN(int) tg_options_set(const tg_options *options);

@@ -45,8 +45,8 @@ typedef struct {
 	const char *step_summary;
 } tg_report_options;
 
-#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL }
+#define TG_REPORT_OPTIONS_INIT { .format = TG_FORMAT_TEXT, \
+	.fail_on = TG_SEVERITY_ERROR, .comment_on_pass = true }
 
 /*
  * The hidden first line of the markdown report: a bot finds its one

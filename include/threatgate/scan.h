@@ -137,7 +137,7 @@ typedef struct {
 	size_t max_commits;		/* 0: no bound */
 } tg_scan_options;
 
-#define TG_SCAN_OPTIONS_INIT { NULL, NULL, -1, 0 }
+#define TG_SCAN_OPTIONS_INIT { .since = -1 }
 
 /*
  * Scan a repository: check every design document at the revision (as

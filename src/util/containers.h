@@ -18,7 +18,7 @@ typedef struct {
 	size_t count;
 } tg_oidset;
 
-#define TG_OIDSET_INIT { NULL, 0, 0 }
+#define TG_OIDSET_INIT { .slots = NULL }
 
 bool tg_oidset_has(const tg_oidset *set, const git_oid *id);
 /*
@@ -45,7 +45,7 @@ typedef struct {
 	size_t count;
 } tg_map;
 
-#define TG_MAP_INIT { NULL, 0, 0 }
+#define TG_MAP_INIT { .buckets = NULL }
 
 /* The entry for the `len` bytes of `key`, or NULL. */
 tg_map_entry *tg_map_find(const tg_map *map, const char *key, size_t len);
@@ -69,7 +69,7 @@ typedef struct {
 	bool (*before)(const void *a, const void *b);
 } tg_heap;
 
-#define TG_HEAP_INIT(type, before) { NULL, 0, 0, sizeof(type), (before) }
+#define TG_HEAP_INIT(type, fn) { .size = sizeof(type), .before = (fn) }
 
 /* Copy `item` in: 0 or TG_ENOMEM. */
 int tg_heap_push(tg_heap *heap, const void *item);

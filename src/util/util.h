@@ -62,7 +62,7 @@ typedef struct {
 	bool failed;	/* out of memory or over the cap: sticky */
 } tg_buf;
 
-#define TG_BUF_INIT { NULL, 0, 0, 0, false }
+#define TG_BUF_INIT { .ptr = NULL }
 
 void tg_buf_init(tg_buf *buf, size_t cap);
 void tg_buf_put(tg_buf *buf, const char *data, size_t len);
@@ -109,7 +109,7 @@ void tg_options__release(void);
  * Release with free(ids.items) (or tg_array_release).
  */
 #define TG_ARRAY(type) struct { type *items; size_t length; size_t alloc; }
-#define TG_ARRAY_INIT { NULL, 0, 0 }
+#define TG_ARRAY_INIT { .items = NULL }
 
 /*
  * Make room for `want` items of `size` bytes in all (doubling, at least
@@ -144,7 +144,7 @@ typedef struct {
 	size_t alloc;
 } tg_vec;
 
-#define TG_VEC_INIT { NULL, 0, 0 }
+#define TG_VEC_INIT { .items = NULL }
 
 int tg_vec_push(tg_vec *vec, void *item);	/* 0 or TG_ENOMEM */
 /* Free every item with `free_item` (may be NULL), then the array. */
