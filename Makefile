@@ -199,8 +199,11 @@ lint:
 		--checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling' \
 		$(LIB_SRC) $(CLI_SRC) -- $(CPPFLAGS) -std=c11 $(PKG_CFLAGS)
 
+# Format the lines changed since FORMAT_BASE (default HEAD: what is not
+# committed yet) with .clang-format; a clean tree is left as it is.
+FORMAT_BASE ?= HEAD
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h include/*.h include/threatgate/*.h)
+	git clang-format --force --style=file --extensions c,h $(FORMAT_BASE) -- src include tests
 
 # The picture of `scan --format html` in the README (needs chromium).
 screenshot: $(BIN)
