@@ -1,3 +1,7 @@
+/*
+ * Markdown to a cmark-gfm tree (tables and task lists attached), carved
+ * from a per-document arena, and the line numbers of its nodes.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>

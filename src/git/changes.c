@@ -1,3 +1,8 @@
+/*
+ * Which documents a change touches: the index against HEAD (--staged),
+ * A..B and A...B, every document at a revision, and what a push brings;
+ * each becomes a target that check.c reads and checks.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

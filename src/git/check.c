@@ -1,3 +1,9 @@
+/*
+ * Checking the documents of a tg_changes: each read from a blob, with
+ * what git knows (the document before the change, blame for sign-off
+ * authors), on one thread or many, then the findings no document
+ * produces alone (no-documents, covered-code-changed).
+ */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

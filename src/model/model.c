@@ -1,3 +1,8 @@
+/*
+ * The model of a document: built from its tree (sections, threats,
+ * sign-offs, suppressions, triggers), and the vocabulary every part
+ * shares: priorities, categories, statuses, a node's text.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"

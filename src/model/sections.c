@@ -1,3 +1,7 @@
+/*
+ * Sections of a document: headings matched against the policy's section
+ * names and aliases, nesting, content, placeholders and filler text.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"

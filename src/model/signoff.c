@@ -1,3 +1,7 @@
+/*
+ * Sign-offs in their forms: task items, review tables and trailer lines,
+ * who signed and when, and why one does not count.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <cmark-gfm-core-extensions.h>

@@ -1,3 +1,7 @@
+/*
+ * Threats in their forms: table rows, list items and headings, with
+ * priority, categories, mitigation and status; not-applicable lines.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"

@@ -1,3 +1,7 @@
+/*
+ * Sign-off triggers: the policy's patterns run over the document's
+ * prose (not code), with the line and column of each match.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"

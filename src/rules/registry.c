@@ -1,3 +1,8 @@
+/*
+ * The rule driver: the check of each rule by id, the policy's severities,
+ * inline suppressions and exceptions applied to what checks report, and
+ * the summary of each checked document.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

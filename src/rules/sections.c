@@ -1,3 +1,6 @@
+/*
+ * Rules on sections: missing-section and empty-section.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"

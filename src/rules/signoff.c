@@ -1,3 +1,7 @@
+/*
+ * Rules on sign-offs: whether one is required (triggers, severe threats,
+ * the policy) and present; signoff-required and signoff-unauthorized.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"

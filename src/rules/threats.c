@@ -1,3 +1,7 @@
+/*
+ * Rules on threats: no-threats, a threat without priority, category or
+ * mitigation, risk acceptance approvers, STRIDE coverage.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"

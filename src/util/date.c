@@ -1,3 +1,7 @@
+/*
+ * Dates as days since 1970-01-01 (civil-from-days), parsed strictly as
+ * YYYY-MM-DD, and today (tg_options).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,6 @@
+/*
+ * ASCII string helpers: case folding, trimming, squeezing spaces.
+ */
 #include <ctype.h>
 #include <string.h>
 #include "util.h"

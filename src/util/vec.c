@@ -1,3 +1,6 @@
+/*
+ * tg_vec: a growable array of pointers, and copies of string lists.
+ */
 #include <stdlib.h>
 #include "util.h"
 #include "banned.h"
