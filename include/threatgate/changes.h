@@ -54,6 +54,12 @@ TG_EXTERN(void) tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy);
 /* Stop walking history and checking past this CLOCK_MONOTONIC time. */
 TG_EXTERN(void) tg_changes_set_deadline(tg_changes *changes, double deadline);
 
+/*
+ * The authenticated pusher (the server reads threatgate.pusher's
+ * variable once and hands it here), for the sign-off rules. NULL: none.
+ */
+TG_EXTERN(int) tg_changes_set_pusher(tg_changes *changes, const char *pusher);
+
 typedef enum {
 	TG_HOOK_PRE_PUSH,	/* local-ref local-oid remote-ref remote-oid */
 	TG_HOOK_PRE_RECEIVE	/* old-oid new-oid ref */
@@ -70,6 +76,27 @@ typedef enum {
 TG_EXTERN(int) tg_changes_add_hook_input(tg_changes *changes,
 	git_repository *repo, tg_hook_kind kind, const char *input, size_t len,
 	const char *remote, const tg_policy *policy);
+
+/*
+ * pre-receive: every ref update judged on what it changes relative to the
+ * ref's old value (a new ref: its merge base with the policy branch, or
+ * the whole tree), whatever other refs hold. Updates of protected refs
+ * (tg_policy_ref_protected) go to `protected`, the others to `other`
+ * (the two may be the same). The deadline is checked between updates.
+ */
+TG_EXTERN(int) tg_changes_add_receive(tg_changes *protected_refs,
+	tg_changes *other, git_repository *repo, const char *input, size_t len,
+	const tg_policy *policy);
+
+/* The refs whose updates were added (pre-receive), in input order. */
+TG_EXTERN(size_t) tg_changes_ref_count(const tg_changes *changes);
+TG_EXTERN(const char *) tg_changes_ref(const tg_changes *changes, size_t i);
+
+/*
+ * After tg_changes_check: a warning rule the time budget left unchecked
+ * (not a failure: it could not have blocked), or NULL.
+ */
+TG_EXTERN(const char *) tg_changes_skipped(const tg_changes *changes);
 
 TG_EXTERN(size_t) tg_changes_count(const tg_changes *changes);
 /* Repository-relative path of the i-th document. */

@@ -21,6 +21,22 @@ typedef enum {
 	TG_SIGNOFF_NEVER
 } tg_signoff_mode;
 
+/*
+ * Where a check runs (SPEC section 5): the policy applies each rule with
+ * the severity, fail-on level and draft handling of that place.
+ */
+typedef enum {
+	TG_STAGE_CHECK = 0,	/* check FILE, --staged, --all: as the rule table */
+	TG_STAGE_PRE_COMMIT,	/* hook pre-commit */
+	TG_STAGE_PRE_PUSH,	/* hook pre-push */
+	TG_STAGE_PRE_RECEIVE,	/* hook pre-receive (the server) */
+	TG_STAGE_CI,		/* check --range: the pull request's merge gate */
+	TG_STAGE__COUNT
+} tg_stage;
+
+/* "pre-commit", "pre-push", "pre-receive", "ci"; "check" for the first. */
+TG_EXTERN(const char *) tg_stage_name(tg_stage stage);
+
 /* The built-in defaults, not yet finalized. Caller frees. */
 TG_EXTERN(int) tg_policy_new(tg_policy **out);
 TG_EXTERN(void) tg_policy_free(tg_policy *policy);
@@ -71,9 +87,69 @@ TG_EXTERN(const char *const *) tg_policy_reviewers(const tg_policy *policy,
 	size_t *count);
 
 /*
- * Override from the command line (--fail-on). Returns TG_EINVALID for a
+ * Read an exceptions file held in memory (from the trusted revision),
+ * before tg_policy_finalize(), which then reads none from disk.
+ */
+TG_EXTERN(int) tg_policy_load_exceptions_buffer(tg_policy *policy,
+	const char *name, const char *data, size_t len);
+
+/*
+ * The server (pre-receive). Whether a ref is protected: it matches a
+ * threatgate.protect glob (`*` crosses '/', as in git's ref patterns; a
+ * glob not starting with "refs/" is a branch name), or without any, it
+ * is the policy branch (in an empty repository: every branch).
+ */
+TG_EXTERN(bool) tg_policy_ref_protected(const tg_policy *policy,
+	const char *ref);
+/* threatgate.pusher: the environment variable naming the pusher, or NULL. */
+TG_EXTERN(const char *) tg_policy_pusher_env(const tg_policy *policy);
+/*
+ * Whether an authenticated pusher is `person` ("@alice", an email): by
+ * pusher.<name>.identity when that pusher is mapped, else by the pusher
+ * name read as a handle.
+ */
+TG_EXTERN(bool) tg_policy_pusher_is(const tg_policy *policy,
+	const char *pusher, const char *person);
+/* Whether the pusher is a threatgate.policyAdmin (by name or identity). */
+TG_EXTERN(bool) tg_policy_is_policy_admin(const tg_policy *policy,
+	const char *pusher);
+/* threatgate.lockPolicy: the in-repository policy file is not read. */
+TG_EXTERN(bool) tg_policy_lock(const tg_policy *policy);
+/*
+ * Where the repository's policy was read, on a bare repository: the ref
+ * ("refs/heads/main") and its commit (hex); NULL when none.
+ */
+TG_EXTERN(const char *) tg_policy_source_ref(const tg_policy *policy);
+TG_EXTERN(const char *) tg_policy_source_commit(const tg_policy *policy);
+
+/*
+ * Say where the check runs (TG_STAGE_CHECK by default): [hook "NAME"]
+ * failOn and drafts, and rule.<id>.<stage>Severity, apply from then on.
+ * May be called after tg_policy_finalize().
+ */
+TG_EXTERN(void) tg_policy_set_stage(tg_policy *policy, tg_stage stage);
+TG_EXTERN(tg_stage) tg_policy_stage(const tg_policy *policy);
+
+/*
+ * Override from the command line (--fail-on); it wins over the stage's
+ * failOn. Returns TG_EINVALID for a
  * value other than error, warning or never.
  */
 TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
+
+/*
+ * The baseline file the policy names (threatgate.baseline), as written, or
+ * NULL. tg_policy_ignore_baseline() stops it applying, for `threatgate
+ * baseline` regenerating it from every current finding.
+ */
+TG_EXTERN(const char *) tg_policy_baseline_path(const tg_policy *policy);
+TG_EXTERN(void) tg_policy_ignore_baseline(tg_policy *policy);
+/*
+ * Read the baseline file from memory (from the trusted revision, as the
+ * policy), before tg_policy_finalize(), which then reads none from disk.
+ * `name` is what messages call it ("main:.threatgate-baseline.json").
+ */
+TG_EXTERN(int) tg_policy_load_baseline_buffer(tg_policy *policy,
+	const char *name, const char *data, size_t len);
 
 #endif

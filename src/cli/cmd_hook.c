@@ -73,18 +73,56 @@ static int open_server_repo(git_repository **out)
 	return 0;
 }
 
+/*
+ * Check `changes`; a failure (a corrupt object, the time budget) is kept
+ * in *failure with its code, and what was checked is still in findings.
+ */
+static int check_part(tg_findings **findings, char **failure, int *code,
+                      git_repository *repo, const tg_changes *changes,
+                      const tg_policy *policy)
+{
+	int error;
+
+	*failure = NULL;
+	*code = 0;
+	error = tg_findings_new(findings);
+	if (error == 0)
+		error = tg_changes_check(*findings, repo, changes, policy);
+	if (error < 0 && error != TG_ENOMEM && *findings) {
+		*failure = tg_strdup(tg_error_last()->message);
+		*code = error;
+		error = *failure ? 0 : tg_error_oom();
+	}
+	return error;
+}
+
+/* The refs of a part, for messages: "refs/heads/a, refs/heads/b". */
+static char *ref_list(const tg_changes *changes)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i, n = tg_changes_ref_count(changes);
+
+	for (i = 0; i < n && i < 10; i++)
+		tg_buf_printf(&buf, "%s%s", i ? ", " : "", tg_changes_ref(changes, i));
+	if (n > 10)
+		tg_buf_printf(&buf, " and %zu more", n - 10);
+	return tg_buf_detach(&buf);
+}
+
 int cli_cmd_hook(int argc, char **argv)
 {
 	struct cli_options opts = CLI_OPTIONS_INIT;
 	git_repository *repo = NULL;
 	tg_policy *policy = NULL;
-	tg_changes *changes = NULL;
-	tg_findings *findings = NULL;
-	const char *kind, *remote = NULL, *what;
-	char *input = NULL, *failure = NULL;
+	tg_changes *changes = NULL, *other = NULL;
+	tg_findings *findings = NULL, *other_findings = NULL;
+	const char *kind, *remote = NULL, *what, *env;
+	char *input = NULL, *failure = NULL, *other_failure = NULL;
+	char *refs = NULL;
 	size_t len = 0;
 	double start = tg_clock_now();
-	int error, code = CLI_EXIT_USAGE;
+	bool receive, pushed_limit = false, lazy;
+	int error, code = CLI_EXIT_USAGE, failure_code = 0, other_code = 0;
 
 	/* A hook that passes says nothing: it should go unnoticed. */
 	opts.quiet = true;
@@ -107,61 +145,101 @@ int cli_cmd_hook(int argc, char **argv)
 		cli_suggest(kind, kinds, 3, "");
 		return CLI_EXIT_USAGE;
 	}
+	receive = strcmp(kind, "pre-receive") == 0;
 
-	if (strcmp(kind, "pre-receive") == 0)
+	if (receive)
 		error = open_server_repo(&repo);
 	else
 		error = cli_repo_open(&repo, &opts, true);
 	if (error == 0)
 		error = cli_policy_load_git(&policy, &opts, repo);
 	if (error == 0)
+		tg_policy_set_stage(policy, strcmp(kind, "pre-commit") == 0 ?
+			TG_STAGE_PRE_COMMIT : strcmp(kind, "pre-push") == 0 ?
+			TG_STAGE_PRE_PUSH : TG_STAGE_PRE_RECEIVE);
+	if (error == 0)
 		error = tg_changes_new(&changes);
+	if (error == 0 && receive)
+		error = tg_changes_new(&other);
 	if (error < 0)
 		goto done;
 	tg_changes_set_deadline(changes, start + (double)tg_policy_timeout(policy));
-	tg_changes_set_lazy_triggers(changes, !(tg_report_needs(opts.format) &
-	                                       TG_REPORT_NEEDS_TRIGGERS));
+	lazy = !(tg_report_needs(opts.format) & TG_REPORT_NEEDS_TRIGGERS);
+	tg_changes_set_lazy_triggers(changes, lazy);
+	/* The authenticated pusher: read here, once, and handed down. */
+	env = tg_policy_pusher_env(policy);
+	error = tg_changes_set_pusher(changes, env ? getenv(env) : NULL);
+	if (error == 0 && other) {
+		tg_changes_set_deadline(other,
+			start + (double)tg_policy_timeout(policy));
+		tg_changes_set_lazy_triggers(other, lazy);
+		error = tg_changes_set_pusher(other, env ? getenv(env) : NULL);
+	}
+	if (error < 0)
+		goto done;
 
 	if (strcmp(kind, "pre-commit") == 0) {
 		error = tg_changes_add_staged(changes, repo, policy);
 	} else {
 		error = read_stdin(&input, &len);
-		if (error == 0)
+		if (error == 0 && receive)
+			error = tg_changes_add_receive(changes, other, repo, input, len,
+			                               policy);
+		else if (error == 0)
 			error = tg_changes_add_hook_input(changes, repo,
-				strcmp(kind, "pre-push") == 0 ? TG_HOOK_PRE_PUSH :
-				TG_HOOK_PRE_RECEIVE, input, len, remote, policy);
+				TG_HOOK_PRE_PUSH, input, len, remote, policy);
 	}
-	if (error == 0)
-		error = tg_findings_new(&findings);
-	if (error == 0)
-		error = tg_changes_check(findings, repo, changes, policy);
-	if (error < 0 && error != TG_ENOMEM && findings) {
-		/*
-		 * Some of it could not be checked (a corrupt object, the time
-		 * budget): what was checked is still reported below, and its
-		 * findings block even when the policy fails open.
-		 */
-		failure = tg_strdup(tg_error_last()->message);
-		if (!failure)
-			error = tg_error_oom();
-		else
-			error = 0;
-	}
+	/* Running out of time or room on what was pushed never fails open. */
+	if (error == TG_ELIMIT)
+		pushed_limit = true;
+	if (error < 0)
+		goto done;
+	error = check_part(&findings, &failure, &failure_code, repo, changes,
+	                   policy);
+	if (error == 0 && other)
+		error = check_part(&other_findings, &other_failure, &other_code,
+		                   repo, other, policy);
 	if (error < 0)
 		goto done;
 
+	what = strcmp(kind, "pre-commit") == 0 ? "commit" : "push";
+	code = cli_exit_code(findings, policy);
+	/* Unprotected refs: their findings are shown, never enforced. */
+	if (other_findings && tg_findings_count(other_findings) > 0) {
+		error = tg_findings_move(findings, other_findings);
+		if (error < 0)
+			goto done;
+	}
 	tg_findings_sort(findings);
 	error = cli_report_write(&opts, findings, stderr);
 	if (error < 0)
 		goto done;
 	if (failure)
 		cli_error("%s", failure);
-	what = strcmp(kind, "pre-commit") == 0 ? "commit" : "push";
-	code = cli_exit_code(findings, policy);
+	if (other && tg_changes_ref_count(other) > 0 &&
+	    (tg_findings_count(findings) > 0 || other_failure)) {
+		refs = ref_list(other);
+		if (!refs) {
+			error = tg_error_oom();
+			goto done;
+		}
+		if (other_failure)
+			cli_error("not fully checked: %s", other_failure);
+		cli_error("not enforced on %s: not a protected ref "
+		          "(threatgate.protect); what is found there is "
+		          "reported, and the update accepted", refs);
+	}
+	if (tg_changes_skipped(changes))
+		cli_error("%s", tg_changes_skipped(changes));
 	if (code == CLI_EXIT_FINDINGS) {
 		cli_error("%s rejected: fix the design documents above; "
 		          "'threatgate explain RULE' says what each rule wants",
 		          what);
+	} else if (failure && failure_code == TG_ELIMIT) {
+		cli_error("%s rejected: it could not be checked within the "
+		          "limits (threatgate.failOpen does not apply to what "
+		          "was pushed)", what);
+		code = CLI_EXIT_USAGE;
 	} else if (failure && tg_policy_fail_open(policy)) {
 		cli_error("letting the change through unchecked "
 		          "(threatgate.failOpen)");
@@ -174,15 +252,23 @@ int cli_cmd_hook(int argc, char **argv)
 done:
 	if (error < 0) {
 		code = cli_fail();
-		if (policy && tg_policy_fail_open(policy)) {
+		if (policy && tg_policy_fail_open(policy) && !pushed_limit) {
 			cli_error("letting the change through unchecked "
 			          "(threatgate.failOpen)");
 			code = CLI_EXIT_OK;
+		} else if (pushed_limit) {
+			cli_error("push rejected: it could not be checked within the "
+			          "limits (threatgate.failOpen does not apply to what "
+			          "was pushed)");
 		}
 	}
+	free(refs);
 	free(failure);
+	free(other_failure);
 	free(input);
+	tg_findings_free(other_findings);
 	tg_findings_free(findings);
+	tg_changes_free(other);
 	tg_changes_free(changes);
 	tg_policy_free(policy);
 	git_repository_free(repo);

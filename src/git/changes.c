@@ -40,6 +40,7 @@ static void free_target(void *p)
 
 	if (t) {
 		tg_vec_release(&t->changed, free);
+		free(t->ref);
 		free(t);
 	}
 }
@@ -58,6 +59,8 @@ void tg_changes_free(tg_changes *changes)
 	tg_vec_release(&changes->targets, free_target);
 	tg_git__index_free(changes->index);
 	free(changes->markdown_path);
+	free(changes->pusher);
+	free(changes->skipped);
 	free(changes);
 }
 
@@ -69,6 +72,34 @@ void tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy)
 void tg_changes_set_deadline(tg_changes *changes, double deadline)
 {
 	changes->deadline = deadline;
+}
+
+int tg_changes_set_pusher(tg_changes *changes, const char *pusher)
+{
+	char *copy = NULL;
+
+	if (pusher && *pusher && !(copy = tg_strdup(pusher)))
+		return tg_error_oom();
+	free(changes->pusher);
+	changes->pusher = copy;
+	return 0;
+}
+
+size_t tg_changes_ref_count(const tg_changes *changes)
+{
+	return changes->targets.length;
+}
+
+const char *tg_changes_ref(const tg_changes *changes, size_t i)
+{
+	const struct tg_target *t = changes->targets.items[i];
+
+	return t->ref;
+}
+
+const char *tg_changes_skipped(const tg_changes *changes)
+{
+	return changes->skipped;
 }
 
 size_t tg_changes_count(const tg_changes *changes)
@@ -189,6 +220,10 @@ static int take_diff(struct tg_changes *changes, struct tg_target *target,
 		return tg_error_from_git(error, "cannot detect renames");
 	n = git_diff_num_deltas(diff);
 	for (i = 0; i < n; i++) {
+		if ((i & 1023) == 1023 && tg_git__deadline_passed(changes))
+			return tg_error_set(TG_ELIMIT, "time budget exhausted after "
+				"%zu of the %zu paths a push changes "
+				"(threatgate.timeout)", i, n);
 		error = take_delta(changes, target, git_diff_get_delta(diff, i),
 		                   policy);
 		if (error < 0)
@@ -881,4 +916,59 @@ done:
 	free(fresh.ids);
 	git_commit_free(commit);
 	return error;
+}
+
+/*
+ * One ref update on the server, judged on what it changes: the tip's
+ * tree against `old` (a rewind and a rewrite too), or for a new ref
+ * against its merge base with the policy branch (`base_tip`, may be
+ * NULL), or the whole tree when they share nothing. What other refs
+ * already hold does not matter: a commit checked nowhere does not
+ * become a tip unchecked because it was pushed to another ref first.
+ */
+int tg_changes__add_update(struct tg_changes *changes, git_repository *repo,
+                           const char *ref, const git_oid *old,
+                           const git_oid *tip, const git_oid *base_tip,
+                           const tg_policy *policy)
+{
+	struct tg_target *target;
+	git_object *obj = NULL, *peeled = NULL;
+	git_oid from, base;
+	bool have_from = false;
+	int error = 0;
+
+	if (old && !git_oid_is_zero(old)) {
+		/* the old value peeled: a tag of a commit, or nothing */
+		if (git_object_lookup(&obj, repo, old, GIT_OBJECT_ANY) == 0 &&
+		    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_cpy(&from, git_object_id(peeled));
+			have_from = true;
+		}
+		git_error_clear();
+		git_object_free(peeled);
+		git_object_free(obj);
+	} else if (base_tip) {
+		if (git_repository_is_shallow(repo) == 1)
+			error = shallow_merge_base(&base, repo, base_tip, tip, changes);
+		else
+			error = git_merge_base(&base, repo, base_tip, tip);
+		if (error == 0) {
+			git_oid_cpy(&from, &base);
+			have_from = true;
+		} else if (error == GIT_ENOTFOUND || error == TG_ENOTFOUND) {
+			git_error_clear();
+			tg_error_clear();
+			error = 0;	/* unrelated history: the whole tree */
+		} else {
+			return tg_error_from_git(error, "cannot find where '%s' "
+				"forks from the policy branch", ref);
+		}
+	}
+	target = new_target(changes, TG_SOURCE_COMMIT, tip);
+	if (!target || !(target->ref = tg_strdup(ref)))
+		return tg_error_oom();
+	if (have_from && git_oid_equal(&from, tip))
+		return 0;	/* a rewind to the same commit: nothing changes */
+	return add_diff(changes, repo, have_from ? &from : NULL, tip, policy,
+	                target);
 }

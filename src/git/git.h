@@ -30,6 +30,7 @@ struct tg_target {
 	enum tg_source source;
 	git_oid commit;
 	tg_vec changed;		/* char *: every path the change touched */
+	char *ref;		/* the updated ref (pre-receive), or NULL */
 	const struct tg_index *index;	/* TG_SOURCE_INDEX: see tg_changes */
 };
 
@@ -58,10 +59,30 @@ struct tg_changes {
 	struct tg_index *index;	/* --staged, when index.c could read it */
 	double deadline;	/* 0: none */
 	bool lazy_triggers;
+	char *pusher;		/* the authenticated pusher, or NULL */
+	char *skipped;		/* a warning rule the budget left unchecked */
 };
 
 
 int tg_git__deadline_passed(const struct tg_changes *changes);
+
+/* One pre-receive ref update (changes.c); see hookproto.c. */
+int tg_changes__add_update(struct tg_changes *changes, git_repository *repo,
+	const char *ref, const git_oid *old, const git_oid *tip,
+	const git_oid *base_tip, const tg_policy *policy);
+
+/* Whether git reads a tree entry's mode as a regular file; what it is. */
+bool tg_git__mode_is_file(unsigned int mode);
+const char *tg_git__mode_kind(unsigned int mode);
+
+/*
+ * The bytes (NUL-terminated) of `path` in a commit's tree, at most 1 MiB;
+ * *found false when it has none. Anything but a regular file there is
+ * TG_EINVALID saying what it is. `what` and `where` name it in messages.
+ */
+int tg_git__read_tree_file(char **out, size_t *len, bool *found,
+	git_repository *repo, const git_oid *commit, const char *path,
+	const char *what, const char *where);
 
 /*
  * Resolve a revision to a commit, tags peeled. An unborn HEAD and a

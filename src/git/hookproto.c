@@ -170,6 +170,57 @@ done:
 	return error;
 }
 
+int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
+                           git_repository *repo, const char *input,
+                           size_t len, const tg_policy *policy)
+{
+	const char *p = input, *end = input + len, *eol;
+	const char *base_hex = tg_policy_source_commit(policy);
+	struct update u;
+	git_oid tip, base;
+	bool skip, have_base = false;
+	int lineno = 0, error = 0;
+
+	if (base_hex && git_oid_fromstr(&base, base_hex) == 0)
+		have_base = true;
+	for (; p < end && error == 0; p = eol + 1) {
+		size_t n;
+
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		n = (size_t)(eol - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		lineno++;
+		if (n == 0)
+			continue;
+		if (tg_git__deadline_passed(protected_refs))
+			return tg_error_set(TG_ELIMIT, "time budget exhausted at ref "
+				"update %d of the push (threatgate.timeout)", lineno);
+		memset(&u, 0, sizeof(u));
+		error = parse_line(&u, TG_HOOK_PRE_RECEIVE, p, n, lineno);
+		if (error < 0)
+			break;
+		if (git_oid_is_zero(&u.new) ||
+		    (strncmp(u.ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
+			free(u.ref);	/* a deletion, or a tag */
+			continue;
+		}
+		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
+		if (error == 0 && !skip)
+			error = tg_changes__add_update(
+				tg_policy_ref_protected(policy, u.ref) ? protected_refs
+				                                       : other,
+				repo, u.ref, &u.old, &tip, have_base ? &base : NULL,
+				policy);
+		free(u.ref);
+		if (eol == end)
+			break;
+	}
+	return error;
+}
+
 int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
                               tg_hook_kind kind, const char *input, size_t len,
                               const char *remote, const tg_policy *policy)
@@ -181,11 +232,12 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
 	bool skip;
 	int lineno = 0, error = 0;
 
-	if (kind == TG_HOOK_PRE_PUSH) {
-		error = remote_glob(&known, repo, remote);
-		if (error < 0)
-			return error;
-	}
+	if (kind == TG_HOOK_PRE_RECEIVE)
+		return tg_changes_add_receive(changes, changes, repo, input, len,
+		                              policy);
+	error = remote_glob(&known, repo, remote);
+	if (error < 0)
+		return error;
 	for (; p < end && error == 0; p = eol + 1) {
 		size_t n;
 
@@ -208,14 +260,9 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
 			continue;
 		}
 		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
-		if (error == 0 && !skip) {
-			if (kind == TG_HOOK_PRE_RECEIVE)
-				error = tg_changes_add_push(changes, repo, &u.old, &tip,
-				                            NULL, policy);
-			else
-				error = tg_changes_add_push(changes, repo, &u.old, &tip,
-				                            known, policy);
-		}
+		if (error == 0 && !skip)
+			error = tg_changes_add_push(changes, repo, &u.old, &tip,
+			                            known, policy);
 		free(u.ref);
 		if (eol == end)
 			break;

@@ -20,6 +20,20 @@ struct tg_policy_ext {
 	bool roles_given;		/* the default order was replaced */
 	char *roles_origin;
 	char *accept_origin[5];
+	/*
+	 * Multi-valued keys a git config level has set: its first value
+	 * replaces what the file gave (server config wins over the file).
+	 */
+	unsigned git_replaced;
+};
+
+/* Bits of git_replaced. */
+enum {
+	TG_MULTI_DOCS = 1u << 0,
+	TG_MULTI_REVIEWER = 1u << 1,
+	TG_MULTI_PROTECT = 1u << 2,
+	TG_MULTI_ADMIN = 1u << 3,
+	TG_MULTI_PUSHER = 1u << 4	/* pusher.<name>.identity, all names */
 };
 
 #define TG_POLICY_EXT(p) ((struct tg_policy_ext *)(p))
@@ -58,6 +72,9 @@ int tg_policy__slurp(char **out, size_t *len, const char *what,
 int tg_policy__error(const struct tg_policy_source *src, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "unknown rule 'NAME' in 'KEY'", with a "did you mean"; TG_EINVALID. */
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name);
+
 /* "NAME:LINE", "NAME" or "git config (LEVEL)"; NULL when out of memory. */
 char *tg_policy__origin(const struct tg_policy_source *src);
 
@@ -81,12 +98,26 @@ void tg_policy__section_free(void *section);
 struct tg_role *tg_policy__role_new(const char *name, int rank);
 void tg_policy__role_free(void *role);
 void tg_policy__path_signoff_free(void *ps);
+void tg_policy__pusher_free(void *pusher);
 
 /* ---- exceptions.c ---- */
+
+/*
+ * Read the baseline file at `path` (already resolved; JSON, see
+ * docs/baseline.md) into the policy (baseline.c).
+ */
+int tg_policy__read_baseline(tg_policy *policy, const char *path,
+	const char *name);
+/* The same from bytes in memory; `name` is what messages call it. */
+int tg_policy__read_baseline_data(tg_policy *policy, const char *name,
+	const char *data, size_t len);
 
 /* Read the exceptions file at `path` (already resolved) into the policy. */
 int tg_policy__read_exceptions(tg_policy *policy, const char *path,
 	const char *name);
+/* The same from bytes in memory that libgit2 reads at `disk`. */
+int tg_policy__read_exceptions_data(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len);
 void tg_policy__exception_free(void *exception);
 
 #endif

@@ -4,7 +4,9 @@
  * tg_policy_finalize(). Each key is applied here as reader.c hands it
  * over, in file order: later values win, multi-valued keys accumulate.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,9 +288,133 @@ static int split_key(struct key_parts *kp, const char *name)
 	return 0;
 }
 
+/* The keys a policy knows, as threatgate-policy(5) spells them. */
+static const char *const threatgate_keys[] = {
+	"docs", "signoff", "reviewer", "maxAge", "requireReviewedDate",
+	"minParticipants", "maxDocSize", "timeout", "failOpen", "failOn",
+	"verifySignoffAuthor", "checkTags", "allowInlineDisable", "exceptions",
+	"baseline", "exceptionWarnDays", "roles", "framework",
+};
+
+static const struct {
+	const char *section;
+	const char *keys[5];	/* after the subsection; NULL-ended */
+} section_keys[] = {
+	{ "rule", { "severity", NULL } },
+	{ "trigger", { "pattern", "message", "enabled", "field", NULL } },
+	{ "section", { "title", "parent", "required", "display", NULL } },
+	{ "role", { "member", NULL } },
+	{ "accept", { "P1", "P2", "P3", "P4", "P5" } },
+	{ "path", { "signoff", NULL } },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool prefix_ci(const char *s, const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!word[i] || tolower((unsigned char)s[i]) !=
+		    tolower((unsigned char)word[i]))
+			return false;
+	return strlen(word) == len;
+}
+
+/* The closest of `names` to `word`, comparing without case, or NULL. */
+static const char *suggest_ci(const char *word, const char *const *names,
+                              size_t n)
+{
+	char folded[64][32], lower[64];
+	const char *fnames[64], *best;
+	size_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		snprintf(folded[i], sizeof(folded[i]), "%s", names[i]);
+		tg_lower(folded[i]);
+		fnames[i] = folded[i];
+	}
+	snprintf(lower, sizeof(lower), "%s", word);
+	tg_lower(lower);
+	best = tg_suggest(lower, fnames, n);
+	for (i = 0; best && i < n; i++)
+		if (best == fnames[i])
+			return names[i];
+	return NULL;
+}
+
+/* A close known key for a misspelt one, or NULL; caller frees. */
+static char *suggest_key(const char *key)
+{
+	const char *names[COUNT(section_keys) + 1];
+	const char *dot = strchr(key, '.'), *last = strrchr(key, '.'), *best;
+	char section[64];
+	size_t i, n, len;
+
+	if (!dot)
+		return NULL;
+	len = (size_t)(dot - key);
+	if (prefix_ci(key, "threatgate", len)) {
+		if (dot != last)
+			return NULL;
+		best = suggest_ci(dot + 1, threatgate_keys,
+		                  COUNT(threatgate_keys));
+		return best ? tg_printf("threatgate.%s", best) : NULL;
+	}
+	for (i = 0; i < COUNT(section_keys); i++) {
+		if (!prefix_ci(key, section_keys[i].section, len))
+			continue;
+		for (n = 0; n < 5 && section_keys[i].keys[n]; n++)
+			;
+		best = suggest_ci(last + 1, section_keys[i].keys, n);
+		if (!best)
+			return NULL;
+		return tg_printf("%.*s.%s", (int)(last - key), key, best);
+	}
+	for (i = 0; i < COUNT(section_keys); i++)
+		names[i] = section_keys[i].section;
+	names[i] = "threatgate";
+	snprintf(section, sizeof(section), "%.*s", (int)len, key);
+	best = suggest_ci(section, names, i + 1);
+	return best ? tg_printf("%s%s", best, dot) : NULL;
+}
+
 static int unknown_key(struct tg_policy_source *src)
 {
-	return tg_policy__error(src, "unknown key '%s'", src->key);
+	char *guess = suggest_key(src->key);
+	int error;
+
+	if (guess)
+		error = tg_policy__error(src, "unknown key '%s'; did you mean "
+		                         "'%s'?", src->key, guess);
+	else
+		error = tg_policy__error(src, "unknown key '%s'", src->key);
+	free(guess);
+	return error;
+}
+
+/* A close rule name for a misspelt one, or NULL (borrowed). */
+static const char *suggest_rule(const char *name)
+{
+	const char *names[TG_RULE__COUNT];
+	size_t i;
+
+	for (i = 0; i < TG_RULE__COUNT; i++)
+		names[i] = tg_rule_name((tg_rule_id)i);
+	return tg_suggest(name, names, TG_RULE__COUNT);
+}
+
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name)
+{
+	const char *guess = suggest_rule(name);
+
+	if (guess)
+		return tg_policy__error(src, "unknown rule '%s' in '%s'; did "
+		                        "you mean '%s'?", name, src->key, guess);
+	return tg_policy__error(src, "unknown rule '%s' in '%s'", name,
+	                        src->key);
 }
 
 /* threatgate.roles: "manager, director, executive", lowest first. */
@@ -334,6 +460,40 @@ done:
 	return error;
 }
 
+/*
+ * Whether this value, from a git config level, replaces what the file
+ * set: the first git config value of a multi-valued key does.
+ */
+static bool git_replaces(struct tg_policy_ext *ext,
+	const struct tg_policy_source *src, unsigned bit)
+{
+	if (!src->git || (ext->git_replaced & bit))
+		return false;
+	ext->git_replaced |= bit;
+	return true;
+}
+
+/* A multi-valued list: values accumulate; "" empties it. */
+static int apply_multi(tg_vec *list, struct tg_policy_ext *ext,
+	const struct tg_policy_source *src, unsigned bit, const char *value)
+{
+	if (git_replaces(ext, src, bit) || !value || !*value)
+		tg_vec_release(list, free);
+	if (!value || !*value)
+		return 0;
+	return tg_vec_push_str(list, value);
+}
+
+/* A key only the server's git config may set: the file it guards cannot. */
+static int server_only(struct tg_policy_source *src)
+{
+	if (src->git)
+		return 0;
+	return tg_policy__error(src, "'%s' is read from git config only (the "
+		"server's, with 'git config'): a policy file cannot set it",
+		src->key);
+}
+
 static int apply_threatgate(struct tg_policy_ext *ext,
 	struct tg_policy_source *src, const char *key, const char *value)
 {
@@ -345,7 +505,8 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 
 	if (strcmp(key, "docs") == 0) {
 		/* the first glob given replaces the defaults; "" empties the list */
-		if (!policy->docs_given || !value || !*value) {
+		if (!policy->docs_given || !value || !*value ||
+		    git_replaces(ext, src, TG_MULTI_DOCS)) {
 			tg_vec_release(&policy->docs, free);
 			policy->docs_given = true;
 		}
@@ -354,10 +515,26 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	} else if (strcmp(key, "signoff") == 0) {
 		error = parse_signoff(&policy->signoff, src, value);
 	} else if (strcmp(key, "reviewer") == 0) {
-		if (!value || !*value)
-			tg_vec_release(&policy->reviewers, free);
-		else
-			error = tg_vec_push_str(&policy->reviewers, value);
+		error = apply_multi(&policy->reviewers, ext, src, TG_MULTI_REVIEWER,
+		                    value);
+	} else if (strcmp(key, "protect") == 0) {
+		error = apply_multi(&policy->protect, ext, src, TG_MULTI_PROTECT,
+		                    value);
+	} else if (strcmp(key, "policyadmin") == 0) {
+		error = apply_multi(&policy->policy_admins, ext, src,
+		                    TG_MULTI_ADMIN, value);
+	} else if (strcmp(key, "pusher") == 0) {
+		error = set_string(&policy->pusher_env, value);
+	} else if (strcmp(key, "lockpolicy") == 0) {
+		error = server_only(src);
+		if (error == 0)
+			error = parse_bool(&policy->lock_policy, src, value);
+	} else if (strcmp(key, "policybranch") == 0) {
+		error = server_only(src);
+		if (error == 0)
+			error = set_string(&policy->policy_branch, value);
+	} else if (strcmp(key, "docscasesensitive") == 0) {
+		error = parse_bool(&policy->docs_case_sensitive, src, value);
 	} else if (strcmp(key, "maxage") == 0) {
 		error = parse_number(&n, src, value, 0, INT_MAX,
 		                     "a number of days, 0 or more");
@@ -395,6 +572,13 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 		error = parse_bool(&policy->allow_inline_disable, src, value);
 	} else if (strcmp(key, "exceptions") == 0) {
 		error = set_string(&policy->exceptions_path, value);
+	} else if (strcmp(key, "baseline") == 0) {
+		error = set_string(&policy->baseline_path, value);
+	} else if (strcmp(key, "exceptionwarndays") == 0) {
+		error = parse_number(&n, src, value, 0, INT_MAX,
+		                     "a number of days, 0 or more");
+		if (error == 0)
+			policy->exception_warn_days = (long)n;
 	} else if (strcmp(key, "roles") == 0) {
 		error = apply_roles(ext, src, value);
 	} else if (strcmp(key, "framework") == 0) {
@@ -413,17 +597,77 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	return error;
 }
 
+/* The places a check runs, as [hook "NAME"] and rule.<id>.<key> name them. */
+static const struct {
+	const char *hook;	/* [hook "NAME"] */
+	const char *severity_key;	/* rule.<id>.KEY, lowercased */
+	tg_stage stage;
+} stage_keys[] = {
+	{ "pre-commit", "precommitseverity", TG_STAGE_PRE_COMMIT },
+	{ "pre-push", "prepushseverity", TG_STAGE_PRE_PUSH },
+	{ "pre-receive", "prereceiveseverity", TG_STAGE_PRE_RECEIVE },
+	{ "ci", "ciseverity", TG_STAGE_CI },
+};
+#define STAGE_KEYS (sizeof(stage_keys) / sizeof(stage_keys[0]))
+
+/* [hook "pre-commit"] failOn = warning, drafts = enforce */
+static int apply_hook(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	size_t i;
+	tg_stage stage;
+
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++)
+		if (strcmp(kp->sub, stage_keys[i].hook) == 0)
+			break;
+	if (!kp->sub || i == STAGE_KEYS)
+		return tg_policy__error(src, "unknown hook '%s' in '%s': expected "
+			"pre-commit, pre-push, pre-receive or ci",
+			kp->sub ? kp->sub : "", src->key);
+	stage = stage_keys[i].stage;
+	if (strcmp(kp->key, "failon") == 0) {
+		if (parse_fail_on(&policy->stage_fail_on[stage], value) < 0)
+			return bad_value(src, value, "error, warning or never");
+		policy->stage_fail_on_set[stage] = true;
+		return 0;
+	}
+	if (strcmp(kp->key, "drafts") == 0) {
+		if (value && tg_strcasecmp(value, "warn") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_WARN;
+		else if (value && tg_strcasecmp(value, "enforce") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_ENFORCE;
+		else
+			return bad_value(src, value, "warn or enforce");
+		return 0;
+	}
+	return unknown_key(src);
+}
+
 static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
 	tg_rule_id rule;
 	tg_severity sev;
+	size_t i;
 
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++) {
+		tg_stage stage = stage_keys[i].stage;
+
+		if (strcmp(kp->key, stage_keys[i].severity_key) != 0)
+			continue;
+		if (tg_rule_lookup(&rule, kp->sub) < 0)
+			return tg_policy__error(src, "unknown rule '%s' in '%s'",
+			                        kp->sub, src->key);
+		if (parse_severity(&sev, value) < 0)
+			return bad_value(src, value, "error, warning, note or off");
+		policy->stage_severity[stage][rule] = sev;
+		policy->stage_severity_set[stage][rule] = true;
+		return 0;
+	}
 	if (!kp->sub || strcmp(kp->key, "severity") != 0)
 		return unknown_key(src);
 	if (tg_rule_lookup(&rule, kp->sub) < 0)
-		return tg_policy__error(src, "unknown rule '%s' in '%s'", kp->sub,
-		                        src->key);
+		return tg_policy__unknown_rule(src, kp->sub);
 	if (parse_severity(&sev, value) < 0)
 		return bad_value(src, value, "error, warning, note or off");
 	policy->severity[rule] = sev;
@@ -471,6 +715,22 @@ done:
 	return error;
 }
 
+/* trigger.<name>.threshold: a positive number, "2" or "1.5". */
+static int parse_threshold(double *out, struct tg_policy_source *src,
+	const char *value)
+{
+	char *end = NULL;
+	double d;
+
+	if (!value || !*value)
+		return bad_value(src, value ? value : "", "a positive number");
+	d = strtod(value, &end);
+	if (end == value || *end != '\0' || !(d > 0) || d > 1000)
+		return bad_value(src, value, "a positive number, e.g. 2 or 1.5");
+	*out = d;
+	return 0;
+}
+
 static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
@@ -480,7 +740,9 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 
 	if (!kp->sub || !*kp->sub ||
 	    (strcmp(kp->key, "pattern") != 0 && strcmp(kp->key, "message") != 0 &&
-	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0))
+	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0 &&
+	     strcmp(kp->key, "weak") != 0 && strcmp(kp->key, "ignore") != 0 &&
+	     strcmp(kp->key, "threshold") != 0))
 		return unknown_key(src);
 	t = find_trigger(policy, kp->sub);
 	if (!t) {
@@ -497,7 +759,14 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	if (error < 0)
 		return error;
 
-	if (strcmp(kp->key, "pattern") == 0) {
+	if (strcmp(kp->key, "pattern") == 0 || strcmp(kp->key, "weak") == 0 ||
+	    strcmp(kp->key, "ignore") == 0) {
+		char **text = kp->key[0] == 'p' ? &t->pattern :
+		              kp->key[0] == 'w' ? &t->weak : &t->ignore;
+		pcre2_code **slot = kp->key[0] == 'p' ? &t->code :
+		                    kp->key[0] == 'w' ? &t->weak_code :
+		                    &t->ignore_code;
+
 		/* an empty pattern leaves the front-matter conditions only */
 		if (value && *value) {
 			error = compile_pattern(&code, value, PATTERN_OPTIONS, NULL,
@@ -505,15 +774,17 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 			if (error < 0)
 				return error;
 		}
-		error = set_string(&t->pattern, value);
+		error = set_string(text, value);
 		if (error < 0) {
 			pcre2_code_free(code);
 			return error;
 		}
-		pcre2_code_free(t->code);
-		t->code = code;
+		pcre2_code_free(*slot);
+		*slot = code;
 		return 0;
 	}
+	if (strcmp(kp->key, "threshold") == 0)
+		return parse_threshold(&t->threshold, src, value);
 	if (strcmp(kp->key, "message") == 0)
 		return set_string(&t->message, value);
 	if (strcmp(kp->key, "enabled") == 0)
@@ -664,6 +935,44 @@ static int apply_path(tg_policy *policy, struct tg_policy_source *src,
 	return error;
 }
 
+/* pusher.<name>.identity: the reviewer identities of a pusher name. */
+static int apply_pusher(struct tg_policy_ext *ext, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	tg_policy *policy = &ext->base;
+	struct tg_pusher *p = NULL;
+	size_t i;
+	int error;
+
+	if (!kp->sub || !*kp->sub || strcmp(kp->key, "identity") != 0)
+		return unknown_key(src);
+	if (git_replaces(ext, src, TG_MULTI_PUSHER))
+		tg_vec_release(&policy->pushers, tg_policy__pusher_free);
+	for (i = 0; i < policy->pushers.length && !p; i++) {
+		struct tg_pusher *q = policy->pushers.items[i];
+
+		if (strcmp(q->name, kp->sub) == 0)
+			p = q;
+	}
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || !(p->name = tg_strdup(kp->sub))) {
+			tg_policy__pusher_free(p);
+			return tg_error_oom();
+		}
+		error = tg_vec_push(&policy->pushers, p);
+		if (error < 0) {
+			tg_policy__pusher_free(p);
+			return error;
+		}
+	}
+	if (!value || !*value) {
+		tg_vec_release(&p->identities, free);
+		return 0;
+	}
+	return tg_vec_push_str(&p->identities, value);
+}
+
 static int apply_entry(struct tg_policy_source *src,
 	const git_config_entry *entry, void *payload)
 {
@@ -681,6 +990,8 @@ static int apply_entry(struct tg_policy_source *src,
 	if (strcmp(kp.section, "threatgate") == 0)
 		error = kp.sub ? unknown_key(src) :
 			apply_threatgate(ext, src, kp.key, entry->value);
+	else if (strcmp(kp.section, "pusher") == 0)
+		error = apply_pusher(ext, src, &kp, entry->value);
 	else if (src->git)
 		error = unknown_key(src);
 	else if (strcmp(kp.section, "rule") == 0)
@@ -695,6 +1006,8 @@ static int apply_entry(struct tg_policy_source *src,
 		error = apply_accept(ext, src, &kp, entry->value);
 	else if (strcmp(kp.section, "path") == 0)
 		error = apply_path(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "hook") == 0)
+		error = apply_hook(&ext->base, src, &kp, entry->value);
 	else
 		error = unknown_key(src);
 done:
@@ -738,11 +1051,21 @@ void tg_policy_free(tg_policy *policy)
 	tg_vec_release(&policy->roles, tg_policy__role_free);
 	tg_vec_release(&policy->path_signoff, tg_policy__path_signoff_free);
 	tg_vec_release(&policy->exceptions, tg_policy__exception_free);
+	tg_vec_release(&policy->protect, free);
+	tg_vec_release(&policy->pushers, tg_policy__pusher_free);
+	tg_vec_release(&policy->policy_admins, free);
+	free(policy->pusher_env);
+	free(policy->policy_branch);
+	free(policy->source_ref);
 	for (i = 0; i < 5; i++) {
 		free(policy->accept[i]);
 		free(ext->accept_origin[i]);
 	}
 	free(policy->exceptions_path);
+	free(policy->baseline_path);
+	for (i = 0; i < policy->baseline_count; i++)
+		free(policy->baseline[i]);
+	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
 	tg_vec_release(&ext->role_order, free);
@@ -829,8 +1152,30 @@ static int scratch_file(int *fd, char **path, char **unlink_path,
 	return 0;
 }
 
-int tg_policy_load_buffer(tg_policy *policy, const char *name,
-	const char *data, size_t len)
+static int read_policy_at(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len)
+{
+	return load_source(policy, name, disk, data, len);
+}
+
+static int read_exceptions_at(tg_policy *policy, const char *name,
+	const char *disk, const char *data, size_t len)
+{
+	int error = check_not_finalized(policy);
+
+	if (error == 0)
+		error = tg_policy__read_exceptions_data(policy, name, disk, data,
+		                                        len);
+	if (error == 0)
+		policy->exceptions_loaded = true;
+	return error;
+}
+
+/* Hand `data` to a reader that wants a file libgit2 can open. */
+static int read_via_scratch(tg_policy *policy, const char *name,
+	const char *data, size_t len,
+	int (*reader)(tg_policy *, const char *, const char *, const char *,
+	              size_t))
 {
 	char *path = NULL, *on_disk = NULL;
 	size_t off = 0;
@@ -853,7 +1198,7 @@ int tg_policy_load_buffer(tg_policy *policy, const char *name,
 		off += (size_t)n;
 	}
 	/* The memory file stays open while libgit2 reads it by path. */
-	error = load_source(policy, name, path, data, len);
+	error = reader(policy, name, path, data, len);
 done:
 	if (fd >= 0)
 		close(fd);
@@ -861,6 +1206,18 @@ done:
 		unlink(on_disk);
 	free(path);
 	return error;
+}
+
+int tg_policy_load_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	return read_via_scratch(policy, name, data, len, read_policy_at);
+}
+
+int tg_policy_load_exceptions_buffer(tg_policy *policy, const char *name,
+	const char *data, size_t len)
+{
+	return read_via_scratch(policy, name, data, len, read_exceptions_at);
 }
 
 struct git_level_state {
@@ -878,7 +1235,8 @@ static int git_level_entry(const git_config_entry *entry, void *payload)
 	 * Filter here rather than with git_config_foreach_match: libgit2
 	 * 1.5's regex iterator leaks its PCRE2 match data.
 	 */
-	if (strncmp(entry->name, "threatgate.", 11) != 0)
+	if (strncmp(entry->name, "threatgate.", 11) != 0 &&
+	    strncmp(entry->name, "pusher.", 7) != 0)
 		return 0;
 	st->src->key = entry->name;
 	st->src->line = 0;
@@ -1018,7 +1376,7 @@ static int finalize_triggers(tg_policy *policy)
 
 	for (i = 0; i < policy->triggers.length; i++) {
 		t = policy->triggers.items[i];
-		if (!t->pattern && t->fields.length == 0)
+		if (!t->pattern && !t->weak && t->fields.length == 0)
 			return tg_policy__origin_error(t->origin,
 				"trigger '%s' has neither a pattern nor a field",
 				t->name);
@@ -1029,8 +1387,26 @@ static int finalize_triggers(tg_policy *policy)
 			if (error < 0)
 				return error;
 		}
+		if (t->weak && !t->weak_code) {
+			error = compile_pattern(&t->weak_code, t->weak,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "weak", NULL);
+			if (error < 0)
+				return error;
+		}
+		if (t->ignore && !t->ignore_code) {
+			error = compile_pattern(&t->ignore_code, t->ignore,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "ignore", NULL);
+			if (error < 0)
+				return error;
+		}
 		if (t->code)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+		if (t->weak_code)
+			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		if (t->ignore_code)
+			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
 	return 0;
 }
@@ -1123,10 +1499,31 @@ static int finalize_matching(tg_policy *policy)
 	return 0;
 }
 
+/*
+ * The files a policy names (the exceptions file, the baseline): one way
+ * of finding and reading them, relative to `root`.
+ */
+static int read_policy_file(tg_policy *policy, const char *root,
+	const char *name,
+	int (*reader)(tg_policy *policy, const char *path, const char *name))
+{
+	char *path = NULL;
+	int error;
+
+	if (name[0] == '/' || !root || !*root)
+		path = tg_strdup(name);
+	else
+		path = tg_printf("%s/%s", root, name);
+	if (!path)
+		return tg_error_oom();
+	error = reader(policy, path, name);
+	free(path);
+	return error;
+}
+
 int tg_policy_finalize(tg_policy *policy, const char *root)
 {
 	struct tg_policy_ext *ext = TG_POLICY_EXT(policy);
-	char *path = NULL;
 	int error;
 
 	error = check_not_finalized(policy);
@@ -1144,24 +1541,32 @@ int tg_policy_finalize(tg_policy *policy, const char *root)
 	error = finalize_matching(policy);
 	if (error < 0)
 		goto done;
-	if (policy->exceptions_path) {
-		if (policy->exceptions_path[0] == '/' || !root || !*root)
-			path = tg_strdup(policy->exceptions_path);
-		else
-			path = tg_printf("%s/%s", root, policy->exceptions_path);
-		if (!path) {
-			error = tg_error_oom();
+	if (policy->exceptions_path && !policy->exceptions_loaded) {
+		error = read_policy_file(policy, root, policy->exceptions_path,
+		                         tg_policy__read_exceptions);
+		if (error < 0)
 			goto done;
-		}
-		error = tg_policy__read_exceptions(policy, path,
-		                                   policy->exceptions_path);
+	}
+	if (policy->baseline_path && !policy->baseline_loaded) {
+		error = read_policy_file(policy, root, policy->baseline_path,
+		                         tg_policy__read_baseline);
 		if (error < 0)
 			goto done;
 	}
 	policy->finalized = true;
 done:
-	free(path);
 	return error;
+}
+
+void tg_policy_ignore_baseline(tg_policy *policy)
+{
+	if (policy)
+		policy->baseline_ignored = true;
+}
+
+const char *tg_policy_baseline_path(const tg_policy *policy)
+{
+	return policy ? policy->baseline_path : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1197,7 +1602,67 @@ tg_signoff_mode tg_policy_signoff_mode(const tg_policy *policy,
 
 tg_severity tg_policy_fail_on(const tg_policy *policy)
 {
+	if (!policy->fail_on_forced && policy->stage_fail_on_set[policy->stage])
+		return policy->stage_fail_on[policy->stage];
 	return policy->fail_on;
+}
+
+const char *tg_stage_name(tg_stage stage)
+{
+	switch (stage) {
+	case TG_STAGE_PRE_COMMIT: return "pre-commit";
+	case TG_STAGE_PRE_PUSH: return "pre-push";
+	case TG_STAGE_PRE_RECEIVE: return "pre-receive";
+	case TG_STAGE_CI: return "ci";
+	default: return "check";
+	}
+}
+
+void tg_policy_set_stage(tg_policy *policy, tg_stage stage)
+{
+	policy->stage = stage < TG_STAGE__COUNT ? stage : TG_STAGE_CHECK;
+}
+
+tg_stage tg_policy_stage(const tg_policy *policy)
+{
+	return policy->stage;
+}
+
+bool tg_policy__stage_local(const tg_policy *policy)
+{
+	return policy->stage == TG_STAGE_PRE_COMMIT ||
+	       policy->stage == TG_STAGE_PRE_PUSH;
+}
+
+/* The rules a security reviewer settles: not the author's to fix locally. */
+static bool signoff_rule(tg_rule_id rule)
+{
+	return rule == TG_RULE_SIGNOFF_REQUIRED ||
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+}
+
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+                                tg_severity chosen)
+{
+	tg_severity severity = chosen;
+
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule];
+	if (policy->severity_set[rule])
+		severity = policy->severity[rule];
+	if (tg_policy__stage_local(policy) && signoff_rule(rule) &&
+	    severity > TG_SEVERITY_WARNING)
+		severity = TG_SEVERITY_WARNING;
+	return severity;
+}
+
+bool tg_policy__drafts_soft(const tg_policy *policy)
+{
+	int drafts = policy->stage_drafts[policy->stage];
+
+	if (drafts)
+		return drafts == TG_DRAFTS_WARN;
+	return tg_policy__stage_local(policy);
 }
 
 bool tg_policy_fail_open(const tg_policy *policy)
@@ -1232,11 +1697,15 @@ int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 		return tg_error_set(TG_EINVALID,
 			"bad value '%s' for '--fail-on': expected error, warning or never",
 			value ? value : "");
+	policy->fail_on_forced = true;
 	return 0;
 }
 
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule)
 {
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule] ==
+		       TG_SEVERITY_OFF;
 	return policy->severity_set[rule] &&
 	       policy->severity[rule] == TG_SEVERITY_OFF;
 }
@@ -1296,4 +1765,100 @@ bool tg_policy__is_reviewer(const tg_policy *policy, const char *person)
 		if (tg_person_matches(person, policy->reviewers.items[i]))
 			return true;
 	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* The server: protected refs, pushers, policy admins                  */
+/* ------------------------------------------------------------------ */
+
+/* A ref glob as git's ref patterns: `*` crosses '/'; "main" is a branch. */
+static bool ref_glob_match(const char *glob, const char *ref)
+{
+	char *full = NULL;
+	bool match;
+
+	if (strncmp(glob, "refs/", 5) != 0) {
+		full = tg_printf("refs/heads/%s", glob);
+		if (!full)
+			return false;
+		glob = full;
+	}
+	match = fnmatch(glob, ref, 0) == 0;
+	free(full);
+	return match;
+}
+
+bool tg_policy_ref_protected(const tg_policy *policy, const char *ref)
+{
+	size_t i;
+
+	if (!policy || !ref)
+		return false;
+	for (i = 0; i < policy->protect.length; i++)
+		if (ref_glob_match(policy->protect.items[i], ref))
+			return true;
+	if (policy->protect.length > 0)
+		return false;
+	if (policy->source_ref)
+		return strcmp(ref, policy->source_ref) == 0;
+	/* no branch yet: whichever comes first becomes the default */
+	return policy->repository_empty && strncmp(ref, "refs/heads/", 11) == 0;
+}
+
+const char *tg_policy_pusher_env(const tg_policy *policy)
+{
+	return policy ? policy->pusher_env : NULL;
+}
+
+bool tg_policy_pusher_is(const tg_policy *policy, const char *pusher,
+	const char *person)
+{
+	const struct tg_pusher *p;
+	size_t i, k;
+
+	if (!policy || !pusher || !*pusher || !person || !*person)
+		return false;
+	for (i = 0; i < policy->pushers.length; i++) {
+		p = policy->pushers.items[i];
+		if (strcmp(p->name, pusher) != 0)
+			continue;
+		for (k = 0; k < p->identities.length; k++)
+			if (tg_person_matches(p->identities.items[k], person) ||
+			    tg_person_matches(person, p->identities.items[k]))
+				return true;
+		return false;	/* mapped: only its identities */
+	}
+	/* unmapped: the pusher name is a handle */
+	return tg_person_matches(pusher, person);
+}
+
+bool tg_policy_is_policy_admin(const tg_policy *policy, const char *pusher)
+{
+	const char *admin;
+	size_t i;
+
+	if (!policy || !pusher || !*pusher)
+		return false;
+	for (i = 0; i < policy->policy_admins.length; i++) {
+		admin = policy->policy_admins.items[i];
+		if (strcmp(admin, pusher) == 0 ||
+		    tg_policy_pusher_is(policy, pusher, admin))
+			return true;
+	}
+	return false;
+}
+
+bool tg_policy_lock(const tg_policy *policy)
+{
+	return policy && policy->lock_policy;
+}
+
+const char *tg_policy_source_ref(const tg_policy *policy)
+{
+	return policy ? policy->source_ref : NULL;
+}
+
+const char *tg_policy_source_commit(const tg_policy *policy)
+{
+	return policy && policy->source_commit[0] ? policy->source_commit : NULL;
 }

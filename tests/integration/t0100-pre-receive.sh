@@ -10,6 +10,10 @@ reads the pushed objects from git'"'"'s quarantine.'
 
 . "$(dirname "$0")/lib.sh"
 
+# These servers enforce on every ref, as every pre-receive did before
+# threatgate.protect (its default, the policy branch, is t0130's).
+git config --global threatgate.protect 'refs/*'
+
 test_expect_success 'set up a work repository and an empty server with the hook' '
 	make_server server.git &&
 	test -x server.git/hooks/pre-receive &&
@@ -155,7 +159,7 @@ test_expect_success 'with threatgate.checkTags a tag of a new bad commit is reje
 	expect_ref ../server.git refs/tags/v2-good "$(git rev-parse main)"
 '
 
-test_expect_success 'a force push of a bad rewrite is rejected; of a good one, or a rewind, accepted' '
+test_expect_success 'a force push of a bad rewrite is rejected; of a good one accepted; a rewind to a bad commit is judged' '
 	git -C server.git config --unset threatgate.checkTags &&
 	cd work &&
 	git checkout -q main &&
@@ -173,8 +177,13 @@ test_expect_success 'a force push of a bad rewrite is rejected; of a good one, o
 	expect_exit 0 git push -f origin main &&
 	expect_stderr_contains "(forced update)" &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD)" &&
-	expect_exit 0 git push -f origin HEAD~1:main &&
-	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD~1)" &&
+	# HEAD~1 is the commit that dropped a priority: a rewind to it brings
+	# the bad doc back, and is judged on that (it used to pass unchecked)
+	expect_exit 1 git push -f origin HEAD~1:main &&
+	expect_stderr_matches "^remote: docs/design/rotation\.md:[0-9]+:1: error: .*\[threat-missing-priority\]" &&
+	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD)" &&
+	expect_exit 0 git push -f origin HEAD~2:main &&
+	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD~2)" &&
 	expect_exit 0 git push -f origin main
 '
 

@@ -9,6 +9,10 @@ and nothing good is refused.'
 
 . "$(dirname "$0")/lib.sh"
 
+# These servers enforce on every ref, as every pre-receive did before
+# threatgate.protect (its default, the policy branch, is t0130's).
+git config --global threatgate.protect 'refs/*'
+
 Z=0000000000000000000000000000000000000000
 
 test_expect_success 'set up a server with a good doc on main, and a clone' '

@@ -26,7 +26,8 @@ test_expect_success 'set up a repository of 40 design docs and a server' '
 	git -C work commit -q -m "forty designs" &&
 	for s in server four; do
 		make_server $s.git &&
-		git -C $s.git config threatgate.failOn never || return 1
+		git -C $s.git config threatgate.failOn never &&
+		git -C $s.git config threatgate.protect "refs/*" || return 1
 	done
 '
 

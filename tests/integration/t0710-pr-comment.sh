@@ -217,19 +217,50 @@ test_expect_success 'bad usage is exit 2; an unreachable forge is exit 1' '
 	expect_stderr_contains "cannot reach http://127.0.0.1:1"
 '
 
-# template_step FILE STEP: the shell of a step of the GitHub workflow
-# template (STEP: its name), or of the GitLab job (STEP: "gitlab"), with
-# the installed pr-comment path pointing at the script under test.
-template_step() {
-	/usr/bin/python3 - "$1" "$2" <<-\EOF | sed -e "s|/usr/local/share/threatgate/hooks/pr-comment|$PR_COMMENT|g"
-	import sys, yaml
-	doc = yaml.safe_load(open(sys.argv[1]))
-	if sys.argv[2] == "gitlab":
-	    print("\n".join(doc["threatgate"]["script"]))
-	else:
-	    steps = doc["jobs"]["threatgate"]["steps"]
-	    print([s for s in steps if s.get("name") == sys.argv[2]][0]["run"])
-	EOF
+# The CI templates' steps, run as the forges would run them, against the
+# local forge: the steps of action.yml (which the GitHub workflow template
+# uses) with their env and if: evaluated by ci-yaml.py from a context of
+# the event, and the GitLab job's script lines. The installed hooks'
+# paths point at this tree's.
+ACTION=$SOURCE_DIRECTORY/action.yml
+hooks_here() {
+	sed -e "s|/usr/share/threatgate/hooks/pr-comment|$PR_COMMENT|g" \
+		-e "s|/usr/share/threatgate/hooks/ci-check|$SOURCE_DIRECTORY/hooks/ci-check|g"
+}
+# action_step NAME CONTEXT.json: the step NAME of action.yml as a script.
+action_step() {
+	/usr/bin/python3 "$TEST_DIRECTORY/ci-yaml.py" step "$ACTION" "threatgate - $1" "$2" | hooks_here
+}
+gitlab_part() {
+	/usr/bin/python3 "$TEST_DIRECTORY/ci-yaml.py" gitlab "$SOURCE_DIRECTORY/templates/ci/gitlab-ci.yml" "$1" | hooks_here
+}
+# context EVENT BASE HEAD [NUMBER [FORK]]: what GitHub gives the action's
+# expressions, with the step outputs written so far (gh-output).
+context() {
+	jq -n --arg event "$1" --arg base "$2" --arg head "$3" --arg number "${4:-}" \
+		--arg repo "${5:-acme/designs}" --arg temp "$TRASH_DIRECTORY/runner-temp" \
+		--rawfile out "$TRASH_DIRECTORY/gh-output" '
+	  ($out | split("\n") | map(select(contains("=")) | {key: .[:index("=")], value: .[index("=")+1:]}) | from_entries) as $check |
+	  {github: ({event_name: $event, repository: "acme/designs", sha: $head, token: "good-token"} +
+	            (if $event == "pull_request" then {event: {pull_request: {number: ($number | tonumber),
+	               base: {sha: $base}, head: {sha: $head, repo: {full_name: $repo}}}}}
+	             elif $event == "merge_group" then {event: {merge_group: {base_sha: $base, head_sha: $head}}}
+	             else {event: {}} end)),
+	   inputs: {format: "github", "fail-on": "error", comment: "true", "upload-sarif": "true",
+	            checkout: "true", token: "good-token"},
+	   runner: {temp: $temp, os: "Linux", arch: "X64"},
+	   steps: {check: {outputs: $check}}}'
+}
+# gh_step NAME EVENT BASE HEAD [NUMBER [FORK]]: run the step as GitHub would.
+gh_step() {
+	local name=$1
+	shift
+	context "$@" >"$TRASH_DIRECTORY/ctx.json" &&
+		action_step "$name" "$TRASH_DIRECTORY/ctx.json" >"$TRASH_DIRECTORY/step.sh" &&
+		GITHUB_ACTIONS=true GITHUB_API_URL="http://127.0.0.1:$PORT" GITHUB_REPOSITORY=acme/designs \
+		GITHUB_OUTPUT=$TRASH_DIRECTORY/gh-output GITHUB_WORKSPACE=$PWD \
+		GITHUB_STEP_SUMMARY=$TRASH_DIRECTORY/gh-summary.md \
+		expect_exit "$STEP_EXIT" bash -e "$TRASH_DIRECTORY/step.sh"
 }
 
 test_expect_success 'a pull request to run the CI templates on' '
@@ -239,40 +270,92 @@ test_expect_success 'a pull request to run the CI templates on' '
 	cp "$SOURCE_DIRECTORY/templates/examples/payments-webhook.sdd.md" pr/ &&
 	git -C pr add . &&
 	git -C pr commit -q -m base &&
+	git -C pr branch main-base &&
+	mkdir -p pr/src && echo "code" >pr/src/app.c &&
+	git -C pr add . && git -C pr commit -q -m "code only" &&
+	git -C pr branch code-only &&
 	cp "$SOURCE_DIRECTORY/templates/examples/profile-photos.sdd.md" pr/ &&
 	git -C pr add . &&
 	git -C pr commit -q -m "profile photos"
 '
 
-test_expect_success 'the GitHub workflow template: check, annotations, SARIF, one comment, a failed check' '
-	wf=$SOURCE_DIRECTORY/templates/ci/github-workflow.yml &&
-	template_step "$wf" "Check the design documents" >check.sh &&
-	template_step "$wf" "Comment on the pull request" >comment.sh &&
+test_expect_success 'the action on a pull request that changes no design document: no comment' '
 	cd pr &&
 	: >../gh-output &&
-	BASE=$(git rev-parse HEAD~1) HEAD=$(git rev-parse HEAD) \
-		GITHUB_OUTPUT=$TRASH_DIRECTORY/gh-output GITHUB_WORKSPACE=$PWD \
-		GITHUB_STEP_SUMMARY=$TRASH_DIRECTORY/gh-summary.md \
-		expect_exit 0 bash -e ../check.sh &&
+	base=$(git rev-parse main-base) && head=$(git rev-parse code-only) &&
+	posts=$(requests POST /repos/acme/designs/issues/7/comments) &&
+	STEP_EXIT=0 gh_step "check the design documents" pull_request "$base" "$head" 7 &&
+	grep -qx "status=0" ../gh-output && grep -qx "documents=0" ../gh-output &&
+	grep -qx "markdown=" ../gh-output &&
+	expect_stderr_contains "the change touches no design document: no comment" &&
+	test ! -s ../runner-temp/threatgate/threatgate.md &&
+	jq -e ".runs[0].results | length == 0" ../runner-temp/threatgate/threatgate.sarif >/dev/null &&
+	STEP_EXIT=0 gh_step "comment on the pull request" pull_request "$base" "$head" 7 &&
+	test "$(requests POST /repos/acme/designs/issues/7/comments)" = "$posts" &&
+	STEP_EXIT=0 gh_step "the verdict" pull_request "$base" "$head" 7 &&
+	expect_stdout_contains "threatgate: nothing blocks"
+'
+
+test_expect_success 'the action on a pull request: from the merge base, annotations, SARIF, one comment, a failed check' '
+	cd pr &&
+	: >../gh-output && : >../gh-summary.md &&
+	# The base branch moved on after the pull request branched off: the
+	# check starts at the merge base all the same.
+	git checkout -q -b moved main-base && echo more >>payments-webhook.sdd.md &&
+	git commit -q -am "base moves on" && git checkout -q - &&
+	base=$(git rev-parse moved) && head=$(git rev-parse HEAD) &&
+	STEP_EXIT=0 gh_step "check the design documents" pull_request "$base" "$head" 7 &&
+	expect_stderr_contains "merge base of $base" &&
+	expect_stderr_contains "checking the change $(git rev-parse main-base)..$head" &&
 	grep -qx "status=1" ../gh-output &&
 	expect_stdout_contains "::error file=profile-photos.sdd.md,line=" &&
-	jq -e ".runs[0].results | length == 4" threatgate.sarif >/dev/null &&
-	head -n 2 threatgate.md | grep -q "this change is blocked" &&
+	jq -e ".runs[0].results | length == 4" ../runner-temp/threatgate/threatgate.sarif >/dev/null &&
+	head -n 2 ../runner-temp/threatgate/threatgate.md | grep -q "this change is blocked" &&
 	grep -qF "<!-- threatgate:pr-comment -->" ../gh-summary.md &&
 	posts=$(requests POST /repos/acme/designs/issues/7/comments) &&
 	patches=$(requests PATCH /repos/acme/designs/issues/comments/) &&
-	GITHUB_TOKEN=$TOKEN TG_PR_NUMBER=7 github expect_exit 0 bash -e ../comment.sh &&
-	GITHUB_TOKEN=$TOKEN TG_PR_NUMBER=7 github expect_exit 0 bash -e ../comment.sh &&
+	STEP_EXIT=0 gh_step "comment on the pull request" pull_request "$base" "$head" 7 &&
+	STEP_EXIT=0 gh_step "comment on the pull request" pull_request "$base" "$head" 7 &&
 	test "$(requests POST /repos/acme/designs/issues/7/comments)" = "$posts" &&
 	test "$(requests PATCH /repos/acme/designs/issues/comments/)" = $((patches + 2)) &&
 	test "$(marked github)" = 1 &&
-	jq -e "[.github[] | select(.body | contains(\"profile-photos.sdd.md\"))] | length == 1" "$SERVER/comments.json" >/dev/null
+	jq -e "[.github[] | select(.body | contains(\"profile-photos.sdd.md\"))] | length == 1" "$SERVER/comments.json" >/dev/null &&
+	STEP_EXIT=0 gh_step "upload the findings to code scanning" pull_request "$base" "$head" 7 &&
+	expect_stdout_contains "uses: github/codeql-action/upload-sarif@v4" &&
+	STEP_EXIT=1 gh_step "the verdict" pull_request "$base" "$head" 7 &&
+	expect_stdout_contains "::error title=threatgate::findings at or above"
+'
+
+test_expect_success 'the action: a fork uploads no SARIF; a push checks every document and comments nowhere' '
+	cd pr &&
+	base=$(git rev-parse main-base) && head=$(git rev-parse HEAD) &&
+	STEP_EXIT=99 gh_step "upload the findings to code scanning" pull_request "$base" "$head" 7 someone/fork &&
+	expect_stdout_contains "skipped: its if: is false" &&
+	: >../gh-output &&
+	STEP_EXIT=0 gh_step "check the design documents" push "" "$head" &&
+	expect_stderr_contains "checking every design document at $head" &&
+	grep -qx "documents=2" ../gh-output && grep -qx "status=1" ../gh-output &&
+	STEP_EXIT=99 gh_step "comment on the pull request" push "" "$head" &&
+	expect_stdout_contains "skipped: its if: is false" &&
+	STEP_EXIT=0 gh_step "upload the findings to code scanning" push "" "$head" &&
+	expect_stdout_contains "uses: github/codeql-action/upload-sarif@v4"
+'
+
+test_expect_success 'the action in a merge queue: the merge group from its base' '
+	cd pr &&
+	: >../gh-output &&
+	base=$(git rev-parse main-base) && head=$(git rev-parse HEAD) &&
+	STEP_EXIT=0 gh_step "check the design documents" merge_group "$base" "$head" &&
+	expect_stderr_contains "checking the change $base..$head" &&
+	grep -qx "status=1" ../gh-output &&
+	STEP_EXIT=99 gh_step "comment on the pull request" merge_group "$base" "$head" &&
+	expect_stdout_contains "skipped: its if: is false"
 '
 
 test_expect_success 'the GitLab job template: code quality report, one note, a failed job' '
-	template_step "$SOURCE_DIRECTORY/templates/ci/gitlab-ci.yml" gitlab >job.sh &&
+	gitlab_part script >job.sh &&
 	cd pr &&
-	CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git rev-parse HEAD~1) CI_COMMIT_SHA=$(git rev-parse HEAD) \
+	CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git rev-parse main-base) CI_COMMIT_SHA=$(git rev-parse HEAD) \
 		CI_PROJECT_URL=https://gitlab.example.com/group/designs GITLAB_TOKEN=$TOKEN \
 		gitlab expect_exit 1 bash -e ../job.sh &&
 	expect_stdout_contains "profile-photos.sdd.md:137:1: error:" &&
@@ -280,6 +363,29 @@ test_expect_success 'the GitLab job template: code quality report, one note, a f
 	grep -qF "(https://gitlab.example.com/group/designs/-/blob/$(git rev-parse HEAD)/profile-photos.sdd.md#L137)" threatgate.md &&
 	test "$(marked gitlab)" = 1 &&
 	jq -e "[.gitlab[] | select(.body | contains(\"profile-photos.sdd.md\"))] | length == 1" "$SERVER/comments.json" >/dev/null
+'
+
+test_expect_success 'the GitLab job on a merge request that changes no design: passes, no note' '
+	gitlab_part script >job.sh &&
+	cd pr &&
+	notes=$(requests POST /api/v4/projects/42/merge_requests/3/notes) &&
+	puts=$(requests PUT /api/v4/projects/42/merge_requests/3/notes/) &&
+	git checkout -q code-only &&
+	CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git rev-parse main-base) CI_COMMIT_SHA=$(git rev-parse HEAD) \
+		GITLAB_TOKEN=$TOKEN gitlab expect_exit 0 bash -e ../job.sh &&
+	git checkout -q - &&
+	test "$(requests POST /api/v4/projects/42/merge_requests/3/notes)" = "$notes" &&
+	test ! -s threatgate.md
+'
+
+test_expect_success 'the GitLab job on the default branch: every document, no note' '
+	gitlab_part script >job.sh &&
+	cd pr &&
+	notes=$(requests POST /api/v4/projects/42/merge_requests/3/notes) &&
+	CI_COMMIT_SHA=$(git rev-parse HEAD) GITLAB_CI=true expect_exit 1 bash -e ../job.sh &&
+	expect_stderr_contains "checking every design document" &&
+	test "$(requests POST /api/v4/projects/42/merge_requests/3/notes)" = "$notes" &&
+	jq -e "length == 4" gl-code-quality-report.json >/dev/null
 '
 
 stop_server

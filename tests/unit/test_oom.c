@@ -3,8 +3,9 @@
  * with its 1st, 2nd, 3rd ... allocation failing (tg_alloc__fail_nth, the
  * allocator every malloc of src/ goes through) until it needs no more.
  * Every run that lost an allocation must return TG_ENOMEM and hand back
- * nothing (no half-made object, no finding list that looks complete); the
- * sanitizer and valgrind runs catch what leaks on the way out.
+ * nothing (no half-made object, no finding list that looks complete), or
+ * succeed with exactly the result of a run that lost none (a fallback);
+ * the sanitizer and valgrind runs catch what leaks on the way out.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,7 +30,8 @@ static const char doc_text[] =
 "---\n"
 "# Stock level export\n"
 "\n"
-"Suppliers sign in to the portal and download a CSV.\n"
+"Suppliers sign in with a password (authentication, login sessions,\n"
+"OAuth tokens) and download a CSV.\n"
 "\n"
 "## Security\n"
 "\n"
@@ -45,30 +47,79 @@ static const char doc_text[] =
 "- [x] Security review: @alice (2026-11-20)\n";
 
 /*
+ * What a run produced, as text (a report of it), written with the
+ * failing allocator stopped (result_of) so that writing it cannot fail.
+ */
+static char *result;
+static bool lost;	/* the run lost an allocation before result_of */
+
+/* Stop failing allocations; remember whether one failed. */
+static void stop_failing(void)
+{
+	lost = lost || tg_alloc__failed();
+	tg_alloc__fail_nth(0);
+}
+
+/* The JSON report of `findings` as the run's result. */
+static void result_of(const tg_findings *findings)
+{
+	tg_report_options options = TG_REPORT_OPTIONS_INIT;
+	size_t len = 0;
+	FILE *out;
+
+	stop_failing();
+	free(result);
+	result = NULL;
+	out = open_memstream(&result, &len);
+	assert_non_null(out);
+	options.format = TG_FORMAT_JSON;
+	assert_int_equal(tg_report_write(out, findings, &options), 0);
+	assert_int_equal(fclose(out), 0);
+}
+
+/*
  * Run `run` with allocation 1, 2, ... failing until a run makes no
  * allocation fail; then it must succeed.
  */
 static void oom_loop(const char *what, int (*run)(void *payload),
                      void *payload)
 {
+	char *whole = NULL;
 	unsigned long n;
 	int error;
 
+	/* The result of a run that loses nothing. */
+	lost = false;
+	error = run(payload);
+	stop_failing();
+	if (error != 0)
+		fail_msg("%s: %d: %s", what, error, tg_error_last()->message);
+	whole = result;
+	result = NULL;
 	for (n = 1; n < 200000; n++) {
+		lost = false;
 		tg_alloc__fail_nth(n);
 		error = run(payload);
-		if (!tg_alloc__failed()) {
-			tg_alloc__fail_nth(0);
+		stop_failing();
+		if (!lost) {
+			free(result);
+			result = NULL;
+			free(whole);
 			if (error != 0)
 				fail_msg("%s: %d with no allocation failed: %s",
 				         what, error, tg_error_last()->message);
 			return;
 		}
-		tg_alloc__fail_nth(0);
+		/* A fallback that lost nothing is no failure. */
+		if (error == 0 && whole && result && strcmp(whole, result) == 0)
+			error = TG_ENOMEM;
+		free(result);
+		result = NULL;
 		if (error != TG_ENOMEM)
 			fail_msg("%s: allocation %lu failed, yet it returned %d "
 			         "(%s), not TG_ENOMEM", what, n, error,
-			         error ? tg_error_last()->message : "success");
+			         error ? tg_error_last()->message :
+			         "success, with another result");
 	}
 	fail_msg("%s: never finished", what);
 }
@@ -207,6 +258,17 @@ static int run_model(void *payload)
 		if (error < 0 && model)
 			error = TG_ERROR;
 	}
+	/* What the model holds, as the rules see it */
+	if (error == 0) {
+		tg_findings *findings = NULL;
+
+		stop_failing();
+		assert_int_equal(tg_findings_new(&findings), 0);
+		assert_int_equal(tg_rules_check(findings, model, d->policy, NULL),
+		                 0);
+		result_of(findings);
+		tg_findings_free(findings);
+	}
 	tg_model_free(model);
 	tg_document_free(doc);
 	return error;
@@ -300,6 +362,8 @@ static int run_rules(void *payload)
 		    s->triggers_count < 1 || !s->triggers[0].match ||
 		    s->signoff_by_count != 1 || tg_findings_count(findings) == 0)
 			error = TG_ERROR;
+		else
+			result_of(findings);
 	}
 	tg_findings_free(findings);
 	tg_document_free(doc);
@@ -389,6 +453,8 @@ static int run_git(void *payload)
 	if (error == 0 && (tg_findings_document_count(findings) != 1 ||
 	                   tg_findings_count(findings) == 0))
 		error = TG_ERROR;
+	if (error == 0)
+		result_of(findings);
 	tg_findings_free(findings);
 	tg_changes_free(changes);
 	return error;
