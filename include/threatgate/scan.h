@@ -53,6 +53,9 @@ typedef struct {
 				 * `commits` is a lower bound */
 } tg_drift;
 
+/* Free what a drift holds and zero it (a drift the caller filled). */
+TG_EXTERN(void) tg_drift_release(tg_drift *drift);
+
 /* One document of a scan. Every pointer is owned by the scan. */
 typedef struct {
 	const tg_doc_summary *doc;

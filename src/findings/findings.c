@@ -336,14 +336,6 @@ const tg_doc_summary *tg_findings_document(const tg_findings *findings,
 	return findings->documents.items[i];
 }
 
-/* NULL sorts first: the work tree before any revision. */
-static int strcmp_null(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int cmp_int(int a, int b)
 {
 	return (a > b) - (a < b);
@@ -354,7 +346,7 @@ static int cmp_finding(const tg_finding *a, const tg_finding *b)
 {
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c == 0)
 		c = cmp_int(a->line, b->line);
 	if (c == 0)
@@ -362,7 +354,7 @@ static int cmp_finding(const tg_finding *a, const tg_finding *b)
 	if (c == 0)
 		c = cmp_int((int)a->rule, (int)b->rule);
 	if (c == 0)
-		c = strcmp_null(a->revision, b->revision);
+		c = tg_strcmp_null(a->revision, b->revision);
 	return c;
 }
 
@@ -383,7 +375,7 @@ static int cmp_entry(const void *pa, const void *pb)
 	const tg_finding *a = &ea->finding, *b = &eb->finding;
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c == 0)
 		c = cmp_int(a->line, b->line);
 	if (c == 0)
@@ -391,7 +383,7 @@ static int cmp_entry(const void *pa, const void *pb)
 	if (c == 0)
 		c = cmp_int((int)a->rule, (int)b->rule);
 	if (c == 0)
-		c = strcmp_null(a->revision, b->revision);
+		c = tg_strcmp_null(a->revision, b->revision);
 	if (c != 0)
 		return c;
 	/* Same place, same rule (two threats on one line): keep arrival order. */
@@ -404,10 +396,10 @@ static int cmp_summary(const void *pa, const void *pb)
 	const tg_doc_summary *b = *(const tg_doc_summary *const *)pb;
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c != 0)
 		return c;
-	return strcmp_null(a->revision, b->revision);
+	return tg_strcmp_null(a->revision, b->revision);
 }
 
 /* The first of the n sorted findings whose path is not below `path`. */
@@ -418,7 +410,7 @@ static size_t lower_bound(const struct entry *items, size_t n,
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp_null(items[mid].finding.path, path) < 0)
+		if (tg_strcmp_null(items[mid].finding.path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -434,7 +426,7 @@ static size_t lower_bound_s(void *const *items, size_t n, const char *path)
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		e = items[mid];
-		if (strcmp_null(e->s.finding.path, path) < 0)
+		if (tg_strcmp_null(e->s.finding.path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -461,9 +453,9 @@ static void count_per_document(tg_findings *findings)
 		for (j = lower_bound(findings->items, findings->count, doc->path);
 		     j < findings->count; j++) {
 			f = &findings->items[j].finding;
-			if (strcmp_null(f->path, doc->path) != 0)
+			if (tg_strcmp_null(f->path, doc->path) != 0)
 				break;
-			if (strcmp_null(f->revision, doc->revision) != 0)
+			if (tg_strcmp_null(f->revision, doc->revision) != 0)
 				continue;
 			if (f->severity == TG_SEVERITY_ERROR)
 				doc->errors++;
@@ -476,9 +468,9 @@ static void count_per_document(tg_findings *findings)
 		                       findings->suppressed.length, doc->path);
 		     j < findings->suppressed.length; j++) {
 			e = findings->suppressed.items[j];
-			if (strcmp_null(e->s.finding.path, doc->path) != 0)
+			if (tg_strcmp_null(e->s.finding.path, doc->path) != 0)
 				break;
-			if (strcmp_null(e->s.finding.revision, doc->revision) == 0)
+			if (tg_strcmp_null(e->s.finding.revision, doc->revision) == 0)
 				doc->waived[e->s.reason]++;
 		}
 	}
@@ -542,7 +534,7 @@ static int cmp_keyed(const void *pa, const void *pb)
 
 	if (a->hash != b->hash)
 		return a->hash < b->hash ? -1 : 1;
-	c = strcmp_null(a->finding->revision, b->finding->revision);
+	c = tg_strcmp_null(a->finding->revision, b->finding->revision);
 	if (c != 0)
 		return c;
 	return (a->rank > b->rank) - (a->rank < b->rank);
@@ -591,7 +583,7 @@ int tg_findings_fingerprints(tg_fingerprint **out_active,
 		qsort(all, na + ns, sizeof(*all), cmp_keyed);
 	for (i = 0; i < na + ns; i++) {
 		if (i == 0 || all[i].hash != all[i - 1].hash ||
-		    strcmp_null(all[i].finding->revision,
+		    tg_strcmp_null(all[i].finding->revision,
 		                all[i - 1].finding->revision) != 0)
 			occurrence = 0;
 		occurrence++;
@@ -686,17 +678,6 @@ tg_severity tg_findings_max_severity(const tg_findings *findings)
 	return max;
 }
 
-static void free_strs(char **strs, size_t count)
-{
-	size_t i;
-
-	if (!strs)
-		return;
-	for (i = 0; i < count; i++)
-		free(strs[i]);
-	free(strs);
-}
-
 void tg_doc_summary_free(tg_doc_summary *summary)
 {
 	size_t i;
@@ -709,9 +690,9 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	free(summary->dri);
 	free(summary->status);
 	free(summary->signoff_via);
-	free_strs(summary->participants, summary->participants_count);
+	tg_strs_free(summary->participants, summary->participants_count);
 	free(summary->reviewed);
-	free_strs(summary->covers, summary->covers_count);
+	tg_strs_free(summary->covers, summary->covers_count);
 	if (summary->threats) {
 		for (i = 0; i < summary->threats_count; i++) {
 			free(summary->threats[i].id);
@@ -746,7 +727,7 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 		}
 		free(summary->sections);
 	}
-	free_strs(summary->handles, summary->handles_count);
-	free_strs(summary->signoff_by, summary->signoff_by_count);
+	tg_strs_free(summary->handles, summary->handles_count);
+	tg_strs_free(summary->signoff_by, summary->signoff_by_count);
 	free(summary);
 }

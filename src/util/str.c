@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "util.h"
 #include "banned.h"
@@ -158,4 +159,22 @@ const char *tg_suggest(const char *word, const char *const *candidates,
 		found = i;
 	}
 	return candidates[found];
+}
+
+int tg_strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+void tg_strs_free(char **strs, size_t count)
+{
+	size_t i;
+
+	if (!strs)
+		return;
+	for (i = 0; i < count; i++)
+		free(strs[i]);
+	free(strs);
 }

@@ -167,6 +167,11 @@ char **tg_vec_copy_strs(const tg_vec *vec);
 
 /* ---- strings (str.c) ---- */
 
+/* strcmp with NULL first: the work tree sorts before any revision. */
+int tg_strcmp_null(const char *a, const char *b);
+/* Free `count` strings and their array (NULL: nothing). */
+void tg_strs_free(char **strs, size_t count);
+
 /* ASCII-only case folding: documents are UTF-8, keywords are ASCII. */
 int tg_strcasecmp(const char *a, const char *b);
 bool tg_starts_with_ci(const char *s, const char *prefix);
