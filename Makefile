@@ -57,7 +57,12 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libthreatgate.a
 BIN := $(BUILD)/threatgate
 
-all: $(BIN)
+all: $(BIN) $(BUILD)/man/threatgate-rules.7
+
+# threatgate-rules(7): the rule catalogue and docs/rules/*.md, in mdoc.
+$(BUILD)/man/threatgate-rules.7: $(BIN) man/gen-rules.sh
+	@mkdir -p $(dir $@)
+	man/gen-rules.sh $(BIN) >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -242,13 +247,15 @@ install-lib: $(LIB) $(BUILD)/threatgate.pc
 	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libthreatgate.a
 	install -m 0644 $(BUILD)/threatgate.pc $(DESTDIR)$(PCDIR)/threatgate.pc
 
-install: $(BIN) install-lib
+install: $(BIN) $(BUILD)/man/threatgate-rules.7 install-lib
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/threatgate
 	install -m 0644 man/threatgate.1 $(DESTDIR)$(MANDIR)/man1/threatgate.1
 	install -m 0644 man/threatgate-policy.5 $(DESTDIR)$(MANDIR)/man5/threatgate-policy.5
+	install -m 0644 $(BUILD)/man/threatgate-rules.7 $(DESTDIR)$(MANDIR)/man7/threatgate-rules.7
 	install -m 0755 hooks/* $(DESTDIR)$(DATADIR)/hooks/
 	install -m 0644 templates/sdd.md $(DESTDIR)$(DATADIR)/templates/sdd.md
 	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/templates/ci templates/ci/*
