@@ -55,9 +55,9 @@ if [ -x "$build/example" ]; then
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/tg-example.XXXXXX") || exit 2
 	cp "$fixture" "$scratch/doc.md"
 	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
-		"$build/example" doc.md) >"$build/example.json" 2>&1
+		"$build/example" doc.md) >"$build/example.json" 2>/dev/null
 	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
-		"$bin" check --format json doc.md) >"$build/example.expected" 2>&1
+		"$bin" check --format json doc.md) >"$build/example.expected" 2>/dev/null
 	rm -rf "$scratch"
 	if cmp -s "$build/example.json" "$build/example.expected"; then
 		report ok "the example's report is threatgate check's"

@@ -74,6 +74,15 @@ static const struct row rows[TG_RULE__COUNT] = {
 	{ .id = TG_RULE_UNDECLARED_CONCERN,
 	  .summary = "the prose shows a concern the front matter's handles leaves out",
 	  .default_severity = TG_SEVERITY_ERROR },
+	{ .id = TG_RULE_UNKNOWN_RULE,
+	  .summary = "a suppression comment names a rule that does not exist",
+	  .default_severity = TG_SEVERITY_WARNING },
+	{ .id = TG_RULE_HIDDEN_DOCUMENT,
+	  .summary = "a design path holds no regular file, or a name dodges the document globs",
+	  .default_severity = TG_SEVERITY_ERROR },
+	{ .id = TG_RULE_SIGNOFF_STALE,
+	  .summary = "the threat model changed after its sign-off, by someone who is not a reviewer",
+	  .default_severity = TG_SEVERITY_ERROR },
 };
 
 static const char *explain_text(const char *name)

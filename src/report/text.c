@@ -144,12 +144,44 @@ static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 	put_notes(buf, f, color);
 }
 
+/* How a sign-off that the document does not show was given. */
+static const char *signoff_means(const char *via)
+{
+	if (via && strcmp(via, "approval") == 0)
+		return "approved the pull request";
+	if (via && strcmp(via, "pusher") == 0)
+		return "pushed the sign-off as the authenticated pusher";
+	return NULL;
+}
+
+/*
+ * Who signed the documents whose sign-off is not a line anyone pushed
+ * (an approval on the forge).
+ */
+static void put_signers(tg_buf *buf, const tg_findings *findings)
+{
+	size_t i, docs = tg_findings_document_count(findings);
+
+	for (i = 0; i < docs; i++) {
+		const tg_doc_summary *d = tg_findings_document(findings, i);
+		const char *means = signoff_means(d->signoff_via);
+
+		if (!means || !d->signoff_present || d->signoff_by_count == 0)
+			continue;
+		put_path(buf, d->path);
+		tg_buf_puts(buf, ": signed by ");
+		put_clean(buf, d->signoff_by[0]);
+		tg_buf_printf(buf, ", who %s\n", means);
+	}
+}
+
 static void put_summary(tg_buf *buf, const tg_findings *findings)
 {
 	size_t docs = tg_findings_document_count(findings);
 
 	if (docs == 0 && tg_findings_count(findings) == 0 &&
-	    tg_findings_suppressed_count(findings) == 0) {
+	    tg_findings_suppressed_count(findings) == 0 &&
+	    tg_findings_covering(findings) == 0) {
 		tg_buf_puts(buf, "threatgate: no design documents checked\n");
 		return;
 	}
@@ -162,7 +194,13 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	tg_buf_puts(buf, ", ");
 	put_count(buf, tg_findings_total(findings, TG_SEVERITY_NOTE),
 	          "note", "notes");
-	if (docs == 0) {
+	if (docs == 0 && tg_findings_covering(findings) > 0) {
+		/* Code was checked against the designs that cover it. */
+		tg_buf_puts(buf, "; no design document changed, the changed "
+		            "code checked against ");
+		put_count(buf, tg_findings_covering(findings), "design that "
+		          "covers it", "designs that cover it");
+	} else if (docs == 0) {
 		tg_buf_puts(buf, "; no design documents checked");
 	} else {
 		tg_buf_puts(buf, " in ");
@@ -187,8 +225,10 @@ int tg_report__text(FILE *out, const tg_findings *findings,
 		if (i < count)
 			put_finding(&line, tg_findings_get(findings, i),
 			            options->color);
-		else
+		else {
+			put_signers(&line, findings);
 			put_summary(&line, findings);
+		}
 		if (line.failed) {
 			error = tg_error_oom();
 			goto done;
