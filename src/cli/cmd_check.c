@@ -293,6 +293,12 @@ static int cmp_names(const void *a, const void *b)
 
 static int note_markdown(struct walk *w, const char *display, const char *rel)
 {
+	/*
+	 * Templates (templates/sdd.md, which init writes) are not design
+	 * documents kept in the wrong place: no glob is suggested for them.
+	 */
+	if (strncmp(rel, "templates/", 10) == 0)
+		return 0;
 	w->markdown++;
 	if (!w->first_markdown) {
 		w->first_markdown = tg_strdup(display);
