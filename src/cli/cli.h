@@ -75,11 +75,19 @@ struct cli_options {
 	 * fail-on level. May stay NULL.
 	 */
 	const tg_policy *policy;
+
+	/* CLI_OPT_REPORT */
+	long max_findings;	/* --max-findings N; -1: the command's default */
+	bool verbose;		/* --verbose: say what was read and why */
+	bool group;		/* text: findings grouped by document (hooks) */
 };
+
+/* The findings a hook shows by default (--max-findings). */
+#define CLI_HOOK_MAX_FINDINGS 25
 
 #define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
 	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-	NULL, NULL, false, NULL }
+	NULL, NULL, false, NULL, -1, false, false }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
