@@ -116,6 +116,17 @@ bool cli_color_enabled(const struct cli_options *opts, FILE *stream);
 
 /* Print `threatgate: <message>` on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --verbose: "threatgate: verbose: ..." on stderr; nothing without it. */
+void cli_verbose_say(const struct cli_options *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * --verbose: why PATH (DISPLAY as shown, or NULL) is a design document or
+ * is not; `named`: it was given on the command line.
+ */
+void cli_verbose_document(const struct cli_options *opts,
+	const tg_policy *policy, const char *path, const char *display,
+	bool named);
 /* Print `threatgate: <tg_error_last()->message>` and return 2. */
 int cli_fail(void);
 /* Whether informational chatter is wanted. */
