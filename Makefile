@@ -15,7 +15,7 @@ PKG_CONFIG ?= pkg-config
 VERSION   := $(shell cat VERSION)
 COMMIT    := $(shell git rev-parse --short=12 HEAD 2>/dev/null || cat COMMIT 2>/dev/null || echo unknown)
 
-PKGS      := libgit2 libcmark-gfm libpcre2-8 yaml-0.1 jansson
+PKGS      := libgit2 libcmark-gfm libpcre2-8 yaml-0.1 jansson gumbo
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -pthread
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -47,8 +47,10 @@ RULE_DOCS := $(sort $(wildcard docs/rules/*.md))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/rule_docs.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 # Templates `threatgate init` writes, embedded in the binary.
+# So are the git hooks `threatgate install-hooks` writes.
 GEN_SRC := $(BUILD)/gen/template_sdd.c $(BUILD)/gen/template_threatgate_sample.c \
-	$(BUILD)/gen/commit.c
+	$(BUILD)/gen/commit.c $(BUILD)/gen/hook_pre_commit.c \
+	$(BUILD)/gen/hook_pre_push.c $(BUILD)/gen/hook_pre_receive.c
 GEN_OBJ := $(GEN_SRC:.c=.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -90,6 +92,15 @@ $(BUILD)/gen/template_sdd.c: templates/sdd.md Makefile
 
 $(BUILD)/gen/template_threatgate_sample.c: templates/threatgate.sample Makefile
 	$(call embed,cli_template_threatgate_sample)
+
+$(BUILD)/gen/hook_pre_commit.c: hooks/pre-commit Makefile
+	$(call embed,cli_hook_pre_commit)
+
+$(BUILD)/gen/hook_pre_push.c: hooks/pre-push Makefile
+	$(call embed,cli_hook_pre_push)
+
+$(BUILD)/gen/hook_pre_receive.c: hooks/pre-receive Makefile
+	$(call embed,cli_hook_pre_receive)
 
 # Every docs/rules/*.md as a NUL-terminated array, and the table
 # findings/catalog.c looks explanations up in (struct tg_rule_doc).

@@ -6,6 +6,7 @@
 #   ./install.sh --deps SET...      only the packages of SET: build, test, ci
 #   ./install.sh --hooks REPO       install the git hooks into a work repository
 #   ./install.sh --server BARE.git  install the pre-receive hook on a server
+#                                   (both: threatgate install-hooks [--server] REPO)
 #
 # Environment: PREFIX (default /usr/local), DESTDIR as for `make install`.
 # Debian packages are installed only when missing, and named before they
@@ -23,7 +24,7 @@ export PREFIX
 PACKAGES=(
 	build-essential pkg-config git
 	libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-	libpcre2-dev libcmocka-dev libyaml-dev libjansson-dev
+	libpcre2-dev libcmocka-dev libyaml-dev libjansson-dev libgumbo-dev
 )
 
 # test: the tools `make test` runs besides threatgate (see the README's
@@ -216,64 +217,31 @@ smoke_test() {
 	esac
 }
 
-# install_hook DIR KIND: hooks/KIND into the hooks folder DIR. A hook of
-# that name that is not threatgate's is kept as KIND.local, which the
-# installed hook runs first (with the same arguments and input). Running
-# this again refreshes threatgate's hook and keeps KIND.local as it is.
-install_hook() {
-	local dir=$1 kind=$2 dest tmp
-	dest="$dir/$kind"
-	if [ -e "$dest" ] || [ -L "$dest" ]; then
-		if grep -q '^# threatgate-managed-hook' "$dest" 2>/dev/null; then
-			:
-		elif [ -e "$dest.local" ] || [ -L "$dest.local" ]; then
-			die "$dest is not threatgate's and $dest.local exists too: merge them by hand, then run this again"
-		else
-			mv "$dest" "$dest.local"
-			say "kept the $kind hook that was there as $dest.local: it runs first"
-		fi
-	fi
-	tmp=$(mktemp "$dir/.$kind.XXXXXX")
-	cp "hooks/$kind" "$tmp"
-	chmod 0755 "$tmp"
-	mv -f "$tmp" "$dest"
-	say "installed $dest"
-}
-
-# hooks_dir REPO: REPO's hooks folder, absolute (core.hooksPath honoured).
-hooks_dir() {
-	local repo=$1 dir
-	dir=$(git -C "$repo" rev-parse --git-path hooks 2>/dev/null) ||
-		die "'$repo' is not a git repository"
-	case "$dir" in
-	/*) ;;
-	*) dir="$(cd "$repo" && pwd)/$dir" ;;
-	esac
-	mkdir -p "$dir"
-	(cd "$dir" && pwd)
-}
-
-# install_repo_hooks MODE REPO KIND...: --hooks and --server.
+# install_repo_hooks MODE REPO: --hooks and --server, done by the binary
+# (`threatgate install-hooks [--server] REPO`, which has the hooks built in
+# and keeps a hook that was there as KIND.local). THREATGATE names the
+# binary; else the one on PATH, else the one just built here.
 install_repo_hooks() {
-	local mode=$1 repo=$2 dir kind
-	shift 2
+	local mode=$1 repo=$2 tg
 	# REPO is relative to where install.sh was started; the script has
 	# changed to its own folder since (cd sets OLDPWD).
 	case "$repo" in
 	/*) ;;
 	*) repo="${OLDPWD:-.}/$repo" ;;
 	esac
-	[ -d "$repo" ] || die "no such directory: $repo"
-	dir=$(hooks_dir "$repo")
-	if [ "$mode" = --server ] && [ "$(git -C "$repo" rev-parse --is-bare-repository)" != true ]; then
-		say "warning: $repo is not a bare repository; installing the pre-receive hook anyway"
+	if [ -n "${THREATGATE:-}" ]; then
+		tg=$THREATGATE
+	elif command -v threatgate >/dev/null 2>&1; then
+		tg=threatgate
+	elif [ -x build/threatgate ]; then
+		tg=$PWD/build/threatgate
+	else
+		die "no threatgate binary: run ./install.sh first (or set THREATGATE)"
 	fi
-	for kind in "$@"; do
-		install_hook "$dir" "$kind"
-	done
-	if [ -z "${THREATGATE:-}" ] && ! command -v threatgate >/dev/null 2>&1; then
-		say "warning: threatgate is not on PATH: the hooks refuse every change until it is"
-		say "(run ./install.sh, or set THREATGATE to the binary in the hooks' environment)"
+	if [ "$mode" = --server ]; then
+		"$tg" install-hooks --server "$repo" || exit 1
+	else
+		"$tg" install-hooks "$repo" || exit 1
 	fi
 }
 
@@ -308,11 +276,7 @@ case "${1:-}" in
 		usage >&2
 		exit 2
 	fi
-	if [ "$1" = --hooks ]; then
-		install_repo_hooks "$1" "$2" pre-commit pre-push
-	else
-		install_repo_hooks "$1" "$2" pre-receive
-	fi
+	install_repo_hooks "$1" "$2"
 	exit 0
 	;;
 -h | --help)

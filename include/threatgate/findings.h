@@ -10,6 +10,19 @@
 
 #include "common.h"
 
+/*
+ * A note attached to a finding: evidence or context at another place, as
+ * gcc's "note:" lines after an error. Text output prints each one as
+ * `path:line:col: note: message` after its finding; JSON lists them under
+ * "notes"; other formats may ignore them or append them to the message.
+ */
+typedef struct {
+	char *path;		/* NULL: the finding's path */
+	int line;		/* 1-based, 0 when unknown */
+	int column;		/* 1-based, 0 when unknown */
+	char *message;
+} tg_finding_note;
+
 typedef struct {
 	tg_rule_id rule;
 	tg_severity severity;
@@ -20,23 +33,58 @@ typedef struct {
 	char *message;
 	char *section;		/* "Security/Threat Model", or NULL */
 	char *threat;		/* threat id, or NULL */
+	char *repo_path;	/* repository-relative path when `path` is
+				   shown otherwise (cwd-relative), or NULL */
+	tg_finding_note *notes;	/* in order; copied by tg_findings_add */
+	size_t notes_count;
 } tg_finding;
+
+/* Why a finding does not count: it was waived, and reports say by what. */
+typedef enum {
+	TG_SUPPRESS_INLINE = 0,	/* a threatgate-disable comment in the doc */
+	TG_SUPPRESS_EXCEPTION,	/* an exception of threatgate.exceptions */
+	TG_SUPPRESS_BASELINE,	/* a fingerprint of threatgate.baseline */
+	TG_SUPPRESS__COUNT
+} tg_suppress_reason;
 
 typedef struct {
 	char *id;
 	char *title;
 	char *category;		/* letters, "ST"; "" when none */
 	char *priority;		/* "P1".."P5", or NULL */
+	char *rating;		/* the rating as written ("High", "Impact:
+				 * High / Likelihood: Low"), or NULL */
 	char *mitigation;
 	char *status;		/* normalized: open, mitigated, ... */
 	int line;
 } tg_threat_summary;
 
+/* One match that counted toward a trigger: the evidence. */
+typedef struct {
+	char *words;
+	int line;
+	int column;
+	double weight;		/* 2 strong, 1 weak, times where it sits */
+	char *where;		/* "title", "summary", "body", "aside", ... */
+} tg_trigger_evidence;
+
 typedef struct {
 	char *id;
-	char *match;
+	char *match;		/* the strongest words, or the declaration */
 	int line;
+	bool declared;		/* by front matter (handles or a field) */
+	double score;		/* summed weight of the prose evidence */
+	double threshold;	/* what the prose needed */
+	tg_trigger_evidence *matches;	/* every counted match, in order */
+	size_t matches_count;
 } tg_trigger_summary;
+
+/* A section the model recognised: what it is, its title and line. */
+typedef struct {
+	char *kind;		/* "security", "threat-model", "signoff" */
+	char *title;
+	int line;
+} tg_section_summary;
 
 /* What a report and `scan` need to know of a checked document. */
 typedef struct {
@@ -45,6 +93,9 @@ typedef struct {
 	bool readable;
 	char *title;
 	char *dri;
+	/* front matter status: draft, in-review, approved, implemented,
+	 * superseded, withdrawn; as written when not one of those; or NULL */
+	char *status;
 	char **participants;
 	size_t participants_count;
 	char *reviewed;		/* ISO date as written, or NULL */
@@ -56,12 +107,25 @@ typedef struct {
 	size_t threats_count;
 	tg_trigger_summary *triggers;
 	size_t triggers_count;
+	bool handles_given;	/* front matter `handles` present */
+	char **handles;		/* its concerns; none for `handles: []` */
+	size_t handles_count;
+	tg_section_summary *sections;
+	size_t sections_count;
 	bool signoff_required;
 	bool signoff_present;
 	char **signoff_by;
 	size_t signoff_by_count;
 	int signoff_line;	/* 0 when none */
+	/*
+	 * How the sign-off that counts was given: "document" (a line in the
+	 * design), "pusher" (pushed by the reviewer it names, on the server),
+	 * "approval" (the reviewer approved the pull request); NULL when none
+	 * counts.
+	 */
+	char *signoff_via;
 	size_t errors, warnings, notes;
+	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
 } tg_doc_summary;
 
 /* What a rule is: the catalogue every report and the rule driver use. */
@@ -78,6 +142,26 @@ TG_EXTERN(const tg_rule_info *) tg_rules_table(size_t *count);
 TG_EXTERN(const tg_rule_info *) tg_rules_find(const char *name);
 
 typedef struct tg_findings tg_findings;
+
+/* A waived finding: counted and listed apart, never blocking. */
+typedef struct {
+	tg_finding finding;
+	tg_suppress_reason reason;
+	char *exception;	/* the exception's id, or NULL */
+	char *justification;	/* the exception's justification, or NULL */
+	char *expires;		/* the exception's expiry date, or NULL */
+	bool expiring;		/* it ends within threatgate.exceptionWarnDays */
+} tg_suppressed;
+
+/*
+ * A finding's stable fingerprint, as SARIF's partialFingerprints and the
+ * baseline file carry it: 16 hex digits of a hash of the rule, path,
+ * section path and threat id (never the line), ':', then the 1-based
+ * occurrence among the findings (reported or waived) of the same key and
+ * revision, in report order. TG_FINGERPRINT_SIZE holds it with its NUL.
+ */
+#define TG_FINGERPRINT_SIZE 40
+typedef char tg_fingerprint[TG_FINGERPRINT_SIZE];
 
 TG_EXTERN(int) tg_findings_new(tg_findings **out);
 TG_EXTERN(void) tg_findings_free(tg_findings *findings);
@@ -112,5 +196,41 @@ TG_EXTERN(size_t) tg_findings_total(const tg_findings *findings,
 TG_EXTERN(tg_severity) tg_findings_max_severity(const tg_findings *findings);
 
 TG_EXTERN(void) tg_doc_summary_free(tg_doc_summary *summary);
+
+/* "inline", "exception", "baseline". */
+TG_EXTERN(const char *) tg_suppress_reason_name(tg_suppress_reason reason);
+
+/*
+ * Record a waived finding (copied, as tg_findings_add does). For reason
+ * exception, `exc` gives the exception's id, justification, expiry and
+ * whether it ends soon (its pointers are copied); else it may be NULL.
+ */
+TG_EXTERN(int) tg_findings_add_suppressed(tg_findings *findings,
+	const tg_finding *finding, tg_suppress_reason reason,
+	const tg_suppressed *exc);
+
+TG_EXTERN(size_t) tg_findings_suppressed_count(const tg_findings *findings);
+TG_EXTERN(const tg_suppressed *) tg_findings_suppressed(
+	const tg_findings *findings, size_t i);
+/* How many were waived for `reason`. */
+TG_EXTERN(size_t) tg_findings_suppressed_total(const tg_findings *findings,
+	tg_suppress_reason reason);
+
+/*
+ * The fingerprints of every finding, after tg_findings_sort():
+ * (*out_active)[i] is that of tg_findings_get(i), (*out_suppressed)[i]
+ * that of tg_findings_suppressed(i). Both arrays are the caller's to
+ * free (each at least one element long). 0 or TG_ENOMEM.
+ */
+TG_EXTERN(int) tg_findings_fingerprints(tg_fingerprint **out_active,
+	tg_fingerprint **out_suppressed, const tg_findings *findings);
+
+/*
+ * Move every finding whose fingerprint `is_baselined` accepts to the
+ * waived list (reason baseline), then sort. 0 or TG_ENOMEM.
+ */
+TG_EXTERN(int) tg_findings_apply_baseline(tg_findings *findings,
+	bool (*is_baselined)(const char *fingerprint, void *payload),
+	void *payload);
 
 #endif

@@ -21,6 +21,22 @@ typedef enum {
 	TG_SIGNOFF_NEVER
 } tg_signoff_mode;
 
+/*
+ * Where a check runs (SPEC section 5): the policy applies each rule with
+ * the severity, fail-on level and draft handling of that place.
+ */
+typedef enum {
+	TG_STAGE_CHECK = 0,	/* check FILE, --staged, --all: as the rule table */
+	TG_STAGE_PRE_COMMIT,	/* hook pre-commit */
+	TG_STAGE_PRE_PUSH,	/* hook pre-push */
+	TG_STAGE_PRE_RECEIVE,	/* hook pre-receive (the server) */
+	TG_STAGE_CI,		/* check --range: the pull request's merge gate */
+	TG_STAGE__COUNT
+} tg_stage;
+
+/* "pre-commit", "pre-push", "pre-receive", "ci"; "check" for the first. */
+TG_EXTERN(const char *) tg_stage_name(tg_stage stage);
+
 /* The built-in defaults, not yet finalized. Caller frees. */
 TG_EXTERN(int) tg_policy_new(tg_policy **out);
 TG_EXTERN(void) tg_policy_free(tg_policy *policy);
@@ -107,9 +123,33 @@ TG_EXTERN(const char *) tg_policy_source_ref(const tg_policy *policy);
 TG_EXTERN(const char *) tg_policy_source_commit(const tg_policy *policy);
 
 /*
- * Override from the command line (--fail-on). Returns TG_EINVALID for a
+ * Say where the check runs (TG_STAGE_CHECK by default): [hook "NAME"]
+ * failOn and drafts, and rule.<id>.<stage>Severity, apply from then on.
+ * May be called after tg_policy_finalize().
+ */
+TG_EXTERN(void) tg_policy_set_stage(tg_policy *policy, tg_stage stage);
+TG_EXTERN(tg_stage) tg_policy_stage(const tg_policy *policy);
+
+/*
+ * Override from the command line (--fail-on); it wins over the stage's
+ * failOn. Returns TG_EINVALID for a
  * value other than error, warning or never.
  */
 TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
+
+/*
+ * The baseline file the policy names (threatgate.baseline), as written, or
+ * NULL. tg_policy_ignore_baseline() stops it applying, for `threatgate
+ * baseline` regenerating it from every current finding.
+ */
+TG_EXTERN(const char *) tg_policy_baseline_path(const tg_policy *policy);
+TG_EXTERN(void) tg_policy_ignore_baseline(tg_policy *policy);
+/*
+ * Read the baseline file from memory (from the trusted revision, as the
+ * policy), before tg_policy_finalize(), which then reads none from disk.
+ * `name` is what messages call it ("main:.threatgate-baseline.json").
+ */
+TG_EXTERN(int) tg_policy_load_baseline_buffer(tg_policy *policy,
+	const char *name, const char *data, size_t len);
 
 #endif

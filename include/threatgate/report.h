@@ -77,6 +77,15 @@ TG_EXTERN(int) tg_report_write(FILE *out, const tg_findings *findings,
 	const tg_report_options *options);
 
 /*
+ * Write the baseline file (docs/baseline.md) of `findings`, sorted: every
+ * reported finding and every one the baseline already waives, or with
+ * `pruned` only the latter (nothing new goes in). *written gets how many
+ * fingerprints were written. 0, TG_ENOMEM or TG_ERROR.
+ */
+TG_EXTERN(int) tg_report_write_baseline(FILE *out,
+	const tg_findings *findings, bool pruned, size_t *written);
+
+/*
  * Write a scan report (`threatgate scan`): text, json, csv, markdown or
  * html. TG_EINVALID for another format, TG_ERROR when writing fails.
  */

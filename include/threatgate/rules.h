@@ -9,6 +9,22 @@
 #include "findings.h"
 
 /*
+ * An approval of the pull request on the forge (check --approvals FILE),
+ * as it applies to one document.
+ */
+typedef struct {
+	const char *login;	/* the forge login, or NULL */
+	const char *email;	/* or NULL */
+	const char *commit;	/* hex id the approval was given at, or NULL */
+	/*
+	 * The document is the same at that commit as at the checked head:
+	 * the approval saw it. False: the design changed after the approval
+	 * (or the commit is unknown), and it does not count.
+	 */
+	bool current;
+} tg_approval;
+
+/*
  * What git knows about a checked document; every field may be NULL/0 when
  * checking files of the work tree.
  */
@@ -35,6 +51,17 @@ typedef struct {
 	 * when none: see tg_policy_pusher_is().
 	 */
 	const char *pusher;
+	/*
+	 * (git modes) The emails of who wrote lines first..last of the checked
+	 * document (blame): *emails is borrowed, valid while the check runs.
+	 * A design's own authors cannot sign its security review.
+	 */
+	int (*lines_authors)(const char *const **emails, size_t *count,
+		int first, int last, void *payload);
+	/* The pull request's approvals (check --approvals), and its author. */
+	const tg_approval *approvals;
+	size_t approvals_count;
+	const char *change_author;	/* forge login, or NULL */
 } tg_check_context;
 
 /*
@@ -54,6 +81,14 @@ TG_EXTERN(int) tg_rules_check(tg_findings *findings, const tg_model *model,
 TG_EXTERN(int) tg_rules_add_finding(tg_findings *findings,
 	const tg_policy *policy, tg_rule_id rule, const char *path,
 	const char *revision, int line, int column, const char *message);
+
+/*
+ * Waive the findings whose fingerprints the policy's baseline holds
+ * (threatgate.baseline): they move to the waived list with reason
+ * baseline, and block nothing. Sorts the findings. 0 or TG_ENOMEM.
+ */
+TG_EXTERN(int) tg_rules_apply_baseline(tg_findings *findings,
+	const tg_policy *policy);
 
 /* Convenience: build the model of `doc` and check it. */
 TG_EXTERN(int) tg_check_document(tg_findings *findings, const tg_document *doc,

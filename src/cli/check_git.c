@@ -24,6 +24,9 @@ int cli_check_git(const struct cli_options *opts, tg_findings *findings,
 	error = cli_policy_load_git(&policy, opts, repo);
 	if (error < 0)
 		goto done;
+	/* A range is what a pull request merges: its check is the merge gate. */
+	if (opts->range)
+		tg_policy_set_stage(policy, TG_STAGE_CI);
 	error = tg_changes_new(&changes);
 	if (error < 0)
 		goto done;

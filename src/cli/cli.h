@@ -35,6 +35,9 @@ typedef enum {
 #define CLI_OPT_TABLE	(1u << 6)	/* --format also takes csv and html */
 #define CLI_OPT_REPO	(1u << 7)	/* --repo alone (init) */
 #define CLI_OPT_QUIET	(1u << 8)	/* -q alone (init) */
+#define CLI_OPT_OUTPUT	(1u << 9)	/* -o --output alone (baseline) */
+#define CLI_OPT_BASELINE (1u << 10)	/* --prune (baseline) */
+#define CLI_OPT_INSTALL	(1u << 11)	/* --server --global (install-hooks) */
 
 struct cli_options {
 	const char *command;	/* "check", ... */
@@ -76,6 +79,13 @@ struct cli_options {
 	 */
 	const tg_policy *policy;
 
+	/* CLI_OPT_BASELINE, CLI_OPT_INSTALL */
+	bool prune;		/* --prune: keep only what is still found */
+	bool server;		/* --server */
+	bool global;		/* --global */
+	/* Set by `baseline`: the policy's baseline does not apply. */
+	bool no_baseline;
+
 	/* CLI_OPT_REPORT */
 	long max_findings;	/* --max-findings N; -1: the command's default */
 	bool verbose;		/* --verbose: say what was read and why */
@@ -87,7 +97,7 @@ struct cli_options {
 
 #define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
 	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-	NULL, NULL, false, NULL, -1, false, false }
+	NULL, NULL, false, NULL, false, false, false, false, -1, false, false }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
@@ -206,6 +216,8 @@ int cli_cmd_init(int argc, char **argv);
 int cli_cmd_hook(int argc, char **argv);
 int cli_cmd_scan(int argc, char **argv);
 int cli_cmd_annotate(int argc, char **argv);
+int cli_cmd_baseline(int argc, char **argv);
+int cli_cmd_install_hooks(int argc, char **argv);
 
 /*
  * The git modes of check (--staged, --range, --all [--rev]), in
@@ -219,6 +231,13 @@ int cli_check_git(const struct cli_options *opts, tg_findings *findings,
 	tg_policy **policy_out);
 
 /*
+ * What `check` collects, for `baseline`: the git modes as cli_check_git(),
+ * else the work tree's documents. *policy_out as there.
+ */
+int cli_check_collect(const struct cli_options *opts, tg_findings *findings,
+	tg_policy **policy_out);
+
+/*
  * The templates init writes, embedded at build time from
  * templates/sdd.md and templates/threatgate.sample (build/gen/).
  */
@@ -229,5 +248,13 @@ extern const unsigned char cli_template_sdd[];
 extern const size_t cli_template_sdd_len;
 extern const unsigned char cli_template_threatgate_sample[];
 extern const size_t cli_template_threatgate_sample_len;
+
+/* The hooks install-hooks writes, from hooks/ (build/gen/). */
+extern const unsigned char cli_hook_pre_commit[];
+extern const size_t cli_hook_pre_commit_len;
+extern const unsigned char cli_hook_pre_push[];
+extern const size_t cli_hook_pre_push_len;
+extern const unsigned char cli_hook_pre_receive[];
+extern const size_t cli_hook_pre_receive_len;
 
 #endif

@@ -612,6 +612,9 @@ static int check_work_tree(const struct cli_options *opts,
 		if (error < 0)
 			goto done;
 	}
+	error = tg_rules_apply_baseline(findings, policy);
+	if (error < 0)
+		goto done;
 	*policy_out = policy;
 	policy = NULL;
 done:
@@ -625,6 +628,14 @@ done:
 	free(root);
 	git_repository_free(repo);
 	return error;
+}
+
+int cli_check_collect(const struct cli_options *opts, tg_findings *findings,
+                      tg_policy **policy_out)
+{
+	if (cli_opts_git_mode(opts))
+		return cli_check_git(opts, findings, policy_out);
+	return check_work_tree(opts, findings, policy_out);
 }
 
 int cli_cmd_check(int argc, char **argv)
@@ -643,10 +654,7 @@ int cli_cmd_check(int argc, char **argv)
 	error = tg_findings_new(&findings);
 	if (error < 0)
 		goto done;
-	if (cli_opts_git_mode(&opts))
-		error = cli_check_git(&opts, findings, &policy);
-	else
-		error = check_work_tree(&opts, findings, &policy);
+	error = cli_check_collect(&opts, findings, &policy);
 	if (error < 0)
 		goto done;
 	if (opts.verbose && cli_opts_git_mode(&opts)) {

@@ -163,6 +163,10 @@ int cli_cmd_hook(int argc, char **argv)
 	if (error == 0)
 		error = cli_policy_load_git(&policy, &opts, repo);
 	if (error == 0)
+		tg_policy_set_stage(policy, strcmp(kind, "pre-commit") == 0 ?
+			TG_STAGE_PRE_COMMIT : strcmp(kind, "pre-push") == 0 ?
+			TG_STAGE_PRE_PUSH : TG_STAGE_PRE_RECEIVE);
+	if (error == 0)
 		error = tg_changes_new(&changes);
 	if (error == 0 && receive)
 		error = tg_changes_new(&other);

@@ -243,6 +243,8 @@ int cli_policy_load(tg_policy **out, const struct cli_options *opts,
 ready:
 	if (error < 0)
 		goto done;
+	if (opts->no_baseline)
+		tg_policy_ignore_baseline(policy);
 	verbose_policy(opts, repo, root, policy);
 	*out = policy;
 	policy = NULL;
@@ -338,63 +340,17 @@ bool cli_color_enabled(const struct cli_options *opts, FILE *stream)
 	return isatty(fileno(stream)) == 1;
 }
 
-/*
- * Edit distance with adjacent transpositions (optimal string alignment),
- * for "did you mean". Words are short: two rows on the stack would do, but
- * the lengths are bounded instead so the arrays are fixed.
- */
-#define SUGGEST_MAX 64
-
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, cost, best;
-	size_t d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
-
-	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
-		return SIZE_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			cost = a[i - 1] == b[j - 1] ? 0 : 1;
-			best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < best)
-				best = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
 void cli_suggest(const char *word, const char *const *candidates, size_t n,
                  const char *prefix)
 {
-	size_t i, best = SIZE_MAX, limit, len, shown = 0, dist[64];
+	size_t i, shown = 0, dist[64];
+	size_t best = tg_suggest_distances(dist, word, candidates,
+	                                   n > 64 ? 64 : n);
 
-	if (!word || !*word || n == 0)
+	if (best == SIZE_MAX)
 		return;
 	if (n > 64)
 		n = 64;
-	len = strlen(word);
-	/* Allow a typo per three letters, at least two. */
-	limit = len / 3 > 2 ? len / 3 : 2;
-	for (i = 0; i < n; i++) {
-		dist[i] = distance(word, candidates[i]);
-		/* A prefix or a part of a long name counts as close. */
-		if (len >= 3 && strstr(candidates[i], word))
-			dist[i] = 1;
-		if (dist[i] < best)
-			best = dist[i];
-	}
-	if (best > limit)
-		return;
 	for (i = 0; i < n; i++)
 		if (dist[i] == best)
 			shown++;

@@ -21,6 +21,8 @@ static const char main_usage[] =
 "  hook HOOK                 run as a pre-commit, pre-push or pre-receive hook\n"
 "  scan [--rev REV]          inventory of every design document\n"
 "  annotate [--range A..B]   store the report as a git note on the tip\n"
+"  baseline [--rev REV]      write the fingerprints of today's findings\n"
+"  install-hooks [REPO]      install the git hooks (--server, --global)\n"
 "  rules                     list the rules\n"
 "  explain RULE              what a rule checks and how to fix it\n"
 "  init [--force]            write .threatgate and templates/sdd.md\n"
@@ -54,6 +56,8 @@ static const struct command {
 	{ "hook", cli_cmd_hook },
 	{ "scan", cli_cmd_scan },
 	{ "annotate", cli_cmd_annotate },
+	{ "baseline", cli_cmd_baseline },
+	{ "install-hooks", cli_cmd_install_hooks },
 	{ "rules", cli_cmd_rules },
 	{ "explain", cli_cmd_explain },
 	{ "init", cli_cmd_init },

@@ -26,6 +26,9 @@ enum {
 	OPT_FORGE_URL,
 	OPT_HEAD,
 	OPT_NO_PASS_COMMENT,
+	OPT_PRUNE,
+	OPT_SERVER,
+	OPT_GLOBAL,
 	OPT_MAX_FINDINGS,
 	OPT_VERBOSE
 };
@@ -42,7 +45,7 @@ static const struct opt_def {
 	{ "config", required_argument, OPT_CONFIG, CLI_OPT_POLICY },
 	{ "policy-rev", required_argument, OPT_POLICY_REV, CLI_OPT_POLICY },
 	{ "format", required_argument, OPT_FORMAT, CLI_OPT_REPORT },
-	{ "output", required_argument, 'o', CLI_OPT_REPORT },
+	{ "output", required_argument, 'o', CLI_OPT_REPORT | CLI_OPT_OUTPUT },
 	{ "fail-on", required_argument, OPT_FAIL_ON, CLI_OPT_REPORT },
 	{ "color", required_argument, OPT_COLOR, CLI_OPT_REPORT },
 	{ "quiet", no_argument, 'q', CLI_OPT_REPORT | CLI_OPT_QUIET },
@@ -56,6 +59,9 @@ static const struct opt_def {
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
 	{ "rev", required_argument, OPT_REV, CLI_OPT_REV },
 	{ "force", no_argument, 'f', CLI_OPT_FORCE },
+	{ "prune", no_argument, OPT_PRUNE, CLI_OPT_BASELINE },
+	{ "server", no_argument, OPT_SERVER, CLI_OPT_INSTALL },
+	{ "global", no_argument, OPT_GLOBAL, CLI_OPT_INSTALL },
 	{ "help", no_argument, 'h', ANY_GROUP },
 };
 
@@ -248,6 +254,15 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 	case OPT_VERBOSE:
 		opts->verbose = true;
 		break;
+	case OPT_PRUNE:
+		opts->prune = true;
+		break;
+	case OPT_SERVER:
+		opts->server = true;
+		break;
+	case OPT_GLOBAL:
+		opts->global = true;
+		break;
 	default:
 		return tg_error_set(TG_ERROR, "unhandled option %d", val);
 	}
@@ -286,7 +301,7 @@ int cli_opts_parse(struct cli_options *opts, int argc, char **argv,
 	shortopts[s++] = 'h';
 	if (accept & (CLI_OPT_REPORT | CLI_OPT_QUIET))
 		shortopts[s++] = 'q';
-	if (accept & CLI_OPT_REPORT) {
+	if (accept & (CLI_OPT_REPORT | CLI_OPT_OUTPUT)) {
 		shortopts[s++] = 'o';
 		shortopts[s++] = ':';
 	}

@@ -15,6 +15,24 @@ struct tg_doc_problem {
 	char *message;
 };
 
+/* The design's life cycle (front matter `status`). */
+enum tg_design_status {
+	TG_DESIGN_UNKNOWN = 0,	/* not given, or not a status we know */
+	TG_DESIGN_DRAFT,
+	TG_DESIGN_IN_REVIEW,
+	TG_DESIGN_APPROVED,
+	TG_DESIGN_IMPLEMENTED,
+	TG_DESIGN_SUPERSEDED,
+	TG_DESIGN_WITHDRAWN
+};
+
+/* "draft", "wip", "In Review", "rejected"...: the status, or UNKNOWN. */
+enum tg_design_status tg_design_status_parse(const char *text);
+/* "draft", "in-review", ...; NULL for TG_DESIGN_UNKNOWN. */
+const char *tg_design_status_name(enum tg_design_status status);
+/* Superseded and withdrawn designs describe no running system. */
+bool tg_design_retired(enum tg_design_status status);
+
 struct tg_frontmatter {
 	bool present;
 	bool broken;		/* not closed, not YAML or not a mapping:
@@ -24,7 +42,8 @@ struct tg_frontmatter {
 	char *title;
 	char *dri;
 	int dri_line;
-	char *status;
+	char *status;		/* as written */
+	enum tg_design_status design_status;
 	char *reviewed;		/* threat-model-reviewed / last-reviewed */
 	long reviewed_days;	/* -1 when absent or invalid */
 	int reviewed_line;
@@ -35,6 +54,9 @@ struct tg_frontmatter {
 	tg_vec covers;		/* char * */
 	tg_vec classification;	/* data-classification: char * */
 	int classification_line;
+	bool handles_given;	/* `handles` present: it decides the triggers */
+	tg_vec handles;		/* char *, lower case; empty for `[]` */
+	int handles_line;
 	tg_vec problems;	/* struct tg_doc_problem * */
 };
 

@@ -25,6 +25,7 @@ void tg_frontmatter__release(struct tg_frontmatter *fm)
 	tg_vec_release(&fm->participants, free);
 	tg_vec_release(&fm->covers, free);
 	tg_vec_release(&fm->classification, free);
+	tg_vec_release(&fm->handles, free);
 	tg_vec_release(&fm->problems, free_problem);
 }
 
@@ -66,6 +67,89 @@ static bool is_fence(const char *line, size_t len, bool closing)
 		return false;
 	return memcmp(line, "---", 3) == 0 ||
 	       (closing && memcmp(line, "...", 3) == 0);
+}
+
+/*
+ * Design statuses and the words teams use for them. Compared without case,
+ * with '-', '_' and ' ' alike. A status not listed is unknown: the design
+ * is then checked as a finished one (nothing is softened).
+ */
+static const struct {
+	const char *word;
+	enum tg_design_status status;
+} status_words[] = {
+	{ "draft", TG_DESIGN_DRAFT }, { "wip", TG_DESIGN_DRAFT },
+	{ "work in progress", TG_DESIGN_DRAFT }, { "drafting", TG_DESIGN_DRAFT },
+	{ "idea", TG_DESIGN_DRAFT }, { "sketch", TG_DESIGN_DRAFT },
+	{ "early draft", TG_DESIGN_DRAFT }, { "not started", TG_DESIGN_DRAFT },
+	{ "in review", TG_DESIGN_IN_REVIEW }, { "review", TG_DESIGN_IN_REVIEW },
+	{ "under review", TG_DESIGN_IN_REVIEW },
+	{ "ready for review", TG_DESIGN_IN_REVIEW },
+	{ "pending review", TG_DESIGN_IN_REVIEW },
+	{ "proposed", TG_DESIGN_IN_REVIEW }, { "proposal", TG_DESIGN_IN_REVIEW },
+	{ "rfc", TG_DESIGN_IN_REVIEW }, { "submitted", TG_DESIGN_IN_REVIEW },
+	{ "approved", TG_DESIGN_APPROVED }, { "accepted", TG_DESIGN_APPROVED },
+	{ "signed off", TG_DESIGN_APPROVED }, { "final", TG_DESIGN_APPROVED },
+	{ "ratified", TG_DESIGN_APPROVED }, { "agreed", TG_DESIGN_APPROVED },
+	{ "implemented", TG_DESIGN_IMPLEMENTED }, { "done", TG_DESIGN_IMPLEMENTED },
+	{ "complete", TG_DESIGN_IMPLEMENTED },
+	{ "completed", TG_DESIGN_IMPLEMENTED },
+	{ "shipped", TG_DESIGN_IMPLEMENTED }, { "released", TG_DESIGN_IMPLEMENTED },
+	{ "live", TG_DESIGN_IMPLEMENTED }, { "in production", TG_DESIGN_IMPLEMENTED },
+	{ "superseded", TG_DESIGN_SUPERSEDED },
+	{ "replaced", TG_DESIGN_SUPERSEDED }, { "obsolete", TG_DESIGN_SUPERSEDED },
+	{ "deprecated", TG_DESIGN_SUPERSEDED },
+	{ "withdrawn", TG_DESIGN_WITHDRAWN }, { "rejected", TG_DESIGN_WITHDRAWN },
+	{ "abandoned", TG_DESIGN_WITHDRAWN }, { "cancelled", TG_DESIGN_WITHDRAWN },
+	{ "canceled", TG_DESIGN_WITHDRAWN }, { "declined", TG_DESIGN_WITHDRAWN },
+	{ "dropped", TG_DESIGN_WITHDRAWN },
+};
+
+enum tg_design_status tg_design_status_parse(const char *text)
+{
+	char word[32];
+	size_t i, n = 0;
+
+	if (!text)
+		return TG_DESIGN_UNKNOWN;
+	for (; *text && n + 1 < sizeof(word); text++) {
+		char c = *text;
+
+		if (c == '-' || c == '_' || c == ' ' || c == '\t')
+			c = ' ';
+		else if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c == ' ' && (n == 0 || word[n - 1] == ' '))
+			continue;
+		word[n++] = c;
+	}
+	if (*text)
+		return TG_DESIGN_UNKNOWN;	/* longer than any status */
+	while (n > 0 && word[n - 1] == ' ')
+		n--;
+	word[n] = '\0';
+	for (i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++)
+		if (strcmp(word, status_words[i].word) == 0)
+			return status_words[i].status;
+	return TG_DESIGN_UNKNOWN;
+}
+
+const char *tg_design_status_name(enum tg_design_status status)
+{
+	switch (status) {
+	case TG_DESIGN_DRAFT: return "draft";
+	case TG_DESIGN_IN_REVIEW: return "in-review";
+	case TG_DESIGN_APPROVED: return "approved";
+	case TG_DESIGN_IMPLEMENTED: return "implemented";
+	case TG_DESIGN_SUPERSEDED: return "superseded";
+	case TG_DESIGN_WITHDRAWN: return "withdrawn";
+	default: return NULL;
+	}
+}
+
+bool tg_design_retired(enum tg_design_status status)
+{
+	return status == TG_DESIGN_SUPERSEDED || status == TG_DESIGN_WITHDRAWN;
 }
 
 struct walk {
@@ -213,6 +297,36 @@ static int take_date(struct walk *w, const char *key, yaml_node_t *node)
 	return 0;
 }
 
+/*
+ * `handles: [authentication, pii]`: the concerns a design declares;
+ * `handles: []` (or `none`) declares none. A bare `handles:` declares
+ * nothing either way.
+ */
+static int take_handles(struct walk *w, const char *key, yaml_node_t *value)
+{
+	struct tg_frontmatter *fm = &w->doc->fm;
+	size_t i, before = fm->problems.length;
+	char *p;
+	int error;
+
+	if (is_null(value))
+		return 0;
+	fm->handles_line = node_line(w, value);
+	tg_vec_release(&fm->handles, free);
+	error = take_list(w, key, value, &fm->handles);
+	if (error < 0 || fm->problems.length > before)
+		return error;
+	fm->handles_given = true;
+	for (i = 0; i < fm->handles.length; i++)
+		for (p = fm->handles.items[i]; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	if (fm->handles.length == 1 &&
+	    strcmp(fm->handles.items[0], "none") == 0)
+		tg_vec_release(&fm->handles, free);
+	return 0;
+}
+
 static int take_field(struct walk *w, const char *key, yaml_node_t *value)
 {
 	struct tg_frontmatter *fm = &w->doc->fm;
@@ -225,6 +339,7 @@ static int take_field(struct walk *w, const char *key, yaml_node_t *value)
 		fm->dri_line = node_line(w, value);
 	} else if (strcmp(key, "status") == 0) {
 		error = take_string(w, key, value, &fm->status);
+		fm->design_status = tg_design_status_parse(fm->status);
 	} else if (strcmp(key, "threat-model-reviewed") == 0 ||
 	           strcmp(key, "last-reviewed") == 0) {
 		error = take_date(w, key, value);
@@ -236,6 +351,8 @@ static int take_field(struct walk *w, const char *key, yaml_node_t *value)
 		fm->participants_line = node_line(w, value);
 	} else if (strcmp(key, "covers") == 0) {
 		error = take_list(w, key, value, &fm->covers);
+	} else if (strcmp(key, "handles") == 0) {
+		error = take_handles(w, key, value);
 	} else if (strcmp(key, "data-classification") == 0) {
 		error = take_list(w, key, value, &fm->classification);
 		fm->classification_line = node_line(w, value);

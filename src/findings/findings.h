@@ -10,12 +10,14 @@
 /*
  * The summary of a checked model: copies of what reports and `scan`
  * show, with `counts` (findings by severity, indexed by tg_severity) and
- * the sign-off state the rules decided. *out gets it (caller frees with
- * tg_doc_summary_free); 0 or TG_ENOMEM, and then *out is NULL.
+ * the sign-off state the rules decided: who signed (NULL: nobody whose
+ * sign-off counts) and by which means (`via`: "document", "pusher",
+ * "approval"). *out gets it (caller frees with tg_doc_summary_free); 0 or
+ * TG_ENOMEM, and then *out is NULL.
  */
 int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	const tg_policy *policy, const size_t counts[4], bool signoff_required,
-	bool signoff_present);
+	const char *signoff_who, const char *signoff_via);
 
 /*
  * The rule explanations, docs/rules/<name>.md, embedded by the Makefile

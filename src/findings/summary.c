@@ -32,9 +32,54 @@ static char **copy_strs(const tg_vec *vec, size_t *count)
 	return tg_vec_copy_strs(vec);
 }
 
+static int add_section(tg_doc_summary *s, const char *kind,
+                       const struct tg_section *section)
+{
+	tg_section_summary *ss = &s->sections[s->sections_count];
+
+	ss->kind = tg_strdup(kind);
+	ss->title = tg_strdup(section->title);
+	ss->line = section->line;
+	s->sections_count++;
+	return ss->kind && ss->title ? 0 : TG_ENOMEM;
+}
+
+/*
+ * The sections the model recognised, in document order: a standalone
+ * document's root as both Security and Threat Model, then every heading
+ * that answers to a section rule.
+ */
+static int add_sections(tg_doc_summary *s, const struct tg_model *model)
+{
+	size_t i;
+	int error = 0;
+
+	s->sections = calloc(model->sections.length + 3, sizeof(*s->sections));
+	if (!s->sections)
+		return TG_ENOMEM;
+	if (model->root) {
+		error = add_section(s, "security", model->root);
+		if (error == 0)
+			error = add_section(s, "threat-model", model->root);
+	}
+	for (i = 0; i < model->sections.length && error == 0; i++) {
+		const struct tg_section *sec = model->sections.items[i];
+
+		if (sec->rule)
+			error = add_section(s, sec->rule->name, sec);
+	}
+	/* Threats straight under Security: it serves as the threat model */
+	if (error == 0 && model->threat_model && model->threat_model->rule &&
+	    strcmp(model->threat_model->rule->name, "threat-model") != 0 &&
+	    !model->root)
+		error = add_section(s, "threat-model", model->threat_model);
+	return error;
+}
+
 int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
                            const tg_policy *policy, const size_t counts[4],
-                           bool signoff_required, bool signoff_present)
+                           bool signoff_required, const char *signoff_who,
+                           const char *signoff_via)
 {
 	const struct tg_document *doc = model->doc;
 	const struct tg_frontmatter *fm = &doc->fm;
@@ -52,11 +97,15 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	s->readable = doc->readable;
 	s->title = tg_strdup(fm->title);
 	s->dri = tg_strdup(fm->dri);
+	s->status = tg_strdup(tg_design_status_name(fm->design_status) ?
+		tg_design_status_name(fm->design_status) : fm->status);
 	s->reviewed = tg_strdup(fm->reviewed);
 	s->age_days = fm->reviewed_days >= 0 ?
 		(int)(tg_date_today() - fm->reviewed_days) : -1;
-	s->stale = (fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
-	           (fm->reviewed_days < 0 && policy->require_reviewed_date);
+	/* A superseded or withdrawn design is not judged for freshness. */
+	s->stale = !tg_design_retired(fm->design_status) &&
+	           ((fm->reviewed_days >= 0 && s->age_days > policy->max_age) ||
+	            (fm->reviewed_days < 0 && policy->require_reviewed_date));
 	s->participants = copy_strs(&fm->participants, &s->participants_count);
 	s->covers = copy_strs(&fm->covers, &s->covers_count);
 	if (!s->path || !s->participants || !s->covers)
@@ -81,6 +130,7 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 		ts->title = tg_strdup(t->title);
 		ts->category = category_letters(policy, t->categories);
 		ts->priority = t->priority ? tg_strdup(prio) : NULL;
+		ts->rating = tg_strdup(t->priority_text);
 		ts->mitigation = tg_strdup(t->mitigation);
 		ts->status = tg_strdup(tg_status_name(t->status));
 		ts->line = t->line;
@@ -93,17 +143,52 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 		goto done;
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
+		tg_trigger_summary *ts = &s->triggers[i];
 
 		s->triggers_count++;
-		s->triggers[i].id = tg_strdup(h->trigger->name);
-		s->triggers[i].match = tg_strdup(h->match);
-		s->triggers[i].line = h->line;
-		if (!s->triggers[i].id || !s->triggers[i].match)
+		ts->id = tg_strdup(h->trigger->name);
+		ts->match = tg_strdup(h->match);
+		ts->line = h->line;
+		ts->declared = h->declared;
+		ts->score = h->score;
+		ts->threshold = h->trigger->threshold;
+		if (!ts->id || !ts->match)
+			goto done;
+		ts->matches = calloc(h->matches.length + 1, sizeof(*ts->matches));
+		if (!ts->matches)
+			goto done;
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *m = h->matches.items[j];
+			tg_trigger_evidence *e = &ts->matches[j];
+
+			ts->matches_count++;
+			e->words = tg_strdup(m->words);
+			e->where = tg_strdup(m->where);
+			e->line = m->line;
+			e->column = m->column;
+			e->weight = m->weight;
+			if (!e->words || !e->where)
+				goto done;
+		}
+	}
+	s->handles_given = fm->handles_given;
+	if (fm->handles_given) {
+		s->handles = copy_strs(&fm->handles, &s->handles_count);
+		if (!s->handles)
 			goto done;
 	}
 
+	if (add_sections(s, model) < 0)
+		goto done;
+
 	s->signoff_required = signoff_required;
-	s->signoff_present = signoff_present;
+	s->signoff_present = signoff_who != NULL;
+	if (signoff_via && !(s->signoff_via = tg_strdup(signoff_via)))
+		goto done;
+	/* An approval on the forge names its giver nowhere in the document. */
+	if (signoff_via && strcmp(signoff_via, "approval") == 0 &&
+	    tg_vec_push_str(&by, signoff_who) < 0)
+		goto done;
 	for (i = 0; i < model->signoffs.length; i++) {
 		const struct tg_signoff *so = model->signoffs.items[i];
 

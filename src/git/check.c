@@ -23,6 +23,8 @@ struct blame_ctx {
 	size_t len;
 	git_blame *blame;
 	bool tried;
+	tg_vec authors;		/* char *: lines_authors' answer, once */
+	bool authors_done;
 };
 
 static int compute_blame(struct blame_ctx *b)
@@ -97,6 +99,47 @@ static int line_author_locked(char **email, int line, void *payload)
 	return *email ? 0 : tg_error_oom();
 }
 
+/* The emails of who wrote lines first..last, each once. */
+static int lines_authors_locked(struct blame_ctx *b, int first, int last)
+{
+	char *email = NULL;
+	size_t i;
+	int line, error = 0;
+	bool seen;
+
+	for (line = first; line <= last && error == 0; line++) {
+		error = line_author_locked(&email, line, b);
+		if (error < 0 || !email)
+			continue;
+		for (i = 0, seen = false; i < b->authors.length && !seen; i++)
+			seen = tg_strcasecmp(b->authors.items[i], email) == 0;
+		if (!seen && tg_vec_push(&b->authors, email) == 0)
+			email = NULL;
+		else if (!seen)
+			error = tg_error_oom();
+		free(email);
+		email = NULL;
+	}
+	return error;
+}
+
+static int lines_authors(const char *const **emails, size_t *count,
+                         int first, int last, void *payload)
+{
+	struct blame_ctx *b = payload;
+	int error = 0;
+
+	pthread_mutex_lock(&git_lock);
+	if (!b->authors_done) {
+		error = lines_authors_locked(b, first, last);
+		b->authors_done = error == 0;
+	}
+	pthread_mutex_unlock(&git_lock);
+	*emails = (const char *const *)b->authors.items;
+	*count = error == 0 ? b->authors.length : 0;
+	return error;
+}
+
 static int line_author(char **email, int line, void *payload)
 {
 	int error;
@@ -153,7 +196,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	tg_document *doc = NULL, *base_doc = NULL;
 	tg_model *model = NULL, *base = NULL;
 	tg_check_context ctx;
-	struct blame_ctx blame = { NULL, NULL, NULL, 0, NULL, false };
+	struct blame_ctx blame;
 	int error;
 
 	if (c->source == TG_SOURCE_COMMIT) {
@@ -168,6 +211,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 		goto done;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&blame, 0, sizeof(blame));
 	ctx.lazy_triggers = lazy;
 	ctx.pusher = pusher;
 	if (c->has_base && !tg_policy__rule_off(policy,
@@ -180,18 +224,28 @@ static int check_one(tg_findings *findings, git_repository *repo,
 			goto done;
 		ctx.base = base;
 	}
-	if (policy->verify_signoff_author) {
-		memset(&blame, 0, sizeof(blame));
+	/*
+	 * Blame is costly: it is asked for only where a sign-off may be
+	 * judged by who wrote what (reviewers configured: the authors of a
+	 * threat model cannot sign it).
+	 */
+	if (policy->verify_signoff_author || (policy->reviewers.length > 0 &&
+	                                      model->signoffs.length > 0)) {
 		blame.repo = repo;
 		blame.change = c;
 		blame.data = doc->data;
 		blame.len = doc->len;
 		ctx.line_author = line_author;
+		ctx.lines_authors = lines_authors;
 		ctx.payload = &blame;
 	}
 	error = tg_rules_check(findings, model, policy, &ctx);
-	if (policy->verify_signoff_author && blame.blame)
+	if (blame.blame) {
+		pthread_mutex_lock(&git_lock);
 		git_blame_free(blame.blame);
+		pthread_mutex_unlock(&git_lock);
+	}
+	tg_vec_release(&blame.authors, free);
 done:
 	tg_model_free(base);
 	tg_document_free(base_doc);
@@ -378,6 +432,9 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 done:
 	tg_git__covers_cache_save(cache);
 	tg_git__covers_cache_free(cache);
+	/* What was checked is reported even after a failure: baseline it too. */
+	if (error != TG_ENOMEM && tg_rules_apply_baseline(findings, policy) < 0)
+		error = TG_ENOMEM;
 	if (error == 0 && failures == 1)
 		error = tg_error_set(first, "%s", failed);
 	else if (error == 0 && failures > 1)

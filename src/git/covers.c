@@ -21,7 +21,8 @@
 #include "threatgate/rules.h"
 #include "util/banned.h"
 
-#define CACHE_MAGIC "threatgate covers cache 1\n"
+/* 2: a superseded or withdrawn design covers nothing */
+#define CACHE_MAGIC "threatgate covers cache 2\n"
 
 /* What one blob covers, and when its threat model was reviewed. */
 struct covers_info {
@@ -377,7 +378,9 @@ static int covers_of(const struct covers_info **out,
 	if (head.fm.reviewed && !(info->reviewed = tg_strdup(head.fm.reviewed)))
 		error = tg_error_oom();
 	keep = keep && storable(info->reviewed);
-	for (i = 0; i < head.fm.covers.length && error == 0; i++) {
+	/* A superseded or withdrawn design is not judged for freshness. */
+	for (i = 0; i < head.fm.covers.length && error == 0 &&
+	     !tg_design_retired(head.fm.design_status); i++) {
 		error = tg_vec_push_str(&info->covers, head.fm.covers.items[i]);
 		keep = keep && storable(head.fm.covers.items[i]);
 	}

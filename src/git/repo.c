@@ -130,11 +130,17 @@ static int load_from_rev(tg_policy *policy, git_repository *repo,
 	return load_from_commit(policy, repo, commit, rev, found);
 }
 
-/* The exceptions file of the policy, from the same commit. */
-static int exceptions_from_commit(tg_policy *policy, git_repository *repo,
-                                  const git_oid *commit, const char *where)
+/*
+ * A file the policy names (the exceptions file, the baseline), from the
+ * commit the policy came from, handed to `load`. A missing exceptions
+ * file is an error; a missing baseline waives nothing (`missing_ok`).
+ */
+static int policy_file_from_commit(tg_policy *policy, git_repository *repo,
+	const git_oid *commit, const char *where, const char *path,
+	const char *what, bool missing_ok,
+	int (*load)(tg_policy *, const char *, const char *, size_t))
 {
-	const char *path = policy->exceptions_path;
+	static const char empty_baseline[] = "{\"version\": 1, \"findings\": []}";
 	char *data = NULL, *name = NULL;
 	size_t len = 0;
 	bool found = false;
@@ -145,7 +151,7 @@ static int exceptions_from_commit(tg_policy *policy, git_repository *repo,
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	error = tg_git__read_tree_file(&data, &len, &found, repo, commit, path,
-	                               "exceptions file", where);
+	                               what, where);
 	if (error < 0)
 		goto done;
 	name = tg_printf("%s:%s", where, path);
@@ -153,15 +159,36 @@ static int exceptions_from_commit(tg_policy *policy, git_repository *repo,
 		error = tg_error_oom();
 		goto done;
 	}
-	if (!found) {
-		error = tg_error_set(TG_ENOTFOUND, "cannot read exceptions file "
-			"'%s': no such file", name);
+	if (!found && missing_ok) {
+		error = load(policy, name, empty_baseline,
+		             sizeof(empty_baseline) - 1);
 		goto done;
 	}
-	error = tg_policy_load_exceptions_buffer(policy, name, data, len);
+	if (!found) {
+		error = tg_error_set(TG_ENOTFOUND, "cannot read %s '%s': no such "
+			"file", what, name);
+		goto done;
+	}
+	error = load(policy, name, data, len);
 done:
 	free(name);
 	free(data);
+	return error;
+}
+
+/* The exceptions file and the baseline of the policy, from its commit. */
+static int files_from_commit(tg_policy *policy, git_repository *repo,
+                             const git_oid *commit, const char *where)
+{
+	int error;
+
+	error = policy_file_from_commit(policy, repo, commit, where,
+		policy->exceptions_path, "exceptions file", false,
+		tg_policy_load_exceptions_buffer);
+	if (error == 0)
+		error = policy_file_from_commit(policy, repo, commit, where,
+			policy->baseline_path, "baseline", true,
+			tg_policy_load_baseline_buffer);
 	return error;
 }
 
@@ -361,17 +388,23 @@ int tg_policy_load_repository(tg_policy **out, git_repository *repo,
 	error = tg_policy_load_git_config(policy, config);
 	if (error < 0)
 		goto done;
-	/* The exceptions file comes from the revision the policy came from. */
-	if (from_rev)
-		error = exceptions_from_commit(policy, repo, &rev_commit,
-		                               policy_rev);
-	else if (bare && policy->source_ref &&
-	         git_oid_fromstr(&rev_commit, policy->source_commit) == 0)
-		error = exceptions_from_commit(policy, repo, &rev_commit,
-		                               policy->source_ref);
-	else if (bare && policy->exceptions_path &&
-	         policy->exceptions_path[0] != '/')
-		policy->exceptions_loaded = true;	/* nothing pushed yet */
+	/*
+	 * The exceptions file and the baseline come from the revision the
+	 * policy came from.
+	 */
+	if (from_rev) {
+		error = files_from_commit(policy, repo, &rev_commit, policy_rev);
+	} else if (bare && policy->source_ref &&
+	           git_oid_fromstr(&rev_commit, policy->source_commit) == 0) {
+		error = files_from_commit(policy, repo, &rev_commit,
+		                          policy->source_ref);
+	} else if (bare) {
+		/* nothing pushed yet */
+		if (policy->exceptions_path && policy->exceptions_path[0] != '/')
+			policy->exceptions_loaded = true;
+		if (policy->baseline_path && policy->baseline_path[0] != '/')
+			policy->baseline_loaded = true;
+	}
 	if (error == 0)
 		error = tg_policy_finalize(policy, root);
 	if (error < 0)

@@ -138,17 +138,24 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	*s = *summary;
 	/* Nothing is shared: every pointer is replaced or cleared first. */
 	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
+	s->status = s->signoff_via = NULL;
 	s->participants = s->covers = s->signoff_by = NULL;
 	s->participants_count = s->covers_count = s->signoff_by_count = 0;
 	s->threats = NULL;
 	s->threats_count = 0;
 	s->triggers = NULL;
 	s->triggers_count = 0;
+	s->handles = NULL;
+	s->handles_count = 0;
+	s->sections = NULL;
+	s->sections_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
 	     dup_opt(&s->title, summary->title) &&
 	     dup_opt(&s->dri, summary->dri) &&
+	     dup_opt(&s->status, summary->status) &&
+	     dup_opt(&s->signoff_via, summary->signoff_via) &&
 	     dup_opt(&s->reviewed, summary->reviewed);
 	s->participants = dup_strs(summary->participants,
 	                           summary->participants_count);
@@ -160,6 +167,12 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
 	if (s->signoff_by)
 		s->signoff_by_count = summary->signoff_by_count;
+	if (summary->handles_count) {
+		s->handles = dup_strs(summary->handles, summary->handles_count);
+		if (s->handles)
+			s->handles_count = summary->handles_count;
+		ok = ok && s->handles;
+	}
 	ok = ok && s->participants && s->covers && s->signoff_by;
 	if (ok)
 		s->threats = calloc(summary->threats_count + 1,
@@ -175,6 +188,7 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		     dup_opt(&to->title, from->title) &&
 		     dup_opt(&to->category, from->category) &&
 		     dup_opt(&to->priority, from->priority) &&
+		     dup_opt(&to->rating, from->rating) &&
 		     dup_opt(&to->mitigation, from->mitigation) &&
 		     dup_opt(&to->status, from->status);
 	}
@@ -185,8 +199,21 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	for (i = 0; ok && i < summary->triggers_count; i++) {
 		s->triggers_count++;
 		s->triggers[i].line = summary->triggers[i].line;
+		s->triggers[i].declared = summary->triggers[i].declared;
+		s->triggers[i].score = summary->triggers[i].score;
+		s->triggers[i].threshold = summary->triggers[i].threshold;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (ok)
+		s->sections = calloc(summary->sections_count + 1,
+		                     sizeof(*s->sections));
+	ok = ok && s->sections;
+	for (i = 0; ok && i < summary->sections_count; i++) {
+		s->sections_count++;
+		s->sections[i].line = summary->sections[i].line;
+		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
+		     dup_opt(&s->sections[i].title, summary->sections[i].title);
 	}
 	if (!ok) {
 		tg_doc_summary_free(s);

@@ -131,6 +131,7 @@ static tg_doc_summary *read_document(struct reader *r, const json_t *d)
 	s->readable = !json_is_false(json_object_get(d, "readable"));
 	s->title = get_str(r, d, "title");
 	s->dri = get_str(r, d, "dri");
+	s->status = get_str(r, d, "status");
 	s->participants = get_strs(r, d, "participants", &s->participants_count);
 	s->reviewed = get_str(r, d, "threat_model_reviewed");
 	s->age_days = (int)get_int(d, "age_days", -1);

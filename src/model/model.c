@@ -43,32 +43,154 @@ char *tg_model__node_text(cmark_node *node)
 	return tg_buf_detach(&buf);
 }
 
-int tg_model__priority(const char *text)
+static bool alpha(char c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The level of a rating word at p (its length in *n): 1..5, or 0. */
+static int rating_word(const char *p, size_t *n)
 {
 	static const struct {
 		const char *word;
 		int priority;
 	} words[] = {
-		{ "critical", 1 }, { "high", 2 }, { "medium", 3 },
-		{ "low", 4 }, { "informational", 5 }, { "info", 5 },
+		{ "critical", 1 }, { "crit", 1 }, { "very high", 1 },
+		{ "high", 2 }, { "medium", 3 }, { "med", 3 }, { "moderate", 3 },
+		{ "low", 4 }, { "very low", 5 }, { "informational", 5 },
+		{ "info", 5 }, { "none", 5 }, { "negligible", 5 },
 	};
-	const char *p = text;
-	size_t i, n;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		len = strlen(words[i].word);
+		if (tg_starts_with_ci(p, words[i].word) && !alpha(p[len])) {
+			*n = len;
+			return words[i].priority;
+		}
+	}
+	return 0;
+}
+
+/* A decimal number at p ("7", "9.8"), as tenths; -1 when none. */
+static long tenths(const char *p, const char **end)
+{
+	long v = 0;
+	bool any = false;
+
+	while (digit(*p)) {
+		v = v * 10 + (*p++ - '0');
+		any = true;
+		if (v > 100000)
+			return -1;
+	}
+	v *= 10;
+	if (*p == '.' && digit(p[1])) {
+		v += p[1] - '0';
+		p += 2;
+		while (digit(*p))
+			p++;
+	}
+	if (end)
+		*end = p;
+	return any ? v : -1;
+}
+
+/*
+ * A rating as documents write it (docs/ratings.md): P1-P5; the words
+ * critical=P1, high=P2, medium/med/moderate=P3, low=P4,
+ * informational/info/none=P5, "medium-high" the more severe; Sev 1-4 as
+ * P1-P4; "DREAD 7.2" (0-10, or a total of 50) and "CVSS 9.8" by score.
+ */
+int tg_model__rating(const char *text)
+{
+	const char *p = text, *q;
+	size_t n = 0, m = 0;
+	long v;
+	int a, b;
 
 	if (!p)
 		return 0;
-	while (*p == ' ' || *p == '\t' || *p == '*' || *p == '(' || *p == '[')
+	while (*p == ' ' || *p == '\t' || *p == '*' || *p == '(' ||
+	       *p == '[' || *p == '_' || *p == '`')
 		p++;
 	if ((p[0] == 'P' || p[0] == 'p') && p[1] >= '1' && p[1] <= '5' &&
-	    !(p[2] >= '0' && p[2] <= '9'))
+	    !digit(p[2]))
 		return p[1] - '0';
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		n = strlen(words[i].word);
-		if (tg_starts_with_ci(p, words[i].word) &&
-		    !((p[n] | 0x20) >= 'a' && (p[n] | 0x20) <= 'z'))
-			return words[i].priority;
+	if (tg_starts_with_ci(p, "sev")) {
+		q = p + 3;
+		if (tg_starts_with_ci(p, "severity"))
+			q = p + 8;
+		while (*q == ' ' || *q == '-' || *q == ':')
+			q++;
+		if (*q >= '1' && *q <= '4' && !digit(q[1]))
+			return *q - '0';
 	}
-	return 0;
+	if (tg_starts_with_ci(p, "dread") || tg_starts_with_ci(p, "cvss")) {
+		bool dread = (p[0] | 0x20) == 'd';
+
+		q = p + (dread ? 5 : 4);
+		/* "CVSS:3.1/AV:N/..." names a version, not a score */
+		while (*q && !digit(*q) && *q != '/' && q - p < 24)
+			q++;
+		if (!dread && *q == '3' && q[1] == '.' && q[3] == '/')
+			return 0;
+		v = tenths(q, &q);
+		if (v < 0)
+			return 0;
+		if (dread && v > 100) {
+			while (*q == ' ')
+				q++;
+			v = v / 5;	/* a total of five 0-10 scores */
+		}
+		if (v > 100)
+			return 0;
+		if (dread)
+			return v >= 80 ? 1 : v >= 60 ? 2 : v >= 40 ? 3 : v >= 20 ? 4 : 5;
+		return v >= 90 ? 1 : v >= 70 ? 2 : v >= 40 ? 3 : v > 0 ? 4 : 5;
+	}
+	a = rating_word(p, &n);
+	if (!a)
+		return 0;
+	/* "Medium-High", "low/medium": the more severe */
+	q = p + n;
+	if ((*q == '-' || *q == '/' || *q == ' ') && alpha(q[1])) {
+		b = rating_word(q + 1, &m);
+		if (b && b < a)
+			a = b;
+	}
+	return a;
+}
+
+int tg_model__priority(const char *text)
+{
+	return tg_model__rating(text);
+}
+
+/*
+ * Impact x Likelihood (docs/ratings.md): each on critical=4, high=3,
+ * medium=2, low=1; their sum 8-7 is P1, 6 P2, 5 P3, 4-3 P4, 2 P5.
+ * Impact alone is its own rating; likelihood alone is none.
+ */
+int tg_model__impact_likelihood(const char *impact, const char *likelihood)
+{
+	int i = tg_model__rating(impact), l = tg_model__rating(likelihood), sum;
+
+	if (!i)
+		return 0;
+	if (!l)
+		return i;
+	i = i >= 5 ? 0 : 5 - i;
+	l = l >= 5 ? 0 : 5 - l;
+	sum = i + l;
+	if (i == 0)
+		return 5;
+	return sum >= 7 ? 1 : sum == 6 ? 2 : sum == 5 ? 3 : sum >= 3 ? 4 : 5;
 }
 
 /* Compare a token with a category name, ignoring case, '-' and spaces. */
@@ -98,6 +220,10 @@ static int category_index(const tg_policy *policy, const char *token)
 		{ "dos", 'D' }, { "eop", 'E' }, { "denial of service", 'D' },
 		{ "elevation of privileges", 'E' }, { "info disclosure", 'I' },
 		{ "information leak", 'I' }, { "privilege escalation", 'E' },
+		{ "escalation of privilege", 'E' },
+		{ "escalation of privileges", 'E' },
+		{ "spoofing identity", 'S' }, { "identity spoofing", 'S' },
+		{ "data tampering", 'T' }, { "tampering with data", 'T' },
 	};
 	size_t i;
 	char letter = 0;
@@ -243,16 +369,6 @@ static void free_section(void *p)
 	}
 }
 
-static void free_hit(void *p)
-{
-	struct tg_trigger_hit *h = p;
-
-	if (h) {
-		free(h->match);
-		free(h);
-	}
-}
-
 static void free_suppression(void *p)
 {
 	struct tg_suppression *s = p;
@@ -263,14 +379,28 @@ static void free_suppression(void *p)
 	}
 }
 
+static void free_unreadable(void *p)
+{
+	struct tg_unreadable *u = p;
+
+	if (u) {
+		free(u->message);
+		free(u);
+	}
+}
+
 void tg_model_free(tg_model *model)
 {
 	if (!model)
 		return;
+	free_section(model->root);
+	tg_vec_release(&model->regions, NULL);
+	tg_vec_release(&model->unreadable, free_unreadable);
 	tg_vec_release(&model->sections, free_section);
 	tg_vec_release(&model->threats, tg_model__free_threat);
 	tg_vec_release(&model->signoffs, tg_model__free_signoff);
-	tg_vec_release(&model->hits, free_hit);
+	tg_vec_release(&model->hits, tg_model__free_hit);
+	tg_vec_release(&model->undeclared, tg_model__free_hit);
 	tg_vec_release(&model->not_applicable, free);
 	tg_vec_release(&model->suppressions, free_suppression);
 	free(model);
@@ -281,23 +411,150 @@ const tg_document *tg_model_document(const tg_model *model)
 	return model->doc;
 }
 
+/*
+ * The section a rule names: a standalone document's root for Security
+ * and Threat Model; else, of the headings answering to the rule, one
+ * in its place before one misplaced, then the surest title, then the
+ * first.
+ */
 const struct tg_section *tg_model__section(const struct tg_model *model,
                                            const char *name)
 {
-	const struct tg_section *misplaced = NULL;
+	const struct tg_section *best = NULL;
 	size_t i;
 
+	if (model->root && (strcmp(name, "security") == 0 ||
+	                    strcmp(name, "threat-model") == 0))
+		return model->root;
 	for (i = 0; i < model->sections.length; i++) {
 		const struct tg_section *s = model->sections.items[i];
 
 		if (!s->rule || strcmp(s->rule->name, name) != 0)
 			continue;
-		if (!s->misplaced)
-			return s;
-		if (!misplaced)
-			misplaced = s;
+		if (!best || (best->misplaced && !s->misplaced) ||
+		    (best->misplaced == s->misplaced && s->score > best->score))
+			best = s;
 	}
-	return misplaced;
+	return best;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * A document that is a threat model: its title or first heading says
+ * so, or its file name (THREAT_MODEL.md, threat-model.md,
+ * SECURITY-DESIGN.md). Then a root section spans all of it.
+ */
+static int find_standalone(struct tg_model *model)
+{
+	const struct tg_document *doc = model->doc;
+	const struct tg_section *first = model->sections.length ?
+		model->sections.items[0] : NULL;
+	const struct tg_section_rule *rule =
+		tg_policy__section(model->policy, "security");
+	struct tg_section *root;
+	const char *title;
+	size_t i;
+	bool yes = false;
+
+	if (!rule)
+		return 0;
+	if (first && (tg_model__title_score("threat-model", first->norm) >= 70 ||
+	              tg_model__names_threat_model(first->norm)))
+		yes = true;
+	if (doc->fm.title && tg_model__names_threat_model(doc->fm.title))
+		yes = true;
+	/* By its name only when it has no Security section of its own */
+	if (!yes && tg_model__names_threat_model(
+	        base_name(tg_document_policy_path(doc)))) {
+		yes = true;
+		for (i = 0; i < model->sections.length; i++) {
+			const struct tg_section *s = model->sections.items[i];
+
+			if (s->rule && strcmp(s->rule->name, "security") == 0)
+				yes = false;
+		}
+	}
+	if (!yes)
+		return 0;
+	root = calloc(1, sizeof(*root));
+	if (!root)
+		return tg_error_oom();
+	title = first ? first->title : doc->fm.title ? doc->fm.title :
+		base_name(doc->path);
+	root->title = tg_strdup(title ? title : "");
+	root->norm = tg_strdup(first ? first->norm : root->title ? root->title : "");
+	if (!root->title || !root->norm) {
+		free(root->title);
+		free(root->norm);
+		free(root);
+		return tg_error_oom();
+	}
+	root->line = first ? first->line : doc->body_line;
+	root->column = first ? first->column : 1;
+	root->end_line = doc->line_count > 0 ? doc->line_count : root->line;
+	root->rule = rule;
+	root->score = 100;
+	for (i = 0; i < model->sections.length; i++) {
+		struct tg_section *s = model->sections.items[i];
+
+		s->misplaced = false;
+		root->has_content |= s->has_content;
+		root->has_placeholder |= s->has_placeholder;
+		root->only_filler |= s->only_filler;
+	}
+	if (!model->sections.length)
+		root->has_content = true;
+	model->root = root;
+	model->standalone = true;
+	return 0;
+}
+
+static bool inside(const struct tg_section *s, const struct tg_section *in)
+{
+	const struct tg_section *a;
+
+	for (a = s->parent; a; a = a->parent)
+		if (a == in)
+			return true;
+	return false;
+}
+
+/*
+ * Where threats are looked for: the root of a standalone document; else
+ * every Threat Model section not inside another; else, when there is
+ * none, the Security sections (threats written straight under Security
+ * Considerations count).
+ */
+static int find_regions(struct tg_model *model)
+{
+	const char *kinds[2] = { "threat-model", "security" };
+	size_t i, j, k;
+	int error = 0;
+
+	if (model->root)
+		return tg_vec_push(&model->regions, model->root) < 0 ?
+			tg_error_oom() : 0;
+	for (k = 0; k < 2 && model->regions.length == 0; k++) {
+		for (i = 0; i < model->sections.length && error == 0; i++) {
+			const struct tg_section *s = model->sections.items[i];
+			bool nested = false;
+
+			if (!s->rule || strcmp(s->rule->name, kinds[k]) != 0)
+				continue;
+			for (j = 0; j < model->regions.length; j++)
+				if (inside(s, model->regions.items[j]))
+					nested = true;
+			if (!nested && tg_vec_push(&model->regions, (void *)s) < 0)
+				error = tg_error_oom();
+		}
+	}
+	return error;
 }
 
 int tg_model_build(tg_model **out, const tg_document *doc,
@@ -323,9 +580,15 @@ int tg_model__build(struct tg_model **out, const struct tg_document *doc,
 	error = tg_model__sections(model);
 	if (error < 0)
 		goto done;
+	error = find_standalone(model);
+	if (error < 0)
+		goto done;
 	model->security = tg_model__section(model, "security");
 	model->threat_model = tg_model__section(model, "threat-model");
 	model->signoff = tg_model__section(model, "signoff");
+	error = find_regions(model);
+	if (error < 0)
+		goto done;
 
 	error = tg_model__threats(model);
 	if (error < 0)

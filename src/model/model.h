@@ -35,12 +35,15 @@ struct tg_section {
 	bool only_filler;	/* content is just TBD/N/A/TODO */
 	bool has_placeholder;	/* holds template placeholder {{...}} */
 	int placeholder_line;
+	int score;		/* how surely the title names s->rule: 100
+				 * for the policy's regex, less by meaning */
 };
 
 enum tg_threat_form {
 	TG_THREAT_TABLE,
 	TG_THREAT_LIST,
-	TG_THREAT_HEADING	/* bullet under a category sub-heading */
+	TG_THREAT_HEADING,	/* bullet under a category sub-heading */
+	TG_THREAT_SECTION	/* a heading of its own, fields below it */
 };
 
 struct tg_threat {
@@ -49,8 +52,10 @@ struct tg_threat {
 	char *category_text;	/* as written, or NULL */
 	unsigned categories;	/* bit i: framework category i */
 	char *bad_category;	/* first token that is not a category */
-	char *priority_text;	/* as written, or NULL */
+	char *priority_text;	/* the rating as written, or NULL */
 	int priority;		/* 1..5, 0 when missing or off the scale */
+	char *impact;		/* Impact x Likelihood, as written */
+	char *likelihood;
 	char *mitigation;	/* NULL when missing or filler ("none", "TBD") */
 	char *status_text;
 	tg_status status;
@@ -79,11 +84,34 @@ struct tg_signoff {
 	int column;
 };
 
-struct tg_trigger_hit {
-	const struct tg_trigger *trigger;
-	char *match;		/* the words matched, or the field */
+/* Threat-like content that could not be read field by field. */
+struct tg_unreadable {
+	int line;
+	char *message;		/* "could not read threats in this table: ..." */
+};
+
+/* One counted match of a trigger's prose pattern: evidence. */
+struct tg_trigger_match {
+	char *words;		/* as written */
 	int line;
 	int column;
+	double weight;		/* what it adds to the score (see triggers.c) */
+	const char *where;	/* "title", "summary", "body", ... (static) */
+	char *term;		/* the words folded: lower case, no plural 's' */
+};
+
+/*
+ * A trigger weighed on a document. It fires when declared (front matter)
+ * or when its prose evidence reaches the trigger's threshold.
+ */
+struct tg_trigger_hit {
+	const struct tg_trigger *trigger;
+	char *match;		/* the strongest words matched, or the field */
+	int line;
+	int column;
+	bool declared;		/* from front matter: handles or a field */
+	double score;		/* summed weight of `matches` */
+	tg_vec matches;		/* struct tg_trigger_match *, document order */
 };
 
 /* A category declared not applicable, for stride-coverage. */
@@ -105,13 +133,25 @@ struct tg_model {
 	tg_vec sections;	/* struct tg_section *, document order */
 	tg_vec threats;		/* struct tg_threat * */
 	tg_vec signoffs;	/* struct tg_signoff * */
-	tg_vec hits;		/* struct tg_trigger_hit * */
+	tg_vec hits;		/* struct tg_trigger_hit *: the triggers that fired */
+	/* Concerns the prose shows strongly but `handles` leaves out. */
+	tg_vec undeclared;	/* struct tg_trigger_hit * */
 	tg_vec not_applicable;	/* struct tg_not_applicable * */
 	tg_vec suppressions;	/* struct tg_suppression * */
 	/* First section matched by each policy section rule, or NULL. */
 	const struct tg_section *security;
 	const struct tg_section *threat_model;
 	const struct tg_section *signoff;
+	/*
+	 * A document that is itself a threat model (its title, first heading
+	 * or file name says so) is its own Security and Threat Model
+	 * section: `root` spans it all and is not in `sections`.
+	 */
+	struct tg_section *root;
+	bool standalone;
+	tg_vec regions;		/* const struct tg_section *: where threats
+				 * were looked for */
+	tg_vec unreadable;	/* struct tg_unreadable * */
 	int placeholder_threats;	/* template rows left unchanged */
 	bool triggers_done;	/* hits computed (they may be left lazy) */
 };
@@ -132,8 +172,24 @@ int tg_model__signoffs(struct tg_model *model);
 int tg_model__triggers(struct tg_model *model);
 int tg_model__suppressions(struct tg_model *model);
 
+/* The `handles` concern a trigger stands for ("pii" for personal-data). */
+const char *tg_model__concern(const char *trigger_name);
+void tg_model__free_hit(void *hit);
+
 /* "P1".."P5" and synonyms: 1..5, or 0. */
 int tg_model__priority(const char *text);
+/*
+ * A rating as real documents write it (P1-P5, critical..informational,
+ * High/Med/Low, Sev 1-4, None, DREAD and CVSS scores) as 1..5, or 0;
+ * docs/ratings.md has the table. tg_model__impact_likelihood combines
+ * the two halves of a risk matrix.
+ */
+int tg_model__rating(const char *text);
+int tg_model__impact_likelihood(const char *impact, const char *likelihood);
+/* How surely a normalised heading title names a section rule, 0..99. */
+int tg_model__title_score(const char *rule, const char *norm);
+/* Whether a file name or title says the document is a threat model. */
+bool tg_model__names_threat_model(const char *text);
 /* Category letters/names joined by '/', ',', '+' or "and": a bit set. */
 unsigned tg_model__categories(const tg_policy *policy, const char *text,
 	char **bad_token);

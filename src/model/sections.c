@@ -220,12 +220,136 @@ static bool rule_matches(const tg_policy *policy,
 	return rc >= 0;
 }
 
+/* Whether `word` occurs in `text` on word boundaries. */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		bool before = p == text || !((p[-1] >= 'a' && p[-1] <= 'z') ||
+		                             (p[-1] >= '0' && p[-1] <= '9'));
+		bool after = !((p[n] >= 'a' && p[n] <= 'z') ||
+		               (p[n] >= '0' && p[n] <= '9'));
+
+		if (before && after)
+			return true;
+	}
+	return false;
+}
+
+static bool has_any(const char *text, const char *const *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (has_word(text, words[i]))
+			return true;
+	return false;
+}
+
+#define HAS_ANY(text, list) has_any(text, list, sizeof(list) / sizeof(list[0]))
+
+/*
+ * How surely a title (lower case, numbering gone) names a section of
+ * the kind `rule`, by its words rather than whole: "STRIDE Threat
+ * Model", "Threat Modeling with STRIDE", "Threats and mitigations",
+ * "Security Analysis", "What can go wrong". 0 when it does not.
+ */
+int tg_model__title_score(const char *rule, const char *norm)
+{
+	static const char *const not_threats[] = {
+		"out of scope", "out-of-scope", "non-goals", "threat actors",
+		"threat actor", "notes", "non threats", "not threats",
+		"assumptions", "intelligence",
+	};
+	static const char *const signoff[] = {
+		"sign-off", "signoff", "sign-offs", "signoffs", "sign off",
+		"approvals", "approval", "review history", "reviewers",
+		"security review", "security reviews",
+	};
+	static const char *const not_security[] = {
+		"contact", "contacts", "issue", "issues", "incident", "response",
+		"audit", "audits", "advisories", "advisory", "tests", "testing",
+		"champion", "champions", "reporting", "disclosure process",
+		"policy", "updates", "patches", "fixes",
+	};
+	int score = 0;
+
+	if (!norm || !*norm)
+		return 0;
+	if (strcmp(rule, "signoff") == 0)
+		return HAS_ANY(norm, signoff) ? 60 : 0;
+	if (strcmp(rule, "threat-model") == 0) {
+		if (HAS_ANY(norm, not_threats) || HAS_ANY(norm, signoff))
+			return 0;
+		if (strstr(norm, "threat model") || strstr(norm, "threatmodel"))
+			score = 90;
+		else if (has_word(norm, "threat analysis") ||
+		         has_word(norm, "threat assessment") ||
+		         strstr(norm, "what can go wrong"))
+			score = 80;
+		else if (has_word(norm, "threats") || has_word(norm, "threat"))
+			score = 70;
+		else if (strstr(norm, "risks and mitigations") ||
+		         has_word(norm, "security risks") ||
+		         has_word(norm, "risk analysis") ||
+		         has_word(norm, "risk assessment") ||
+		         has_word(norm, "attack scenarios") ||
+		         has_word(norm, "abuse cases") ||
+		         has_word(norm, "failure cases"))
+			score = 60;
+		else if (has_word(norm, "stride"))
+			score = 50;
+		return score;
+	}
+	if (strcmp(rule, "security") == 0) {
+		if (!has_word(norm, "security") || HAS_ANY(norm, signoff) ||
+		    HAS_ANY(norm, not_security))
+			return 0;
+		if (strstr(norm, "consideration") || strstr(norm, "analysis") ||
+		    strstr(norm, "design") || strstr(norm, "privacy") ||
+		    strstr(norm, "model") || strstr(norm, "features") ||
+		    strstr(norm, "functions"))
+			return 70;
+		return 50;
+	}
+	return 0;
+}
+
+/* A file name or title that says the document is a threat model. */
+bool tg_model__names_threat_model(const char *text)
+{
+	static const char *const names[] = {
+		"threat model", "threatmodel", "threat modeling",
+		"threat modelling", "threatmodeling", "threat analysis",
+		"threat assessment", "security design", "stride",
+		"threat models", "security model",
+	};
+	char *copy, *p;
+	bool yes;
+
+	if (!text)
+		return false;
+	copy = tg_strdup(text);
+	if (!copy)
+		return false;
+	for (p = copy; *p; p++)
+		if (*p == '-' || *p == '_' || *p == '.' || *p == '/')
+			*p = ' ';
+	tg_squeeze(tg_lower(copy));
+	yes = HAS_ANY(copy, names);
+	free(copy);
+	return yes;
+}
+
 /* Which section rule a heading answers to, and whether it sits right. */
 static void classify(struct tg_model *model, struct tg_section *s)
 {
 	const tg_policy *policy = model->policy;
 	const struct tg_section *a;
 	size_t i;
+	int score;
 
 	for (i = 0; i < policy->sections.length; i++) {
 		const struct tg_section_rule *rule = policy->sections.items[i];
@@ -233,13 +357,24 @@ static void classify(struct tg_model *model, struct tg_section *s)
 		if (!rule_matches(policy, rule, s->norm))
 			continue;
 		s->rule = rule;
-		if (rule->parent) {
-			s->misplaced = true;
-			for (a = s->parent; a; a = a->parent)
-				if (a->rule && strcmp(a->rule->name, rule->parent) == 0)
-					s->misplaced = false;
+		s->score = 100;
+		break;
+	}
+	/* Not pinned by a regex: by meaning. */
+	for (i = 0; !s->rule && i < policy->sections.length; i++) {
+		const struct tg_section_rule *rule = policy->sections.items[i];
+
+		score = tg_model__title_score(rule->name, s->norm);
+		if (score > s->score) {
+			s->score = score;
+			s->rule = rule;
 		}
-		return;
+	}
+	if (s->rule && s->rule->parent) {
+		s->misplaced = true;
+		for (a = s->parent; a; a = a->parent)
+			if (a->rule && strcmp(a->rule->name, s->rule->parent) == 0)
+				s->misplaced = false;
 	}
 }
 

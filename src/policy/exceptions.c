@@ -4,12 +4,16 @@
  *
  *	[exception "SEC-1234"]
  *		rule = stale-threat-model
+ *		rule = missing-dri
  *		path = docs/design/legacy/[a-z]*.md
+ *		path = docs/design/old-[a-z]*.md
  *		justification = being rewritten this quarter
  *		ticket = SEC-1234
  *		expires = 2027-03-31
  *
- * An exception applies through its expiry day, and stops the day after.
+ * `rule` and `path` may be given several times: the exception covers every
+ * rule named for every path glob named. An exception applies through its
+ * expiry day, and stops the day after.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +36,8 @@ void tg_policy__exception_free(void *item)
 	if (!e)
 		return;
 	free(e->id);
-	free(e->rule);
-	free(e->path);
+	tg_vec_release(&e->rules, free);
+	tg_vec_release(&e->paths, free);
 	free(e->justification);
 	free(e->ticket);
 	free(e->expires);
@@ -142,13 +146,12 @@ static int exception_entry(struct tg_policy_source *src,
 
 	if (strcmp(key, "rule") == 0) {
 		if (strcmp(value, "*") != 0 && tg_rule_lookup(&rule, value) < 0) {
-			error = tg_policy__error(src, "unknown rule '%s' in '%s'",
-			                         value, src->key);
+			error = tg_policy__unknown_rule(src, value);
 			goto done;
 		}
-		error = set_field(&p->exc->rule, value);
+		error = tg_vec_push_str(&p->exc->rules, value);
 	} else if (strcmp(key, "path") == 0) {
-		error = set_field(&p->exc->path, value);
+		error = tg_vec_push_str(&p->exc->paths, value);
 	} else if (strcmp(key, "justification") == 0) {
 		error = set_field(&p->exc->justification, value);
 	} else if (strcmp(key, "ticket") == 0) {
@@ -205,8 +208,8 @@ int tg_policy__read_exceptions_data(tg_policy *policy, const char *name,
 	src.name = name;
 	for (i = 0; i < st.pending.length; i++) {
 		p = st.pending.items[i];
-		missing = !p->exc->rule ? "rule" :
-			!p->exc->path ? "path" :
+		missing = p->exc->rules.length == 0 ? "rule" :
+			p->exc->paths.length == 0 ? "path" :
 			!p->exc->justification ? "justification" :
 			!p->exc->expires ? "expires" : NULL;
 		if (missing) {
@@ -228,25 +231,60 @@ done:
 	return error;
 }
 
-bool tg_policy__excepted(const tg_policy *policy, tg_rule_id rule,
-	const char *path)
+static bool covers(const struct tg_exception *e, const char *name,
+                   const char *path)
 {
-	const struct tg_exception *e;
+	size_t i;
+	bool rule = false;
+
+	for (i = 0; i < e->rules.length && !rule; i++)
+		rule = strcmp(e->rules.items[i], "*") == 0 ||
+		       strcmp(e->rules.items[i], name) == 0;
+	for (i = 0; rule && i < e->paths.length; i++)
+		if (tg_glob_match(e->paths.items[i], path))
+			return true;
+	return false;
+}
+
+const struct tg_exception *tg_policy__exception_for(const tg_policy *policy,
+	tg_rule_id rule, const char *path, const struct tg_exception **expired)
+{
+	const struct tg_exception *e, *gone = NULL;
 	const char *name = tg_rule_name(rule);
 	long today;
 	size_t i;
 
+	if (expired)
+		*expired = NULL;
 	if (!policy || !name || !path || policy->exceptions.length == 0)
-		return false;
+		return NULL;
 	today = tg_date_today();
 	for (i = 0; i < policy->exceptions.length; i++) {
 		e = policy->exceptions.items[i];
-		if (strcmp(e->rule, "*") != 0 && strcmp(e->rule, name) != 0)
+		if (!covers(e, name, path))
 			continue;
-		if (e->expires_days < today)
-			continue;
-		if (tg_glob_match(e->path, path))
-			return true;
+		if (e->expires_days >= today)
+			return e;
+		/* The one that ended last is the one people remember. */
+		if (!gone || e->expires_days > gone->expires_days)
+			gone = e;
 	}
-	return false;
+	if (expired)
+		*expired = gone;
+	return NULL;
+}
+
+bool tg_policy__exception_expiring(const tg_policy *policy,
+	const struct tg_exception *exc)
+{
+	long today = tg_date_today();
+
+	return exc && exc->expires_days >= today &&
+	       exc->expires_days - today <= policy->exception_warn_days;
+}
+
+bool tg_policy__excepted(const tg_policy *policy, tg_rule_id rule,
+	const char *path)
+{
+	return tg_policy__exception_for(policy, rule, path, NULL) != NULL;
 }

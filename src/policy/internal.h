@@ -72,6 +72,9 @@ int tg_policy__slurp(char **out, size_t *len, const char *what,
 int tg_policy__error(const struct tg_policy_source *src, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "unknown rule 'NAME' in 'KEY'", with a "did you mean"; TG_EINVALID. */
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name);
+
 /* "NAME:LINE", "NAME" or "git config (LEVEL)"; NULL when out of memory. */
 char *tg_policy__origin(const struct tg_policy_source *src);
 
@@ -98,6 +101,16 @@ void tg_policy__path_signoff_free(void *ps);
 void tg_policy__pusher_free(void *pusher);
 
 /* ---- exceptions.c ---- */
+
+/*
+ * Read the baseline file at `path` (already resolved; JSON, see
+ * docs/baseline.md) into the policy (baseline.c).
+ */
+int tg_policy__read_baseline(tg_policy *policy, const char *path,
+	const char *name);
+/* The same from bytes in memory; `name` is what messages call it. */
+int tg_policy__read_baseline_data(tg_policy *policy, const char *name,
+	const char *data, size_t len);
 
 /* Read the exceptions file at `path` (already resolved) into the policy. */
 int tg_policy__read_exceptions(tg_policy *policy, const char *path,

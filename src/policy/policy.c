@@ -4,6 +4,7 @@
  * tg_policy_finalize(). Each key is applied here as reader.c hands it
  * over, in file order: later values win, multi-valued keys accumulate.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -287,9 +288,133 @@ static int split_key(struct key_parts *kp, const char *name)
 	return 0;
 }
 
+/* The keys a policy knows, as threatgate-policy(5) spells them. */
+static const char *const threatgate_keys[] = {
+	"docs", "signoff", "reviewer", "maxAge", "requireReviewedDate",
+	"minParticipants", "maxDocSize", "timeout", "failOpen", "failOn",
+	"verifySignoffAuthor", "checkTags", "allowInlineDisable", "exceptions",
+	"baseline", "exceptionWarnDays", "roles", "framework",
+};
+
+static const struct {
+	const char *section;
+	const char *keys[5];	/* after the subsection; NULL-ended */
+} section_keys[] = {
+	{ "rule", { "severity", NULL } },
+	{ "trigger", { "pattern", "message", "enabled", "field", NULL } },
+	{ "section", { "title", "parent", "required", "display", NULL } },
+	{ "role", { "member", NULL } },
+	{ "accept", { "P1", "P2", "P3", "P4", "P5" } },
+	{ "path", { "signoff", NULL } },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static bool prefix_ci(const char *s, const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!word[i] || tolower((unsigned char)s[i]) !=
+		    tolower((unsigned char)word[i]))
+			return false;
+	return strlen(word) == len;
+}
+
+/* The closest of `names` to `word`, comparing without case, or NULL. */
+static const char *suggest_ci(const char *word, const char *const *names,
+                              size_t n)
+{
+	char folded[64][32], lower[64];
+	const char *fnames[64], *best;
+	size_t i;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		snprintf(folded[i], sizeof(folded[i]), "%s", names[i]);
+		tg_lower(folded[i]);
+		fnames[i] = folded[i];
+	}
+	snprintf(lower, sizeof(lower), "%s", word);
+	tg_lower(lower);
+	best = tg_suggest(lower, fnames, n);
+	for (i = 0; best && i < n; i++)
+		if (best == fnames[i])
+			return names[i];
+	return NULL;
+}
+
+/* A close known key for a misspelt one, or NULL; caller frees. */
+static char *suggest_key(const char *key)
+{
+	const char *names[COUNT(section_keys) + 1];
+	const char *dot = strchr(key, '.'), *last = strrchr(key, '.'), *best;
+	char section[64];
+	size_t i, n, len;
+
+	if (!dot)
+		return NULL;
+	len = (size_t)(dot - key);
+	if (prefix_ci(key, "threatgate", len)) {
+		if (dot != last)
+			return NULL;
+		best = suggest_ci(dot + 1, threatgate_keys,
+		                  COUNT(threatgate_keys));
+		return best ? tg_printf("threatgate.%s", best) : NULL;
+	}
+	for (i = 0; i < COUNT(section_keys); i++) {
+		if (!prefix_ci(key, section_keys[i].section, len))
+			continue;
+		for (n = 0; n < 5 && section_keys[i].keys[n]; n++)
+			;
+		best = suggest_ci(last + 1, section_keys[i].keys, n);
+		if (!best)
+			return NULL;
+		return tg_printf("%.*s.%s", (int)(last - key), key, best);
+	}
+	for (i = 0; i < COUNT(section_keys); i++)
+		names[i] = section_keys[i].section;
+	names[i] = "threatgate";
+	snprintf(section, sizeof(section), "%.*s", (int)len, key);
+	best = suggest_ci(section, names, i + 1);
+	return best ? tg_printf("%s%s", best, dot) : NULL;
+}
+
 static int unknown_key(struct tg_policy_source *src)
 {
-	return tg_policy__error(src, "unknown key '%s'", src->key);
+	char *guess = suggest_key(src->key);
+	int error;
+
+	if (guess)
+		error = tg_policy__error(src, "unknown key '%s'; did you mean "
+		                         "'%s'?", src->key, guess);
+	else
+		error = tg_policy__error(src, "unknown key '%s'", src->key);
+	free(guess);
+	return error;
+}
+
+/* A close rule name for a misspelt one, or NULL (borrowed). */
+static const char *suggest_rule(const char *name)
+{
+	const char *names[TG_RULE__COUNT];
+	size_t i;
+
+	for (i = 0; i < TG_RULE__COUNT; i++)
+		names[i] = tg_rule_name((tg_rule_id)i);
+	return tg_suggest(name, names, TG_RULE__COUNT);
+}
+
+int tg_policy__unknown_rule(struct tg_policy_source *src, const char *name)
+{
+	const char *guess = suggest_rule(name);
+
+	if (guess)
+		return tg_policy__error(src, "unknown rule '%s' in '%s'; did "
+		                        "you mean '%s'?", name, src->key, guess);
+	return tg_policy__error(src, "unknown rule '%s' in '%s'", name,
+	                        src->key);
 }
 
 /* threatgate.roles: "manager, director, executive", lowest first. */
@@ -447,6 +572,13 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 		error = parse_bool(&policy->allow_inline_disable, src, value);
 	} else if (strcmp(key, "exceptions") == 0) {
 		error = set_string(&policy->exceptions_path, value);
+	} else if (strcmp(key, "baseline") == 0) {
+		error = set_string(&policy->baseline_path, value);
+	} else if (strcmp(key, "exceptionwarndays") == 0) {
+		error = parse_number(&n, src, value, 0, INT_MAX,
+		                     "a number of days, 0 or more");
+		if (error == 0)
+			policy->exception_warn_days = (long)n;
 	} else if (strcmp(key, "roles") == 0) {
 		error = apply_roles(ext, src, value);
 	} else if (strcmp(key, "framework") == 0) {
@@ -465,17 +597,77 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 	return error;
 }
 
+/* The places a check runs, as [hook "NAME"] and rule.<id>.<key> name them. */
+static const struct {
+	const char *hook;	/* [hook "NAME"] */
+	const char *severity_key;	/* rule.<id>.KEY, lowercased */
+	tg_stage stage;
+} stage_keys[] = {
+	{ "pre-commit", "precommitseverity", TG_STAGE_PRE_COMMIT },
+	{ "pre-push", "prepushseverity", TG_STAGE_PRE_PUSH },
+	{ "pre-receive", "prereceiveseverity", TG_STAGE_PRE_RECEIVE },
+	{ "ci", "ciseverity", TG_STAGE_CI },
+};
+#define STAGE_KEYS (sizeof(stage_keys) / sizeof(stage_keys[0]))
+
+/* [hook "pre-commit"] failOn = warning, drafts = enforce */
+static int apply_hook(tg_policy *policy, struct tg_policy_source *src,
+	const struct key_parts *kp, const char *value)
+{
+	size_t i;
+	tg_stage stage;
+
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++)
+		if (strcmp(kp->sub, stage_keys[i].hook) == 0)
+			break;
+	if (!kp->sub || i == STAGE_KEYS)
+		return tg_policy__error(src, "unknown hook '%s' in '%s': expected "
+			"pre-commit, pre-push, pre-receive or ci",
+			kp->sub ? kp->sub : "", src->key);
+	stage = stage_keys[i].stage;
+	if (strcmp(kp->key, "failon") == 0) {
+		if (parse_fail_on(&policy->stage_fail_on[stage], value) < 0)
+			return bad_value(src, value, "error, warning or never");
+		policy->stage_fail_on_set[stage] = true;
+		return 0;
+	}
+	if (strcmp(kp->key, "drafts") == 0) {
+		if (value && tg_strcasecmp(value, "warn") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_WARN;
+		else if (value && tg_strcasecmp(value, "enforce") == 0)
+			policy->stage_drafts[stage] = TG_DRAFTS_ENFORCE;
+		else
+			return bad_value(src, value, "warn or enforce");
+		return 0;
+	}
+	return unknown_key(src);
+}
+
 static int apply_rule(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
 	tg_rule_id rule;
 	tg_severity sev;
+	size_t i;
 
+	for (i = 0; kp->sub && i < STAGE_KEYS; i++) {
+		tg_stage stage = stage_keys[i].stage;
+
+		if (strcmp(kp->key, stage_keys[i].severity_key) != 0)
+			continue;
+		if (tg_rule_lookup(&rule, kp->sub) < 0)
+			return tg_policy__error(src, "unknown rule '%s' in '%s'",
+			                        kp->sub, src->key);
+		if (parse_severity(&sev, value) < 0)
+			return bad_value(src, value, "error, warning, note or off");
+		policy->stage_severity[stage][rule] = sev;
+		policy->stage_severity_set[stage][rule] = true;
+		return 0;
+	}
 	if (!kp->sub || strcmp(kp->key, "severity") != 0)
 		return unknown_key(src);
 	if (tg_rule_lookup(&rule, kp->sub) < 0)
-		return tg_policy__error(src, "unknown rule '%s' in '%s'", kp->sub,
-		                        src->key);
+		return tg_policy__unknown_rule(src, kp->sub);
 	if (parse_severity(&sev, value) < 0)
 		return bad_value(src, value, "error, warning, note or off");
 	policy->severity[rule] = sev;
@@ -523,6 +715,22 @@ done:
 	return error;
 }
 
+/* trigger.<name>.threshold: a positive number, "2" or "1.5". */
+static int parse_threshold(double *out, struct tg_policy_source *src,
+	const char *value)
+{
+	char *end = NULL;
+	double d;
+
+	if (!value || !*value)
+		return bad_value(src, value ? value : "", "a positive number");
+	d = strtod(value, &end);
+	if (end == value || *end != '\0' || !(d > 0) || d > 1000)
+		return bad_value(src, value, "a positive number, e.g. 2 or 1.5");
+	*out = d;
+	return 0;
+}
+
 static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
@@ -532,7 +740,9 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 
 	if (!kp->sub || !*kp->sub ||
 	    (strcmp(kp->key, "pattern") != 0 && strcmp(kp->key, "message") != 0 &&
-	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0))
+	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0 &&
+	     strcmp(kp->key, "weak") != 0 && strcmp(kp->key, "ignore") != 0 &&
+	     strcmp(kp->key, "threshold") != 0))
 		return unknown_key(src);
 	t = find_trigger(policy, kp->sub);
 	if (!t) {
@@ -549,7 +759,14 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	if (error < 0)
 		return error;
 
-	if (strcmp(kp->key, "pattern") == 0) {
+	if (strcmp(kp->key, "pattern") == 0 || strcmp(kp->key, "weak") == 0 ||
+	    strcmp(kp->key, "ignore") == 0) {
+		char **text = kp->key[0] == 'p' ? &t->pattern :
+		              kp->key[0] == 'w' ? &t->weak : &t->ignore;
+		pcre2_code **slot = kp->key[0] == 'p' ? &t->code :
+		                    kp->key[0] == 'w' ? &t->weak_code :
+		                    &t->ignore_code;
+
 		/* an empty pattern leaves the front-matter conditions only */
 		if (value && *value) {
 			error = compile_pattern(&code, value, PATTERN_OPTIONS, NULL,
@@ -557,15 +774,17 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 			if (error < 0)
 				return error;
 		}
-		error = set_string(&t->pattern, value);
+		error = set_string(text, value);
 		if (error < 0) {
 			pcre2_code_free(code);
 			return error;
 		}
-		pcre2_code_free(t->code);
-		t->code = code;
+		pcre2_code_free(*slot);
+		*slot = code;
 		return 0;
 	}
+	if (strcmp(kp->key, "threshold") == 0)
+		return parse_threshold(&t->threshold, src, value);
 	if (strcmp(kp->key, "message") == 0)
 		return set_string(&t->message, value);
 	if (strcmp(kp->key, "enabled") == 0)
@@ -787,6 +1006,8 @@ static int apply_entry(struct tg_policy_source *src,
 		error = apply_accept(ext, src, &kp, entry->value);
 	else if (strcmp(kp.section, "path") == 0)
 		error = apply_path(&ext->base, src, &kp, entry->value);
+	else if (strcmp(kp.section, "hook") == 0)
+		error = apply_hook(&ext->base, src, &kp, entry->value);
 	else
 		error = unknown_key(src);
 done:
@@ -841,6 +1062,10 @@ void tg_policy_free(tg_policy *policy)
 		free(ext->accept_origin[i]);
 	}
 	free(policy->exceptions_path);
+	free(policy->baseline_path);
+	for (i = 0; i < policy->baseline_count; i++)
+		free(policy->baseline[i]);
+	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
 	tg_vec_release(&ext->role_order, free);
@@ -1146,7 +1371,7 @@ static int finalize_triggers(tg_policy *policy)
 
 	for (i = 0; i < policy->triggers.length; i++) {
 		t = policy->triggers.items[i];
-		if (!t->pattern && t->fields.length == 0)
+		if (!t->pattern && !t->weak && t->fields.length == 0)
 			return tg_policy__origin_error(t->origin,
 				"trigger '%s' has neither a pattern nor a field",
 				t->name);
@@ -1157,8 +1382,26 @@ static int finalize_triggers(tg_policy *policy)
 			if (error < 0)
 				return error;
 		}
+		if (t->weak && !t->weak_code) {
+			error = compile_pattern(&t->weak_code, t->weak,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "weak", NULL);
+			if (error < 0)
+				return error;
+		}
+		if (t->ignore && !t->ignore_code) {
+			error = compile_pattern(&t->ignore_code, t->ignore,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "ignore", NULL);
+			if (error < 0)
+				return error;
+		}
 		if (t->code)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+		if (t->weak_code)
+			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		if (t->ignore_code)
+			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
 	return 0;
 }
@@ -1247,10 +1490,31 @@ static int finalize_matching(tg_policy *policy)
 	return 0;
 }
 
+/*
+ * The files a policy names (the exceptions file, the baseline): one way
+ * of finding and reading them, relative to `root`.
+ */
+static int read_policy_file(tg_policy *policy, const char *root,
+	const char *name,
+	int (*reader)(tg_policy *policy, const char *path, const char *name))
+{
+	char *path = NULL;
+	int error;
+
+	if (name[0] == '/' || !root || !*root)
+		path = tg_strdup(name);
+	else
+		path = tg_printf("%s/%s", root, name);
+	if (!path)
+		return tg_error_oom();
+	error = reader(policy, path, name);
+	free(path);
+	return error;
+}
+
 int tg_policy_finalize(tg_policy *policy, const char *root)
 {
 	struct tg_policy_ext *ext = TG_POLICY_EXT(policy);
-	char *path = NULL;
 	int error;
 
 	error = check_not_finalized(policy);
@@ -1269,23 +1533,31 @@ int tg_policy_finalize(tg_policy *policy, const char *root)
 	if (error < 0)
 		goto done;
 	if (policy->exceptions_path && !policy->exceptions_loaded) {
-		if (policy->exceptions_path[0] == '/' || !root || !*root)
-			path = tg_strdup(policy->exceptions_path);
-		else
-			path = tg_printf("%s/%s", root, policy->exceptions_path);
-		if (!path) {
-			error = tg_error_oom();
+		error = read_policy_file(policy, root, policy->exceptions_path,
+		                         tg_policy__read_exceptions);
+		if (error < 0)
 			goto done;
-		}
-		error = tg_policy__read_exceptions(policy, path,
-		                                   policy->exceptions_path);
+	}
+	if (policy->baseline_path && !policy->baseline_loaded) {
+		error = read_policy_file(policy, root, policy->baseline_path,
+		                         tg_policy__read_baseline);
 		if (error < 0)
 			goto done;
 	}
 	policy->finalized = true;
 done:
-	free(path);
 	return error;
+}
+
+void tg_policy_ignore_baseline(tg_policy *policy)
+{
+	if (policy)
+		policy->baseline_ignored = true;
+}
+
+const char *tg_policy_baseline_path(const tg_policy *policy)
+{
+	return policy ? policy->baseline_path : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1321,7 +1593,67 @@ tg_signoff_mode tg_policy_signoff_mode(const tg_policy *policy,
 
 tg_severity tg_policy_fail_on(const tg_policy *policy)
 {
+	if (!policy->fail_on_forced && policy->stage_fail_on_set[policy->stage])
+		return policy->stage_fail_on[policy->stage];
 	return policy->fail_on;
+}
+
+const char *tg_stage_name(tg_stage stage)
+{
+	switch (stage) {
+	case TG_STAGE_PRE_COMMIT: return "pre-commit";
+	case TG_STAGE_PRE_PUSH: return "pre-push";
+	case TG_STAGE_PRE_RECEIVE: return "pre-receive";
+	case TG_STAGE_CI: return "ci";
+	default: return "check";
+	}
+}
+
+void tg_policy_set_stage(tg_policy *policy, tg_stage stage)
+{
+	policy->stage = stage < TG_STAGE__COUNT ? stage : TG_STAGE_CHECK;
+}
+
+tg_stage tg_policy_stage(const tg_policy *policy)
+{
+	return policy->stage;
+}
+
+bool tg_policy__stage_local(const tg_policy *policy)
+{
+	return policy->stage == TG_STAGE_PRE_COMMIT ||
+	       policy->stage == TG_STAGE_PRE_PUSH;
+}
+
+/* The rules a security reviewer settles: not the author's to fix locally. */
+static bool signoff_rule(tg_rule_id rule)
+{
+	return rule == TG_RULE_SIGNOFF_REQUIRED ||
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+}
+
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+                                tg_severity chosen)
+{
+	tg_severity severity = chosen;
+
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule];
+	if (policy->severity_set[rule])
+		severity = policy->severity[rule];
+	if (tg_policy__stage_local(policy) && signoff_rule(rule) &&
+	    severity > TG_SEVERITY_WARNING)
+		severity = TG_SEVERITY_WARNING;
+	return severity;
+}
+
+bool tg_policy__drafts_soft(const tg_policy *policy)
+{
+	int drafts = policy->stage_drafts[policy->stage];
+
+	if (drafts)
+		return drafts == TG_DRAFTS_WARN;
+	return tg_policy__stage_local(policy);
 }
 
 bool tg_policy_fail_open(const tg_policy *policy)
@@ -1356,11 +1688,15 @@ int tg_policy_set_fail_on(tg_policy *policy, const char *value)
 		return tg_error_set(TG_EINVALID,
 			"bad value '%s' for '--fail-on': expected error, warning or never",
 			value ? value : "");
+	policy->fail_on_forced = true;
 	return 0;
 }
 
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule)
 {
+	if (policy->stage_severity_set[policy->stage][rule])
+		return policy->stage_severity[policy->stage][rule] ==
+		       TG_SEVERITY_OFF;
 	return policy->severity_set[rule] &&
 	       policy->severity[rule] == TG_SEVERITY_OFF;
 }

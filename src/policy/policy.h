@@ -14,13 +14,27 @@
 #define TG_PCRE2_MATCH_LIMIT 100000
 #define TG_PCRE2_DEPTH_LIMIT 10000
 
+/*
+ * Evidence a trigger needs unless the policy says otherwise: a policy's
+ * own trigger fires on one strong match (2), a built-in one needs a strong
+ * match and some corroboration (docs/triggers.md).
+ */
+#define TG_TRIGGER_THRESHOLD 2.0
+#define TG_TRIGGER_BUILTIN_THRESHOLD 3.0
+
 struct tg_trigger {
 	char *name;
-	char *pattern;		/* PCRE2, matched caseless; NULL: fields only */
+	char *pattern;		/* PCRE2, matched caseless; NULL: fields only.
+				 * Strong terms: each match weighs 2 */
+	char *weak;		/* terms that need corroboration: 1 each */
+	char *ignore;		/* homonyms: a match inside one does not count */
 	char *message;		/* why it needs security, or NULL */
 	bool enabled;
+	double threshold;	/* summed weight that fires it */
 	tg_vec fields;		/* "exposure=internet", "data-classification=pii" */
 	pcre2_code *code;
+	pcre2_code *weak_code;
+	pcre2_code *ignore_code;
 	char *origin;		/* "file:line" where it was set, for messages */
 };
 
@@ -54,8 +68,8 @@ struct tg_path_signoff {
 
 struct tg_exception {
 	char *id;
-	char *rule;		/* rule name, or "*" */
-	char *path;		/* document glob */
+	tg_vec rules;		/* char *: rule names, or "*" (multi-valued) */
+	tg_vec paths;		/* char *: document globs (multi-valued) */
 	char *justification;
 	char *ticket;
 	char *expires;		/* ISO date */
@@ -99,6 +113,12 @@ struct tg_policy {
 	bool check_tags;
 	bool allow_inline_disable;
 	char *exceptions_path;
+	char *baseline_path;		/* threatgate.baseline, as given */
+	char **baseline;		/* sorted fingerprints */
+	size_t baseline_count;
+	bool baseline_ignored;		/* `threatgate baseline` regenerating */
+	bool baseline_loaded;		/* read from a revision already */
+	long exception_warn_days;	/* threatgate.exceptionWarnDays */
 	const struct tg_category *categories;	/* framework table */
 	size_t categories_count;
 	char *framework;		/* "stride" or "linddun" */
@@ -117,7 +137,36 @@ struct tg_policy {
 	bool exceptions_loaded;		/* read from a revision already */
 	bool finalized;
 	pcre2_match_context *match_context;
+
+	/* Where the check runs, and what the policy says for each place. */
+	tg_stage stage;
+	bool fail_on_forced;		/* --fail-on beats [hook] failOn */
+	tg_severity stage_fail_on[TG_STAGE__COUNT];
+	bool stage_fail_on_set[TG_STAGE__COUNT];
+	/* [hook "NAME"] drafts: 0 the stage's default, else TG_DRAFTS_* */
+	int stage_drafts[TG_STAGE__COUNT];
+	/* rule.<id>.<stage>Severity, where stage_severity_set */
+	tg_severity stage_severity[TG_STAGE__COUNT][TG_RULE__COUNT];
+	bool stage_severity_set[TG_STAGE__COUNT][TG_RULE__COUNT];
 };
+
+#define TG_DRAFTS_WARN 1	/* a draft's errors are warnings */
+#define TG_DRAFTS_ENFORCE 2	/* a draft is checked as any design */
+
+/*
+ * The severity a finding of `rule` gets where the check runs: the rule
+ * table's (or the check's own `chosen` one), then rule.<id>.severity,
+ * then the place's default (the sign-off rules are warnings on the local
+ * hooks), then rule.<id>.<stage>Severity.
+ */
+tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
+	tg_severity chosen);
+
+/* Whether a draft design's errors are warnings where the check runs. */
+bool tg_policy__drafts_soft(const tg_policy *policy);
+
+/* Whether the check runs on a developer's machine (pre-commit, pre-push). */
+bool tg_policy__stage_local(const tg_policy *policy);
 
 /* Whether the policy turned a rule off. */
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);
@@ -127,11 +176,26 @@ const struct tg_section_rule *tg_policy__section(const tg_policy *policy,
 	const char *name);
 
 /*
- * Whether a rule is excepted for a document path today by the exceptions
- * file (expired exceptions do not apply).
+ * The exception of the exceptions file that waives `rule` for a document
+ * path today, or NULL. Expired exceptions do not apply: when one would
+ * have, and no live one does, *expired (when not NULL) gets it.
  */
+const struct tg_exception *tg_policy__exception_for(const tg_policy *policy,
+	tg_rule_id rule, const char *path, const struct tg_exception **expired);
+
+/* Whether a live exception waives `rule` for `path`. */
 bool tg_policy__excepted(const tg_policy *policy, tg_rule_id rule,
 	const char *path);
+
+/* Whether an exception ends within threatgate.exceptionWarnDays of today. */
+bool tg_policy__exception_expiring(const tg_policy *policy,
+	const struct tg_exception *exc);
+
+/*
+ * Whether the baseline (threatgate.baseline) holds `fingerprint`; the
+ * payload is the policy. Never true once tg_policy_ignore_baseline().
+ */
+bool tg_policy__baselined(const char *fingerprint, void *payload);
 
 /*
  * The rank of the highest role `person` holds, -1 when none; and the rank

@@ -360,6 +360,51 @@ static void put_verdict(const struct md *md, size_t docs, size_t docs_blocking,
 	tg_buf_puts(buf, "\n\n");
 }
 
+/* ---- waived findings ---- */
+
+/*
+ * How many findings were waived and by what, so that a reviewer sees what
+ * does not block; and each exception that ends soon, so that nobody is
+ * surprised when its findings come back.
+ */
+static void put_waivers(const struct md *md)
+{
+	tg_buf *buf = md->buf;
+	size_t n = tg_findings_suppressed_count(md->findings), i, j, covered;
+	const tg_suppressed *s, *t;
+	bool seen;
+
+	if (n == 0)
+		return;
+	tg_buf_puts(buf, "Not blocking: ");
+	tg_report__waived(buf, md->findings);
+	tg_buf_puts(buf, " (<code>--format json</code> lists them).\n\n");
+	for (i = 0; i < n; i++) {
+		s = tg_findings_suppressed(md->findings, i);
+		if (!s->expiring || !s->exception)
+			continue;
+		seen = false;
+		covered = 0;
+		for (j = 0; j < n; j++) {
+			t = tg_findings_suppressed(md->findings, j);
+			if (!t->exception || strcmp(t->exception, s->exception))
+				continue;
+			if (j < i)
+				seen = true;
+			covered++;
+		}
+		if (seen)
+			continue;
+		tg_buf_puts(buf, EMOJI_WARNING " Exception ");
+		put_code(buf, s->exception, false);
+		tg_buf_printf(buf, " expires on %s: ", s->expires ?
+		              s->expires : "?");
+		put_count(buf, covered, "finding it waives here blocks",
+		          "findings it waives here block");
+		tg_buf_puts(buf, " after that.\n\n");
+	}
+}
+
 /* ---- the documents table ---- */
 
 static void put_table(const struct md *md)
@@ -696,6 +741,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 
 	tg_buf_puts(&body, TG_REPORT_MARKDOWN_MARKER "\n");
 	put_verdict(&md, docs, docs_blocking, docs_unsigned);
+	put_waivers(&md);
 	if (tg_findings_count(findings) > 0) {
 		if (docs > 0)
 			put_table(&md);

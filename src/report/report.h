@@ -35,6 +35,12 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 int tg_report__fingerprints(char (**out_hashes)[17], size_t **out_occurrences,
 	const tg_findings *findings);
 
+/*
+ * "3 waived (1 inline, 1 exception, 1 baseline)", only the reasons that
+ * occur; nothing when no finding was waived (support.c).
+ */
+void tg_report__waived(tg_buf *buf, const tg_findings *findings);
+
 /* Percent-encode a repository path for a URI or a link (support.c). */
 void tg_report__uri_path(tg_buf *buf, const char *path);
 
@@ -57,6 +63,8 @@ struct tg_report__json {
 
 json_t *tg_report__jstr(struct tg_report__json *b, const char *s);
 json_t *tg_report__jint(struct tg_report__json *b, json_int_t n);
+/* A number: an integer when it is whole ("2"), else a real ("1.5"). */
+json_t *tg_report__jreal(struct tg_report__json *b, double d);
 json_t *tg_report__jobj(struct tg_report__json *b);
 json_t *tg_report__jarr(struct tg_report__json *b);
 void tg_report__jset(struct tg_report__json *b, json_t *obj, const char *key,

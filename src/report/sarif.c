@@ -206,17 +206,53 @@ static json_int_t rule_index(tg_rule_id rule)
 	return -1;
 }
 
+/*
+ * SARIF's suppression of a waived finding: inSource for a comment in the
+ * document, external for the exceptions file and the baseline.
+ */
+static json_t *suppressions_value(struct tg_report__json *b,
+                                  const tg_suppressed *s)
+{
+	json_t *list = tg_report__jarr(b);
+	json_t *one = tg_report__jobj(b);
+	json_t *props = tg_report__jobj(b);
+	char *why = NULL;
+
+	tg_report__jset(b, one, "kind", tg_report__jstr(b,
+	    s->reason == TG_SUPPRESS_INLINE ? "inSource" : "external"));
+	tg_report__jset(b, one, "status", tg_report__jstr(b, "accepted"));
+	if (s->reason == TG_SUPPRESS_EXCEPTION)
+		why = tg_printf("exception %s: %s", s->exception ? s->exception :
+		                "?", s->justification ? s->justification : "");
+	else if (s->reason == TG_SUPPRESS_BASELINE)
+		why = tg_strdup("in the reviewed baseline (threatgate.baseline)");
+	else
+		why = tg_strdup("a threatgate-disable comment in the document");
+	if (!why)
+		b->failed = true;
+	tg_report__jset(b, one, "justification", tg_report__jstr(b, why));
+	tg_report__jset(b, props, "reason", tg_report__jstr(b,
+	                tg_suppress_reason_name(s->reason)));
+	if (s->exception)
+		tg_report__jset(b, props, "exception",
+		                tg_report__jstr(b, s->exception));
+	if (s->expires)
+		tg_report__jset(b, props, "expires",
+		                tg_report__jstr(b, s->expires));
+	tg_report__jset(b, one, "properties", props);
+	tg_report__jappend(b, list, one);
+	free(why);
+	return list;
+}
+
 static json_t *result_value(struct tg_report__json *b, const tg_finding *f,
-                            const char *hash, size_t occurrence)
+                            const char *print, const tg_suppressed *waived)
 {
 	json_t *obj = tg_report__jobj(b);
 	json_t *locations = tg_report__jarr(b);
 	json_t *prints = tg_report__jobj(b);
 	json_t *props = tg_report__jobj(b);
-	char *print = tg_printf("%s:%zu", hash, occurrence);
 
-	if (!print)
-		b->failed = true;
 	tg_report__jset(b, obj, "ruleId", tg_report__jstr(b, tg_rule_name(f->rule)));
 	if (rule_index(f->rule) >= 0)
 		tg_report__jset(b, obj, "ruleIndex",
@@ -242,17 +278,19 @@ static json_t *result_value(struct tg_report__json *b, const tg_finding *f,
 	if (f->revision)
 		tg_report__jset(b, props, "revision",
 		                tg_report__jstr(b, f->revision));
+	if (waived)
+		tg_report__jset(b, obj, "suppressions",
+		                suppressions_value(b, waived));
 	if (json_object_size(props) > 0)
 		tg_report__jset(b, obj, "properties", props);
 	else
 		json_decref(props);
-	free(print);
 	return obj;
 }
 
 static json_t *run_value(struct tg_report__json *b, const tg_findings *findings,
                          const tg_report_options *options,
-                         char (*hashes)[17], const size_t *occurrences)
+                         tg_fingerprint *active, tg_fingerprint *waived)
 {
 	json_t *run = tg_report__jobj(b);
 	json_t *tool = tg_report__jobj(b);
@@ -295,7 +333,14 @@ static json_t *run_value(struct tg_report__json *b, const tg_findings *findings,
 	for (i = 0; i < tg_findings_count(findings); i++)
 		tg_report__jappend(b, results,
 		                   result_value(b, tg_findings_get(findings, i),
-		                                hashes[i], occurrences[i]));
+		                                active[i], NULL));
+	/* Waived findings are results too, each with its suppression. */
+	for (i = 0; i < tg_findings_suppressed_count(findings); i++) {
+		const tg_suppressed *s = tg_findings_suppressed(findings, i);
+
+		tg_report__jappend(b, results,
+		                   result_value(b, &s->finding, waived[i], s));
+	}
 	tg_report__jset(b, run, "results", results);
 	tg_report__jset(b, run, "columnKind",
 	                tg_report__jstr(b, "unicodeCodePoints"));
@@ -306,25 +351,24 @@ int tg_report__sarif(FILE *out, const tg_findings *findings,
                      const tg_report_options *options)
 {
 	struct tg_report__json b = { false };
-	char (*hashes)[17] = NULL;
-	size_t *occurrences = NULL;
+	tg_fingerprint *active = NULL, *waived = NULL;
 	json_t *root = NULL, *runs;
 	int error;
 
-	error = tg_report__fingerprints(&hashes, &occurrences, findings);
+	error = tg_findings_fingerprints(&active, &waived, findings);
 	if (error < 0)
 		goto done;
 	root = tg_report__jobj(&b);
 	tg_report__jset(&b, root, "$schema", tg_report__jstr(&b, SARIF_SCHEMA));
 	tg_report__jset(&b, root, "version", tg_report__jstr(&b, "2.1.0"));
 	runs = tg_report__jarr(&b);
-	tg_report__jappend(&b, runs, run_value(&b, findings, options, hashes,
-	                                       occurrences));
+	tg_report__jappend(&b, runs, run_value(&b, findings, options, active,
+	                                       waived));
 	tg_report__jset(&b, root, "runs", runs);
 	error = tg_report__jwrite(out, &b, root);
 done:
 	json_decref(root);
-	free(occurrences);
-	free(hashes);
+	free(waived);
+	free(active);
 	return error;
 }

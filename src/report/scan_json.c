@@ -147,6 +147,7 @@ static json_t *document_value(struct tg_report__json *b,
 	tg_report__jset(b, obj, "readable", json_boolean(d->readable));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, d->title));
 	tg_report__jset(b, obj, "dri", tg_report__jstr(b, d->dri));
+	tg_report__jset(b, obj, "status", tg_report__jstr(b, d->status));
 	tg_report__jset(b, obj, "participants",
 	                strs(b, d->participants, d->participants_count));
 	tg_report__jset(b, obj, "threat_model_reviewed",

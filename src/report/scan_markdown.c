@@ -65,6 +65,7 @@ static void put_document(tg_buf *out, const tg_scan_doc *sd, bool repo)
 		tg_buf_puts(out, "<br>");
 		put_md(out, sd->doc->title);
 	}
+
 }
 
 static void put_reviewed(tg_buf *out, const tg_doc_summary *d)

@@ -11,10 +11,10 @@
 #include "inventory/inventory.h"
 #include "util/banned.h"
 
-#define COLUMNS 9
+#define COLUMNS 10
 
 static const char *const headers[COLUMNS] = {
-	"STATE", "DOCUMENT", "REVIEWED", "AGE", "THREATS", "OPEN P1/P2",
+	"STATE", "DOCUMENT", "STATUS", "REVIEWED", "AGE", "THREATS", "OPEN P1/P2",
 	"SIGN-OFF", "DRIFT", "FINDINGS"
 };
 
@@ -85,27 +85,28 @@ static void row_cells(tg_buf cells[COLUMNS], const tg_scan_doc *sd,
 		tg_buf_putc(&cells[1], ':');
 	}
 	put_clean(&cells[1], d->path);
-	put_clean(&cells[2], d->reviewed ? d->reviewed : "-");
+	put_clean(&cells[2], d->status ? d->status : "-");
+	put_clean(&cells[3], d->reviewed ? d->reviewed : "-");
 	if (d->age_days >= 0)
-		tg_buf_printf(&cells[3], "%d", d->age_days);
+		tg_buf_printf(&cells[4], "%d", d->age_days);
 	else
-		tg_buf_puts(&cells[3], "-");
+		tg_buf_puts(&cells[4], "-");
 	if (d->readable) {
-		tg_buf_printf(&cells[4], "%zu", d->threats_count);
+		tg_buf_printf(&cells[5], "%zu", d->threats_count);
 		p1 = tg_inventory__open_threats(d, 1);
-		tg_buf_printf(&cells[5], "%zu/%zu", p1,
+		tg_buf_printf(&cells[6], "%zu/%zu", p1,
 		              tg_inventory__open_threats(d, 2) - p1);
 	} else {
-		tg_buf_puts(&cells[4], "-");
 		tg_buf_puts(&cells[5], "-");
+		tg_buf_puts(&cells[6], "-");
 	}
-	tg_buf_puts(&cells[6], tg_inventory__signoff_state(d));
+	tg_buf_puts(&cells[7], tg_inventory__signoff_state(d));
 	if (sd->has_drift)
-		tg_buf_printf(&cells[7], "%zu%s", sd->drift.commits,
+		tg_buf_printf(&cells[8], "%zu%s", sd->drift.commits,
 		              sd->drift.bounded ? "+" : "");
 	else
-		tg_buf_puts(&cells[7], "-");
-	tg_buf_printf(&cells[8], "%zuE %zuW", d->errors, d->warnings);
+		tg_buf_puts(&cells[8], "-");
+	tg_buf_printf(&cells[9], "%zuE %zuW", d->errors, d->warnings);
 	for (i = 0; i < COLUMNS; i++)
 		tg_buf_puts(&cells[i], "");	/* a string even when empty */
 }
@@ -117,7 +118,7 @@ static void put_row(tg_buf *out, tg_buf cells[COLUMNS],
 
 	for (i = 0; i < COLUMNS; i++) {
 		/* Numbers right-aligned, words left-aligned. */
-		bool right = i == 3 || i == 4 || i == 7;
+		bool right = i == 4 || i == 5 || i == 8;
 		const char *cell = tg_buf_cstr(&cells[i]);
 
 		pad = widths[i] - width(cell);

@@ -8,75 +8,63 @@
 #include "report/report.h"
 #include "util/banned.h"
 
-/*
- * FNV-1a, 64 bits. A fingerprint only has to tell findings apart and stay
- * the same from run to run; nothing here needs a cryptographic hash.
- */
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
-static uint64_t fnv1a(uint64_t hash, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p; p++) {
-		hash ^= *p;
-		hash *= FNV_PRIME;
-	}
-	/* A separator that no string holds: ("ab","c") differs from ("a","bc"). */
-	hash ^= 0xff;
-	hash *= FNV_PRIME;
-	return hash;
-}
-
-static uint64_t key_hash(const tg_finding *f)
-{
-	uint64_t hash = FNV_OFFSET;
-
-	hash = fnv1a(hash, tg_rule_name(f->rule));
-	hash = fnv1a(hash, f->path);
-	hash = fnv1a(hash, f->section);
-	hash = fnv1a(hash, f->threat);
-	return hash;
-}
-
 int tg_report__fingerprints(char (**out_hashes)[17], size_t **out_occurrences,
                             const tg_findings *findings)
 {
-	size_t count = tg_findings_count(findings), i, j;
+	size_t count = tg_findings_count(findings), i;
 	char (*hashes)[17] = NULL;
 	size_t *occurrences = NULL;
-	uint64_t *raw = NULL;
-	int error = 0;
+	tg_fingerprint *active = NULL, *supp = NULL;
+	int error;
 
 	*out_hashes = NULL;
 	*out_occurrences = NULL;
+	/* One fingerprint for every report and the baseline: findings.c's. */
+	error = tg_findings_fingerprints(&active, &supp, findings);
+	if (error < 0)
+		goto done;
 	hashes = calloc(count ? count : 1, sizeof(*hashes));
 	occurrences = calloc(count ? count : 1, sizeof(*occurrences));
-	raw = calloc(count ? count : 1, sizeof(*raw));
-	if (!hashes || !occurrences || !raw) {
+	if (!hashes || !occurrences) {
 		error = tg_error_oom();
 		goto done;
 	}
 	for (i = 0; i < count; i++) {
-		raw[i] = key_hash(tg_findings_get(findings, i));
-		snprintf(hashes[i], sizeof(hashes[i]), "%016llx",
-		         (unsigned long long)raw[i]);
-		/* Reports are short: a quadratic count is fine. */
-		occurrences[i] = 1;
-		for (j = 0; j < i; j++)
-			if (raw[j] == raw[i])
-				occurrences[i]++;
+		memcpy(hashes[i], active[i], 16);
+		hashes[i][16] = '\0';
+		occurrences[i] = (size_t)strtoul(active[i] + 17, NULL, 10);
 	}
 	*out_hashes = hashes;
 	*out_occurrences = occurrences;
 	hashes = NULL;
 	occurrences = NULL;
 done:
-	free(raw);
+	free(supp);
+	free(active);
 	free(occurrences);
 	free(hashes);
 	return error;
+}
+
+void tg_report__waived(tg_buf *buf, const tg_findings *findings)
+{
+	size_t total = tg_findings_suppressed_count(findings), n;
+	int reason;
+	bool first = true;
+
+	if (total == 0)
+		return;
+	tg_buf_printf(buf, "%zu waived (", total);
+	for (reason = 0; reason < TG_SUPPRESS__COUNT; reason++) {
+		n = tg_findings_suppressed_total(findings,
+		                                 (tg_suppress_reason)reason);
+		if (n == 0)
+			continue;
+		tg_buf_printf(buf, "%s%zu %s", first ? "" : ", ", n,
+		              tg_suppress_reason_name((tg_suppress_reason)reason));
+		first = false;
+	}
+	tg_buf_putc(buf, ')');
 }
 
 void tg_report__uri_path(tg_buf *buf, const char *path)
@@ -185,6 +173,19 @@ json_t *tg_report__jint(struct tg_report__json *b, json_int_t n)
 {
 	json_t *value = json_integer(n);
 
+	if (!value)
+		b->failed = true;
+	return value;
+}
+
+json_t *tg_report__jreal(struct tg_report__json *b, double d)
+{
+	json_t *value;
+
+	if (d == (double)(json_int_t)d)
+		value = json_integer((json_int_t)d);
+	else
+		value = json_real(d);
 	if (!value)
 		b->failed = true;
 	return value;

@@ -95,6 +95,31 @@ static void put_count(tg_buf *buf, size_t n, const char *singular,
 	tg_buf_printf(buf, "%zu %s", n, n == 1 ? singular : plural);
 }
 
+/* A finding's notes, gcc-style: `path:line:col: note: message`. */
+static void put_notes(tg_buf *buf, const tg_finding *f, bool color)
+{
+	size_t i;
+
+	for (i = 0; i < f->notes_count; i++) {
+		const tg_finding_note *n = &f->notes[i];
+
+		put_path(buf, n->path ? n->path : f->path);
+		if (n->line > 0) {
+			tg_buf_printf(buf, ":%d", n->line);
+			if (n->column > 0)
+				tg_buf_printf(buf, ":%d", n->column);
+		}
+		tg_buf_puts(buf, ": ");
+		if (color)
+			tg_buf_printf(buf, "%snote:%s ",
+			              severity_color(TG_SEVERITY_NOTE), COLOR_RESET);
+		else
+			tg_buf_puts(buf, "note: ");
+		put_clean(buf, n->message);
+		tg_buf_putc(buf, '\n');
+	}
+}
+
 static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 {
 	const char *severity = tg_severity_name(f->severity);
@@ -116,13 +141,15 @@ static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 	if (rule)
 		tg_buf_printf(buf, " [%s]", rule);
 	tg_buf_putc(buf, '\n');
+	put_notes(buf, f, color);
 }
 
 static void put_summary(tg_buf *buf, const tg_findings *findings)
 {
 	size_t docs = tg_findings_document_count(findings);
 
-	if (docs == 0 && tg_findings_count(findings) == 0) {
+	if (docs == 0 && tg_findings_count(findings) == 0 &&
+	    tg_findings_suppressed_count(findings) == 0) {
 		tg_buf_puts(buf, "threatgate: no design documents checked\n");
 		return;
 	}
@@ -136,11 +163,15 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	put_count(buf, tg_findings_total(findings, TG_SEVERITY_NOTE),
 	          "note", "notes");
 	if (docs == 0) {
-		tg_buf_puts(buf, "; no design documents checked\n");
-		return;
+		tg_buf_puts(buf, "; no design documents checked");
+	} else {
+		tg_buf_puts(buf, " in ");
+		put_count(buf, docs, "document", "documents");
 	}
-	tg_buf_puts(buf, " in ");
-	put_count(buf, docs, "document", "documents");
+	if (tg_findings_suppressed_count(findings) > 0) {
+		tg_buf_puts(buf, "; ");
+		tg_report__waived(buf, findings);
+	}
 	tg_buf_putc(buf, '\n');
 }
 

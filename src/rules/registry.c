@@ -28,14 +28,13 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 	[TG_RULE_TOO_FEW_PARTICIPANTS] = tg_check_too_few_participants,
 	[TG_RULE_INVALID_METADATA] = tg_check_invalid_metadata,
 	[TG_RULE_REVIEWED_DATE_NOT_UPDATED] = tg_check_reviewed_date_not_updated,
+	[TG_RULE_UNDECLARED_CONCERN] = tg_check_undeclared_concern,
 };
 
 static tg_severity effective_severity(const tg_policy *policy, tg_rule_id rule,
                                       tg_severity chosen)
 {
-	if (policy->severity_set[rule])
-		return policy->severity[rule];
-	return chosen;
+	return tg_policy__severity(policy, rule, chosen);
 }
 
 static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
@@ -55,6 +54,88 @@ static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
 	return false;
 }
 
+/*
+ * Add a finding, or record it as waived: by an inline comment (`inline`
+ * true), or by a live exception. A finding an expired exception used to
+ * cover says so, so that nobody wonders why it came back.
+ */
+static int add_or_waive(tg_findings *findings, const tg_policy *policy,
+                        tg_finding *f, const char *policy_path, bool inline_)
+{
+	const struct tg_exception *exc = NULL, *expired = NULL;
+	tg_suppressed waiver;
+	char *message = NULL;
+	int error;
+
+	if (inline_)
+		return tg_findings_add_suppressed(findings, f,
+		                                  TG_SUPPRESS_INLINE, NULL);
+	if (policy_path)
+		exc = tg_policy__exception_for(policy, f->rule, policy_path,
+		                               &expired);
+	if (exc) {
+		memset(&waiver, 0, sizeof(waiver));
+		waiver.exception = exc->id;
+		waiver.justification = exc->justification;
+		waiver.expires = exc->expires;
+		waiver.expiring = tg_policy__exception_expiring(policy, exc);
+		return tg_findings_add_suppressed(findings, f,
+			TG_SUPPRESS_EXCEPTION, &waiver);
+	}
+	if (!expired)
+		return tg_findings_add(findings, f);
+	message = tg_printf("%s (note: exception '%s' covered this until it "
+	                    "expired on %s)", f->message, expired->id,
+	                    expired->expires);
+	if (!message)
+		return tg_error_oom();
+	f->message = message;
+	error = tg_findings_add(findings, f);
+	free(message);
+	return error;
+}
+
+static void notes_clear(struct tg_rule_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->notes_count; i++)
+		free(ctx->notes[i].message);
+	free(ctx->notes);
+	ctx->notes = NULL;
+	ctx->notes_count = ctx->notes_alloc = 0;
+}
+
+int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
+                 const char *fmt, ...)
+{
+	tg_finding_note *note;
+	va_list ap;
+	char *message = NULL;
+	int n;
+
+	if (ctx->notes_count == ctx->notes_alloc) {
+		size_t alloc = ctx->notes_alloc ? ctx->notes_alloc * 2 : 8;
+		tg_finding_note *p = realloc(ctx->notes, alloc * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		ctx->notes = p;
+		ctx->notes_alloc = alloc;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&message, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return tg_error_oom();
+	note = &ctx->notes[ctx->notes_count++];
+	memset(note, 0, sizeof(*note));
+	note->line = line;
+	note->column = column;
+	note->message = message;
+	return 0;
+}
+
 static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
                   int column, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
@@ -63,30 +144,52 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
                   int column, const char *fmt, va_list ap)
 {
 	const struct tg_document *doc = ctx->model->doc;
+	const char *policy_path = tg_document_policy_path(doc);
 	tg_finding f;
 	char *message = NULL;
+	bool inline_;
+	size_t before;
 	int error;
 
 	severity = effective_severity(ctx->policy, ctx->rule, severity);
-	if (severity == TG_SEVERITY_OFF || suppressed(ctx->model, ctx->rule, line) ||
-	    tg_policy__excepted(ctx->policy, ctx->rule,
-	                        tg_document_policy_path(doc)))
+	/* The Sign-off section waits for the review, as signoff-required. */
+	if (ctx->signoff_part && severity > TG_SEVERITY_WARNING &&
+	    tg_policy__stage_local(ctx->policy) &&
+	    !ctx->policy->stage_severity_set[ctx->policy->stage][ctx->rule])
+		severity = TG_SEVERITY_WARNING;
+	/* A draft never blocks a commit or a push of its author. */
+	if (severity == TG_SEVERITY_ERROR &&
+	    doc->fm.design_status == TG_DESIGN_DRAFT &&
+	    tg_policy__drafts_soft(ctx->policy))
+		severity = TG_SEVERITY_WARNING;
+	if (severity == TG_SEVERITY_OFF) {
+		notes_clear(ctx);
 		return 0;
-	if (vasprintf(&message, fmt, ap) < 0)
+	}
+	inline_ = suppressed(ctx->model, ctx->rule, line);
+	if (vasprintf(&message, fmt, ap) < 0) {
+		notes_clear(ctx);
 		return tg_error_oom();
+	}
 	memset(&f, 0, sizeof(f));
 	f.rule = ctx->rule;
 	f.severity = severity;
 	f.path = doc->path;
+	f.repo_path = (char *)policy_path;
 	f.revision = doc->revision;
 	f.line = line > 0 ? line : 1;
 	f.column = column;
 	f.message = message;
 	f.section = (char *)ctx->section;
 	f.threat = (char *)ctx->threat;
-	error = tg_findings_add(ctx->findings, &f);
+	f.notes = ctx->notes;
+	f.notes_count = ctx->notes_count;
+	before = tg_findings_count(ctx->findings);
+	error = add_or_waive(ctx->findings, ctx->policy, &f, policy_path,
+	                     inline_);
 	free(message);
-	if (error == 0)
+	notes_clear(ctx);
+	if (error == 0 && tg_findings_count(ctx->findings) > before)
 		ctx->counts[severity]++;
 	return error;
 }
@@ -125,8 +228,7 @@ int tg_rules_add_finding(tg_findings *findings, const tg_policy *policy,
 	tg_severity severity = effective_severity(policy, rule,
 		tg_rules__default_severity(rule));
 
-	if (severity == TG_SEVERITY_OFF ||
-	    (path && tg_policy__excepted(policy, rule, path)))
+	if (severity == TG_SEVERITY_OFF)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	f.rule = rule;
@@ -136,7 +238,17 @@ int tg_rules_add_finding(tg_findings *findings, const tg_policy *policy,
 	f.line = line > 0 ? line : 1;
 	f.column = column;
 	f.message = (char *)message;
-	return tg_findings_add(findings, &f);
+	return add_or_waive(findings, policy, &f, path, false);
+}
+
+int tg_rules_apply_baseline(tg_findings *findings, const tg_policy *policy)
+{
+	if (!policy || policy->baseline_count == 0 || policy->baseline_ignored) {
+		tg_findings_sort(findings);
+		return 0;
+	}
+	return tg_findings_apply_baseline(findings, tg_policy__baselined,
+	                                  (void *)policy);
 }
 
 const char *tg_rules__threat_label(const struct tg_threat *t, char *buf,
@@ -163,8 +275,14 @@ char *tg_rules__section_path(const struct tg_section *section)
 	const struct tg_section *chain[16];
 	int n = 0;
 
+	/*
+	 * The document's title (a level-1 heading above the section) is not
+	 * part of the path: retitling a design must not change the
+	 * fingerprints of its findings (SARIF alerts, the baseline).
+	 */
 	for (; section && n < 16; section = section->parent)
-		chain[n++] = section;
+		if (n == 0 || section->level > 1)
+			chain[n++] = section;
 	while (n-- > 0) {
 		tg_buf_puts(&buf, chain[n]->title);
 		if (n)
@@ -179,6 +297,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	static const tg_check_context none;
 	struct tg_rule_ctx ctx;
 	tg_doc_summary *summary = NULL;
+	const char *who = NULL, *via = NULL;
 	size_t i;
 	int error = 0;
 
@@ -197,7 +316,8 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	    tg_policy_signoff_mode(policy,
 	                           tg_document_policy_path(model->doc)) ==
 	    TG_SIGNOFF_TRIGGERED &&
-	    (!model->signoff || !tg_rules__signoff_present(model))) {
+	    (!model->signoff || !tg_rules__signoff_present(&ctx, model) ||
+	     model->doc->fm.handles_given)) {
 		error = tg_model__triggers((struct tg_model *)model);
 		if (error < 0)
 			return error;
@@ -213,12 +333,16 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 		ctx.rule = (tg_rule_id)i;
 		ctx.section = NULL;
 		ctx.threat = NULL;
+		ctx.signoff_part = false;
 		error = checks[i](&ctx, model);
+		notes_clear(&ctx);	/* queued but never reported */
 	}
+	if (error == 0)
+		error = tg_rules__signoff_by(&ctx, model, &who, &via);
 	if (error == 0)
 		error = tg_findings__summarize(&summary, model, policy,
 			ctx.counts, tg_rules__signoff_required(model, NULL),
-			tg_rules__signoff_present(model));
+			who, via);
 	if (error == 0)
 		error = tg_findings_add_document(findings, summary);
 	return error;

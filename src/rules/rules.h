@@ -15,7 +15,11 @@ struct tg_rule_ctx {
 	tg_rule_id rule;		/* the rule being checked */
 	const char *section;		/* section path for the next report */
 	const char *threat;		/* threat id for the next report */
+	bool signoff_part;		/* the report is about the Sign-off
+					 * section: a reviewer's to fill in */
 	size_t counts[4];		/* findings added, by severity */
+	tg_finding_note *notes;		/* queued for the next report */
+	size_t notes_count, notes_alloc;
 };
 
 typedef int (*tg_rule_check_fn)(struct tg_rule_ctx *ctx,
@@ -33,10 +37,28 @@ int tg_rule_report_severity(struct tg_rule_ctx *ctx, tg_severity severity,
 	int line, int column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+/*
+ * Queue a note for the next finding the check reports: evidence at a line
+ * of the same document (text output prints `path:line:col: note: ...`
+ * after the finding). tg_rule_report() attaches the queue to its finding
+ * and empties it, also when the finding is suppressed. Returns 0 or
+ * TG_ENOMEM.
+ */
+int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Whether a sign-off is required for this document, and why (caller frees). */
 bool tg_rules__signoff_required(const struct tg_model *model, char **why);
-/* Whether a valid sign-off by an authorized reviewer is present. */
-bool tg_rules__signoff_present(const struct tg_model *model);
+/*
+ * Whether a valid sign-off by an authorized reviewer is present, who
+ * is not signing their own design: in the document, or an approval of
+ * the pull request.
+ */
+bool tg_rules__signoff_present(const struct tg_rule_ctx *ctx,
+	const struct tg_model *model);
+/* Who signed, and how ("document", "approval"); both NULL when nobody. */
+int tg_rules__signoff_by(const struct tg_rule_ctx *ctx,
+	const struct tg_model *model, const char **who, const char **via);
 /* "T1" or the threat's title, shortened: how findings name a threat. */
 const char *tg_rules__threat_label(const struct tg_threat *t, char *buf,
 	size_t size);
@@ -59,5 +81,10 @@ int tg_check_missing_dri(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_too_few_participants(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_invalid_metadata(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_undeclared_concern(struct tg_rule_ctx *, const struct tg_model *);
+
+/* Queue notes quoting a trigger's strongest prose matches. */
+int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
+	const struct tg_trigger_hit *hit);
 
 #endif

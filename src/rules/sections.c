@@ -66,6 +66,8 @@ int tg_check_missing_section(struct tg_rule_ctx *ctx,
 
 		if (!needed(model, rule))
 			continue;
+		/* The Sign-off section is the reviewer's to fill in. */
+		ctx->signoff_part = strcmp(rule->name, "signoff") == 0;
 		s = tg_model__section(model, rule->name);
 		prule = rule->parent ? tg_policy__section(policy, rule->parent) : NULL;
 		parent = prule ? tg_model__section(model, prule->name) : NULL;
@@ -106,6 +108,8 @@ int tg_check_empty_section(struct tg_rule_ctx *ctx, const struct tg_model *model
 
 		if (!needed(model, rule))
 			continue;
+		/* The Sign-off section is the reviewer's to fill in. */
+		ctx->signoff_part = strcmp(rule->name, "signoff") == 0;
 		s = tg_model__section(model, rule->name);
 		if (!s || s->has_content)
 			continue;

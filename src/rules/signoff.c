@@ -68,17 +68,262 @@ static bool signoff_authorized(const tg_policy *policy,
 	return named_reviewer(policy, s->text) != NULL;
 }
 
-bool tg_rules__signoff_present(const struct tg_model *model)
+/* ---- who may sign: nobody signs their own design ---------------------- */
+
+/*
+ * The names one person goes by: `text`, its display name and email, and
+ * when it names a configured reviewer, every name of that reviewer.
+ */
+static int identity(tg_vec *names, const tg_policy *policy, const char *text)
 {
+	const char *reviewer = named_reviewer(policy, text);
+	char *name;
+	int error;
+
+	if (!text || !*text)
+		return 0;
+	error = tg_vec_push_str(names, text);
+	if (error == 0)
+		error = tg_person_extract(names, text);
+	if (error == 0 && (name = display_name(text)) &&
+	    tg_vec_push(names, name) < 0) {
+		free(name);
+		error = tg_error_oom();
+	}
+	if (error == 0 && reviewer) {
+		error = tg_person_extract(names, reviewer);
+		if (error == 0 && (name = display_name(reviewer)) &&
+		    tg_vec_push(names, name) < 0) {
+			free(name);
+			error = tg_error_oom();
+		}
+	}
+	return error;
+}
+
+/* "jane" of "jane@example.com"; false when `email` is not one. */
+static bool local_part_is(const char *email, const char *handle)
+{
+	const char *at = strchr(email, '@');
+	size_t i, n = strlen(handle);
+
+	if (!at || at == email || (size_t)(at - email) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((email[i] | 0x20) != (handle[i] | 0x20) ||
+		    ((email[i] | 0x20) < 'a' && email[i] != handle[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Whether two names are one person: equal without case ('@' aside), or a
+ * handle and an email whose local part it is ("@jane", jane@example.com).
+ */
+static bool names_equal(const char *a, const char *b)
+{
+	const char *ha = a[0] == '@' ? a + 1 : a, *hb = b[0] == '@' ? b + 1 : b;
+
+	if (!*ha || !*hb)
+		return false;
+	if (tg_strcasecmp(ha, hb) == 0)
+		return true;
+	if (!strchr(ha, '@') && !strchr(ha, ' ') && local_part_is(hb, ha))
+		return true;
+	return !strchr(hb, '@') && !strchr(hb, ' ') && local_part_is(ha, hb);
+}
+
+static const char *same_person(const tg_vec *a, const tg_vec *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->length; i++)
+		for (j = 0; j < b->length; j++)
+			if (names_equal(a->items[i], b->items[j]))
+				return b->items[j];
+	return NULL;
+}
+
+/*
+ * Why `person` cannot sign this design's security review, in a sentence
+ * (caller frees), or NULL when they may: the design's DRI, the forge
+ * author of the change, and (git modes) whoever wrote its threat model
+ * sign nothing of their own.
+ */
+static int self_signed(char **why, const struct tg_rule_ctx *ctx,
+                       const struct tg_model *model, const char *person)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	const tg_check_context *git = ctx->git;
+	const struct tg_section *tm = model->threat_model;
+	tg_vec who = TG_VEC_INIT, other = TG_VEC_INIT;
+	const char *const *emails = NULL;
+	const char *hit;
+	size_t count = 0, i;
+	int error;
+
+	*why = NULL;
+	error = identity(&who, ctx->policy, person);
+	if (error == 0 && fm->dri && *fm->dri)
+		error = identity(&other, ctx->policy, fm->dri);
+	if (error < 0)
+		goto done;
+	if (same_person(&who, &other)) {
+		*why = tg_printf("'%s' is the design's DRI (dri: %s), and nobody "
+			"signs the security review of their own design", person,
+			fm->dri);
+		goto oom;
+	}
+	tg_vec_release(&other, free);
+	if (git->change_author && *git->change_author) {
+		error = identity(&other, ctx->policy, git->change_author);
+		if (error < 0)
+			goto done;
+		if (same_person(&who, &other)) {
+			*why = tg_printf("'%s' opened the pull request, and the "
+				"author of a change cannot sign its security review",
+				person);
+			goto oom;
+		}
+	}
+	if (!git->lines_authors || !tm)
+		goto done;
+	error = git->lines_authors(&emails, &count, tm->line,
+	                           tm->end_line > tm->line ? tm->end_line :
+	                           tm->line, git->payload);
+	for (i = 0; error == 0 && i < count; i++) {
+		tg_vec_release(&other, free);
+		if (tg_vec_push_str(&other, emails[i]) < 0) {
+			error = tg_error_oom();
+			break;
+		}
+		hit = same_person(&who, &other);
+		if (hit) {
+			*why = tg_printf("<%s> wrote lines of this threat model "
+				"(git blame), and the author of a change cannot sign "
+				"its security review", hit);
+			goto oom;
+		}
+	}
+	goto done;
+oom:
+	if (!*why)
+		error = tg_error_oom();
+done:
+	tg_vec_release(&who, free);
+	tg_vec_release(&other, free);
+	return error;
+}
+
+/*
+ * The first person a valid sign-off names who may sign it: a reviewer
+ * (anyone, with none configured) who is not signing their own design.
+ * NULL when none; *why (caller frees) then says why the last one named
+ * does not count, when it is not that they are no reviewer.
+ */
+static int signoff_signer(const char **signer, char **why,
+                          const struct tg_rule_ctx *ctx,
+                          const struct tg_model *model,
+                          const struct tg_signoff *s)
+{
+	const tg_policy *policy = ctx->policy;
+	size_t i, n = s->people.length ? s->people.length : 1;
+	int error = 0;
+
+	*signer = NULL;
+	*why = NULL;
+	if (!s->valid)
+		return 0;
+	for (i = 0; i < n && !*signer && error == 0; i++) {
+		const char *p = s->people.length ? s->people.items[i] : s->text;
+		char *reason = NULL;
+
+		if (policy->reviewers.length > 0 && !named_reviewer(policy, p) &&
+		    !(s->people.length == 1 && named_reviewer(policy, s->text)))
+			continue;
+		error = self_signed(&reason, ctx, model, p);
+		if (error == 0 && !reason)
+			*signer = p;
+		if (reason) {
+			free(*why);
+			*why = reason;
+		}
+	}
+	if (*signer) {
+		free(*why);
+		*why = NULL;
+	}
+	return error;
+}
+
+/* The approval that signs for this document, or NULL. */
+static const tg_approval *approval_signer(const struct tg_rule_ctx *ctx,
+                                          const struct tg_model *model)
+{
+	const tg_check_context *git = ctx->git;
+	const tg_policy *policy = ctx->policy;
+	char name[256];
 	size_t i;
 
-	for (i = 0; i < model->signoffs.length; i++) {
-		const struct tg_signoff *s = model->signoffs.items[i];
+	for (i = 0; i < git->approvals_count; i++) {
+		const tg_approval *a = &git->approvals[i];
+		char *why = NULL;
+		bool reviewer;
 
-		if (s->valid && signoff_authorized(model->policy, s))
-			return true;
+		if (!a->current)
+			continue;
+		snprintf(name, sizeof(name), "@%s", a->login ? a->login : "");
+		reviewer = policy->reviewers.length == 0 ||
+			(a->login && named_reviewer(policy, name)) ||
+			(a->email && named_reviewer(policy, a->email));
+		if (!reviewer)
+			continue;
+		if (self_signed(&why, ctx, model, a->login ? name : a->email) < 0)
+			return NULL;
+		if (!why && a->email && a->login &&
+		    self_signed(&why, ctx, model, a->email) < 0)
+			return NULL;
+		if (!why)
+			return a;
+		free(why);
 	}
-	return false;
+	return NULL;
+}
+
+int tg_rules__signoff_by(const struct tg_rule_ctx *ctx,
+                         const struct tg_model *model, const char **who,
+                         const char **via)
+{
+	const tg_approval *a;
+	const char *signer;
+	char *why = NULL;
+	size_t i;
+	int error = 0;
+
+	*who = NULL;
+	*via = NULL;
+	for (i = 0; i < model->signoffs.length && !*who && error == 0; i++) {
+		error = signoff_signer(&signer, &why, ctx, model,
+		                       model->signoffs.items[i]);
+		free(why);
+		if (error == 0 && signer) {
+			*who = signer;
+			*via = "document";
+		}
+	}
+	if (error == 0 && !*who && (a = approval_signer(ctx, model))) {
+		*who = a->login ? a->login : a->email;
+		*via = "approval";
+	}
+	return error;
+}
+
+bool tg_rules__signoff_present(const struct tg_rule_ctx *ctx,
+                               const struct tg_model *model)
+{
+	const char *who, *via;
+
+	return tg_rules__signoff_by(ctx, model, &who, &via) == 0 && who;
 }
 
 static const struct tg_threat *first_severe_threat(const struct tg_model *model)
@@ -119,16 +364,15 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
-		              h->trigger->name, h->match, h->line);
+		tg_buf_printf(&buf, "%s%s%s", i ? ", " : "", h->trigger->name,
+		              h->declared ? " declared" : "");
 		required = true;
 	}
 	severe = first_severe_threat(model);
 	if (severe) {
-		tg_buf_printf(&buf, "%sP%d threat %s at line %d", required ? "; " : "",
+		tg_buf_printf(&buf, "%sP%d threat %s", required ? "; " : "",
 		              severe->priority,
-		              tg_rules__threat_label(severe, label, sizeof(label)),
-		              severe->line);
+		              tg_rules__threat_label(severe, label, sizeof(label)));
 		required = true;
 	}
 	if (why && required)
@@ -150,17 +394,120 @@ static char *reviewer_list(const tg_policy *policy)
 	return tg_buf_detach(&buf);
 }
 
+/* How many evidence lines a trigger gets in text output; JSON has all. */
+#define EVIDENCE_NOTES 2
+
+static int compare_weight(const void *a, const void *b)
+{
+	const struct tg_trigger_match *x = *(const struct tg_trigger_match *const *)a;
+	const struct tg_trigger_match *y = *(const struct tg_trigger_match *const *)b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	return (x->column > y->column) - (x->column < y->column);
+}
+
+/*
+ * Notes quoting a trigger's prose evidence: its strongest matches (most
+ * weight first, then in document order), then how many more there are.
+ */
+int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
+                             const struct tg_trigger_hit *h)
+{
+	const struct tg_trigger_match **order = NULL;
+	size_t i, n = h->matches.length, shown;
+	int error = 0;
+
+	if (n == 0)
+		return 0;
+	order = calloc(n, sizeof(*order));
+	if (!order)
+		return tg_error_oom();
+	for (i = 0; i < n; i++)
+		order[i] = h->matches.items[i];
+	qsort(order, n, sizeof(*order), compare_weight);
+	shown = n < EVIDENCE_NOTES ? n : EVIDENCE_NOTES;
+	for (i = 0; i < shown && error == 0; i++) {
+		if (i == 0)
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s weighs %g (%g needed): '%s' (%s, weight %g)",
+				h->trigger->name, h->score, h->trigger->threshold,
+				order[i]->words, order[i]->where, order[i]->weight);
+		else
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s: '%s' (%s, weight %g)", h->trigger->name,
+				order[i]->words, order[i]->where, order[i]->weight);
+	}
+	if (error == 0 && n > shown)
+		error = tg_rule_note(ctx, 0, 0,
+			"%s: %zu more match%s (--format json lists every one)",
+			h->trigger->name, n - shown, n - shown == 1 ? "" : "es");
+	free(order);
+	return error;
+}
+
+/* Why a sign-off is needed, one note a reason. */
+static int reason_notes(struct tg_rule_ctx *ctx, const struct tg_model *model)
+{
+	const struct tg_threat *severe = first_severe_threat(model);
+	char label[64];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->hits.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->hits.items[i];
+
+		if (h->declared)
+			error = tg_rule_note(ctx, h->line, 0,
+				"%s: declared by '%s'", h->trigger->name, h->match);
+		else
+			error = tg_rules__evidence_notes(ctx, h);
+	}
+	if (error == 0 && severe)
+		error = tg_rule_note(ctx, severe->line, severe->column,
+			"P%d threat %s", severe->priority,
+			tg_rules__threat_label(severe, label, sizeof(label)));
+	return error;
+}
+
+/* What the approvals of the pull request were, when none of them counts. */
+static void approvals_note(tg_buf *buf, const struct tg_rule_ctx *ctx)
+{
+	const tg_check_context *git = ctx->git;
+	size_t i;
+
+	for (i = 0; i < git->approvals_count; i++) {
+		const tg_approval *a = &git->approvals[i];
+		const char *name = a->login ? a->login : a->email;
+
+		if (!name)
+			continue;
+		if (!a->current)
+			tg_buf_printf(buf, "; the approval by %s%s%s%.7s does not "
+				"count: the design changed after it", a->login ? "@" : "",
+				name, a->commit ? " at " : " (no commit known)",
+				a->commit ? a->commit : "");
+		else
+			tg_buf_printf(buf, "; the approval by %s%s does not count: "
+				"not a security reviewer, or their own design",
+				a->login ? "@" : "", name);
+	}
+}
+
 int tg_check_signoff_required(struct tg_rule_ctx *ctx,
                               const struct tg_model *model)
 {
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
+	tg_buf note = TG_BUF_INIT;
 	int line = 1, column = 0, error = 0;
 	bool unauthorized = false;
 	size_t i;
 
 	if (!tg_rules__signoff_required(model, &why) ||
-	    tg_rules__signoff_present(model))
+	    tg_rules__signoff_present(ctx, model))
 		goto done;
 	if (!why || !(who = reviewer_list(ctx->policy))) {
 		error = tg_error_oom();
@@ -196,17 +543,44 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		path = tg_rules__section_path(model->signoff);
 		ctx->section = path;
 	}
-	error = tg_rule_report(ctx, line, column,
-		"a security sign-off is required (%s)%s%s%s: add '- [x] Security "
-		"review: @reviewer (YYYY-MM-DD)' under 'Security Sign-off'%s%s",
-		why, unchecked ? " and the sign-off at this line does not count "
-		"because " : "",
-		unchecked ? unchecked->why_invalid : "",
-		unchecked ? "" : unauthorized ?
-		" but no security reviewer has signed" : " but none is present",
-		*who ? ", signed by one of " : "", who);
+	error = reason_notes(ctx, model);
+	if (error < 0)
+		goto done;
+	approvals_note(&note, ctx);
+	if (tg_policy__stage_local(ctx->policy)) {
+		/*
+		 * On the author's machine the review has not happened yet: the
+		 * design goes to a branch and a pull request, where it does.
+		 */
+		error = tg_rule_report(ctx, line, column,
+			"a security sign-off by %s%s is needed before this design can "
+			"merge into main (%s)%s%s%s: open a pull request and ask %s to "
+			"review it; they add '- [x] Security review: @reviewer "
+			"(YYYY-MM-DD)' under 'Security Sign-off' or approve the pull "
+			"request%s",
+			*who ? "one of " : "a security reviewer",
+			*who ? who : "", why,
+			unchecked ? "; the sign-off at this line does not count "
+			"because " : "", unchecked ? unchecked->why_invalid : "",
+			tg_buf_cstr(&note), *who ? "one of them" : "your security team",
+			*who ? "" : " (no reviewer is configured: any named sign-off "
+			"counts; threatgate.reviewer)");
+	} else {
+		error = tg_rule_report(ctx, line, column,
+			"a security sign-off is required (%s)%s%s%s%s: add '- [x] "
+			"Security review: @reviewer (YYYY-MM-DD)' under 'Security "
+			"Sign-off'%s%s",
+			why, unchecked ? " and the sign-off at this line does not count "
+			"because " : "",
+			unchecked ? unchecked->why_invalid : "",
+			unchecked ? "" : unauthorized ?
+			" but no security reviewer has signed" : " but none is present",
+			tg_buf_cstr(&note),
+			*who ? ", signed by one of " : "", who);
+	}
 	ctx->section = NULL;
 done:
+	tg_buf_release(&note);
 	free(path);
 	free(who);
 	free(why);
@@ -248,6 +622,9 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		const struct tg_signoff *s = model->signoffs.items[i];
 		const char *name = s->people.length ? s->people.items[0] : s->text;
 
+		const char *signer = NULL;
+		char *self = NULL;
+
 		if (!s->valid)
 			continue;
 		if (!signoff_authorized(policy, s)) {
@@ -258,6 +635,20 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 				"one of %s (threatgate.reviewer)", name, who);
 			continue;
 		}
+		error = signoff_signer(&signer, &self, ctx, model, s);
+		if (error == 0 && !signer && self) {
+			if (!who && !(who = reviewer_list(policy)))
+				error = tg_error_oom();
+			else
+				error = tg_rule_report(ctx, s->line, s->column,
+					"sign-off by '%s' does not count: %s: ask %s%s to "
+					"review the design", name, self,
+					*who ? "one of " : "another security reviewer",
+					who);
+		}
+		free(self);
+		if (error < 0 || !signer)
+			continue;
 		if (!policy->verify_signoff_author || !git->line_author)
 			continue;
 		reviewer = named_reviewer(policy, s->text);
@@ -275,5 +666,33 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		author = NULL;
 	}
 	free(who);
+	return error;
+}
+
+/*
+ * `handles` decides, but not silently: prose that weighs twice a
+ * trigger's threshold for a concern the declaration leaves out is a
+ * finding that quotes it.
+ */
+int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
+                                const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->undeclared.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->undeclared.items[i];
+		const char *concern = tg_model__concern(h->trigger->name);
+
+		error = tg_rules__evidence_notes(ctx, h);
+		if (error == 0)
+			error = tg_rule_report(ctx, h->line, h->column,
+				"the front matter at line %d declares 'handles' without "
+				"'%s', but the prose says '%s' and more (weight %g): add "
+				"'%s' to handles, or say why it does not apply",
+				fm->handles_line, concern, h->match, h->score,
+				concern);
+	}
 	return error;
 }

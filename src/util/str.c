@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include "util.h"
 #include "banned.h"
@@ -78,4 +79,80 @@ char *tg_squeeze(char *s)
 	}
 	*w = '\0';
 	return s;
+}
+
+/*
+ * Edit distance with adjacent transpositions (optimal string alignment),
+ * for "did you mean". Words are short: the lengths are bounded so the
+ * arrays are fixed.
+ */
+#define SUGGEST_MAX 64
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, cost, best;
+	size_t d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
+
+	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < best)
+				best = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+size_t tg_suggest_distances(size_t *dist, const char *word,
+                            const char *const *candidates, size_t n)
+{
+	size_t i, best = SIZE_MAX, limit, len;
+
+	if (!word || !*word || n == 0)
+		return SIZE_MAX;
+	len = strlen(word);
+	/* Allow a typo per three letters, at least two. */
+	limit = len / 3 > 2 ? len / 3 : 2;
+	for (i = 0; i < n; i++) {
+		dist[i] = distance(word, candidates[i]);
+		/* A prefix or a part of a long name counts as close. */
+		if (len >= 3 && strstr(candidates[i], word))
+			dist[i] = 1;
+		if (dist[i] < best)
+			best = dist[i];
+	}
+	return best > limit ? SIZE_MAX : best;
+}
+
+const char *tg_suggest(const char *word, const char *const *candidates,
+                       size_t n)
+{
+	size_t dist[64], i, best, found = SIZE_MAX;
+
+	if (n > 64)
+		n = 64;
+	best = tg_suggest_distances(dist, word, candidates, n);
+	if (best == SIZE_MAX)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (dist[i] != best)
+			continue;
+		if (found != SIZE_MAX)
+			return NULL;	/* two as close: no guess */
+		found = i;
+	}
+	return candidates[found];
 }

@@ -52,6 +52,17 @@ char *tg_strndup(const char *s, size_t n);
 /* printf into a new string; NULL when memory runs out. */
 char *tg_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * "Did you mean": the distance of `word` to each of the n (at most 64)
+ * candidates into dist[], returning the smallest when it is close enough
+ * to suggest, else SIZE_MAX. tg_suggest() gives the one closest
+ * candidate, or NULL when none is close or two are as close.
+ */
+size_t tg_suggest_distances(size_t *dist, const char *word,
+	const char *const *candidates, size_t n);
+const char *tg_suggest(const char *word, const char *const *candidates,
+	size_t n);
+
 /* ---- tg_buf: growable bytes with a hard cap and a sticky failure ---- */
 
 typedef struct {

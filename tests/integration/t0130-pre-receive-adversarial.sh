@@ -160,9 +160,12 @@ test_expect_success 'legitimate: a good design, on a topic branch and then on ma
 	cd attacker &&
 	git fetch -q origin &&
 	git checkout -q -b good origin/main &&
-	tg_doc_good | sed -e "s/^title: .*/title: Key rotation, part two/" | write_file docs/design/rotation-2.md &&
+	tg_doc_good | sed -e "s/^title: .*/title: Key rotation, part two/" \
+		-e "/^- \[x\] Security review/d" | write_file docs/design/rotation-2.md &&
 	git add docs/design/rotation-2.md &&
-	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -m "part two" &&
+	GIT_AUTHOR_NAME=Jane GIT_AUTHOR_EMAIL=jane@example.com git commit -q -m "part two" &&
+	echo "- [x] Security review: @alice (2026-11-01)" >>docs/design/rotation-2.md &&
+	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -a -m "security review" &&
 	expect_exit 0 push_as -- origin good &&
 	expect_exit 0 push_as -- origin good:main &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse good)"

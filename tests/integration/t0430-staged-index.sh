@@ -213,7 +213,7 @@ test_expect_success 'the covers cache: written once, then used, same findings' '
 	expect_exit 0 threatgate check --staged &&
 	cp "$TG_LAST_STDOUT" ../cold &&
 	test -f .git/threatgate/covers &&
-	head -n 1 .git/threatgate/covers | grep -q "^threatgate covers cache 1$" &&
+	head -n 1 .git/threatgate/covers | grep -q "^threatgate covers cache 2$" &&
 	grep -q "$(git rev-parse :docs/design/all.md)" .git/threatgate/covers &&
 	# written aside and renamed: a rewrite is a new inode
 	before=$(stat -c %i.%Y.%s .git/threatgate/covers) &&
@@ -224,14 +224,14 @@ test_expect_success 'the covers cache: written once, then used, same findings' '
 
 test_expect_success 'a damaged cache is ignored and rewritten' '
 	cd repo &&
-	printf "threatgate covers cache 1\nnot a line\n" >.git/threatgate/covers &&
+	printf "threatgate covers cache 2\nnot a line\n" >.git/threatgate/covers &&
 	expect_exit 0 threatgate check --staged &&
 	cmp ../cold "$TG_LAST_STDOUT" &&
 	! grep -q "not a line" .git/threatgate/covers &&
 	printf "garbage" >.git/threatgate/covers &&
 	expect_exit 0 threatgate check --staged &&
 	cmp ../cold "$TG_LAST_STDOUT" &&
-	head -n 1 .git/threatgate/covers | grep -q "^threatgate covers cache 1$"
+	head -n 1 .git/threatgate/covers | grep -q "^threatgate covers cache 2$"
 '
 
 test_expect_success 'a cache entry is for its blob only: an edited doc is read again' '

@@ -24,11 +24,11 @@ test_expect_success 'text: one row per document, the ones needing attention firs
 	cd repo &&
 	expect_exit 0 threatgate scan &&
 	expect_stdout_matches "^# payments-api at [0-9a-f]{12}, 2026-11-27" &&
-	expect_stdout_matches "^STATE +DOCUMENT +REVIEWED +AGE +THREATS +OPEN P1/P2 +SIGN-OFF +DRIFT +FINDINGS$" &&
+	expect_stdout_matches "^STATE +DOCUMENT +STATUS +REVIEWED +AGE +THREATS +OPEN P1/P2 +SIGN-OFF +DRIFT +FINDINGS$" &&
 	expect_stdout_matches "^unreadable +docs/design/latin1.md " &&
-	expect_stdout_matches "^stale +docs/design/old.md +2025-06-01 +544 +6 +0/0 +signed +0 " &&
-	expect_stdout_matches "^unsigned +docs/design/unsigned.md +2026-10-02 +56 +6 +1/0 +missing " &&
-	expect_stdout_matches "^ok +docs/design/payments-webhook.sdd.md +2026-10-02 +56 +9 +0/0 +signed " &&
+	expect_stdout_matches "^stale +docs/design/old.md +[a-z-]+ +2025-06-01 +544 +6 +0/0 +signed +0 " &&
+	expect_stdout_matches "^unsigned +docs/design/unsigned.md +[a-z-]+ +2026-10-02 +56 +6 +1/0 +missing " &&
+	expect_stdout_matches "^ok +docs/design/payments-webhook.sdd.md +[a-z-]+ +2026-10-02 +56 +9 +0/0 +signed " &&
 	expect_stdout_contains "threatgate: 7 design documents: 1 stale, 2 without a required sign-off, 2 open P1-P2 threats, 0 drifting, 1 unreadable" &&
 	sed -n "/^STATE/,/^\$/p" "$TG_LAST_STDOUT" | sed -n "2,4p" | cut -d" " -f1 >order &&
 	printf "unreadable\\nstale\\nunsigned\\n" >expect &&

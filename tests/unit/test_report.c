@@ -160,7 +160,7 @@ static void test_json_shape(void **state)
 	tg_findings_sort(findings);
 	root = render_json(findings);
 
-	assert_keys(root, "version tool documents findings summary");
+	assert_keys(root, "version tool documents findings suppressed summary");
 	assert_int_equal(json_integer_value(json_object_get(root, "version")), 1);
 	v = json_object_get(root, "tool");
 	assert_keys(v, "name version");
@@ -171,8 +171,8 @@ static void test_json_shape(void **state)
 
 	assert_int_equal(json_array_size(json_object_get(root, "documents")), 1);
 	doc = json_array_get(json_object_get(root, "documents"), 0);
-	assert_keys(doc, "path revision title dri participants "
-	            "threat_model_reviewed stale threats triggers signoff");
+	assert_keys(doc, "path revision title dri status participants "
+	            "threat_model_reviewed stale sections threats triggers handles signoff");
 	assert_string_equal(json_string_value(json_object_get(doc, "path")),
 	                    "docs/design/payments.md");
 	assert_true(json_is_null(json_object_get(doc, "revision")));
@@ -185,7 +185,7 @@ static void test_json_shape(void **state)
 	assert_true(json_is_false(json_object_get(doc, "stale")));
 
 	threat = json_array_get(json_object_get(doc, "threats"), 0);
-	assert_keys(threat, "id title category priority mitigation status line");
+	assert_keys(threat, "id title category priority rating mitigation status line");
 	v = json_object_get(threat, "category");
 	assert_int_equal(json_array_size(v), 2);
 	assert_string_equal(json_string_value(json_array_get(v, 0)), "S");
@@ -201,12 +201,12 @@ static void test_json_shape(void **state)
 	assert_true(json_is_null(json_object_get(threat, "mitigation")));
 
 	v = json_array_get(json_object_get(doc, "triggers"), 0);
-	assert_keys(v, "id line match");
+	assert_keys(v, "id line match declared score threshold matches");
 	assert_string_equal(json_string_value(json_object_get(v, "match")),
 	                    "webhook");
 
 	v = json_object_get(doc, "signoff");
-	assert_keys(v, "required present by line");
+	assert_keys(v, "required present by line via");
 	assert_true(json_is_true(json_object_get(v, "required")));
 	assert_string_equal(json_string_value(json_array_get(
 	                    json_object_get(v, "by"), 0)), "@alice");
@@ -229,7 +229,7 @@ static void test_json_shape(void **state)
 	                    "revision")), "abc123");
 
 	v = json_object_get(root, "summary");
-	assert_keys(v, "documents errors warnings notes");
+	assert_keys(v, "documents errors warnings notes suppressed suppressed_by_reason");
 	assert_int_equal(json_integer_value(json_object_get(v, "documents")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "errors")), 1);
 	assert_int_equal(json_integer_value(json_object_get(v, "warnings")), 1);
