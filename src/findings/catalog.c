@@ -55,6 +55,8 @@ static const struct row rows[TG_RULE__COUNT] = {
 	  TG_SEVERITY_NOTE },
 	{ TG_RULE_UNDECLARED_CONCERN, "the prose shows a concern the front matter's handles leaves out",
 	  TG_SEVERITY_ERROR },
+	{ TG_RULE_UNKNOWN_RULE, "a suppression comment names a rule that does not exist",
+	  TG_SEVERITY_WARNING },
 };
 
 static const char *explain_text(const char *name)

@@ -395,6 +395,8 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 		const tg_doc_summary *d = sd->doc;
 
 		out->documents++;
+		for (j = 0; j < TG_SUPPRESS__COUNT; j++)
+			out->waived[j] += d->waived[j];
 		if (!d->readable) {
 			out->unreadable++;
 			continue;

@@ -403,6 +403,7 @@ void tg_model_free(tg_model *model)
 	tg_vec_release(&model->undeclared, tg_model__free_hit);
 	tg_vec_release(&model->not_applicable, free);
 	tg_vec_release(&model->suppressions, free_suppression);
+	tg_vec_release(&model->unknown_rules, free_suppression);
 	free(model);
 }
 

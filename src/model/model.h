@@ -138,6 +138,8 @@ struct tg_model {
 	tg_vec undeclared;	/* struct tg_trigger_hit * */
 	tg_vec not_applicable;	/* struct tg_not_applicable * */
 	tg_vec suppressions;	/* struct tg_suppression * */
+	/* Rules a suppression comment names that do not exist: rule, line. */
+	tg_vec unknown_rules;	/* struct tg_suppression * (first_line) */
 	/* First section matched by each policy section rule, or NULL. */
 	const struct tg_section *security;
 	const struct tg_section *threat_model;

@@ -378,7 +378,7 @@ static void put_waivers(const struct md *md)
 		return;
 	tg_buf_puts(buf, "Not blocking: ");
 	tg_report__waived(buf, md->findings);
-	tg_buf_puts(buf, " (<code>--format json</code> lists them).\n\n");
+	tg_buf_puts(buf, " (`--format json` lists them).\n\n");
 	for (i = 0; i < n; i++) {
 		s = tg_findings_suppressed(md->findings, i);
 		if (!s->expiring || !s->exception)

@@ -22,6 +22,7 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"reviewed-date-not-updated",
 	"no-documents",
 	"undeclared-concern",
+	"unknown-rule",
 };
 
 const char *tg_rule_name(tg_rule_id id)

@@ -37,6 +37,7 @@ static const struct {
 	{ "reviewed-date-not-updated", TG_SEVERITY_WARNING },
 	{ "no-documents", TG_SEVERITY_NOTE },
 	{ "undeclared-concern", TG_SEVERITY_ERROR },
+	{ "unknown-rule", TG_SEVERITY_WARNING },
 };
 
 /* Rules that need git history or a whole tree: tested by tests/integration. */
