@@ -144,6 +144,37 @@ static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 	put_notes(buf, f, color);
 }
 
+/* How a sign-off that the document does not show was given. */
+static const char *signoff_means(const char *via)
+{
+	if (via && strcmp(via, "approval") == 0)
+		return "approved the pull request";
+	if (via && strcmp(via, "pusher") == 0)
+		return "pushed the sign-off as the authenticated pusher";
+	return NULL;
+}
+
+/*
+ * Who signed the documents whose sign-off is not a line anyone pushed
+ * (an approval on the forge).
+ */
+static void put_signers(tg_buf *buf, const tg_findings *findings)
+{
+	size_t i, docs = tg_findings_document_count(findings);
+
+	for (i = 0; i < docs; i++) {
+		const tg_doc_summary *d = tg_findings_document(findings, i);
+		const char *means = signoff_means(d->signoff_via);
+
+		if (!means || !d->signoff_present || d->signoff_by_count == 0)
+			continue;
+		put_path(buf, d->path);
+		tg_buf_puts(buf, ": signed by ");
+		put_clean(buf, d->signoff_by[0]);
+		tg_buf_printf(buf, ", who %s\n", means);
+	}
+}
+
 static void put_summary(tg_buf *buf, const tg_findings *findings)
 {
 	size_t docs = tg_findings_document_count(findings);
@@ -255,6 +286,7 @@ int tg_report__text(FILE *out, const tg_findings *findings,
 				put_group(&line, findings, i);
 			put_finding(&line, f, options->color);
 		} else {
+			put_signers(&line, findings);
 			put_summary(&line, findings);
 		}
 		if (line.failed) {
