@@ -44,7 +44,11 @@ typedef struct {
 	/* github: also append the Markdown report to this file, or NULL */
 	const char *step_summary;
 	/*
-<<<<<<< HEAD
+	 * text, markdown: the policy names no security reviewer, so any
+	 * named sign-off counts; the report says so in one line.
+	 */
+	bool no_reviewers;
+	/*
 	 * text: group the findings by document, each under a line naming it
 	 * and its counts (the hooks); show at most max_findings findings
 	 * (0: all), then how many more in how many documents.
@@ -54,17 +58,7 @@ typedef struct {
 } tg_report_options;
 
 #define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL, false, 0 }
-=======
-	 * text, markdown: the policy names no security reviewer, so any
-	 * named sign-off counts; the report says so in one line.
-	 */
-	bool no_reviewers;
-} tg_report_options;
-
-#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL, false }
->>>>>>> main
+	TG_SEVERITY_ERROR, true, NULL, false, false, 0 }
 
 /*
  * The hidden first line of the markdown report: a bot finds its one

@@ -89,20 +89,17 @@ struct cli_options {
 	bool global;		/* --global */
 	/* Set by `baseline`: the policy's baseline does not apply. */
 	bool no_baseline;
-<<<<<<< HEAD
-
-	/* CLI_OPT_REPORT */
-	long max_findings;	/* --max-findings N; -1: the command's default */
-	bool verbose;		/* --verbose: say what was read and why */
-	bool group;		/* text: findings grouped by document (hooks) */
-=======
 	/* CLI_OPT_GIT, CLI_OPT_RANGE: --approvals FILE (hooks/pr-approvals) */
 	const char *approvals;
 
 	/* CLI_OPT_REVIEWER: --reviewer WHO, in order */
 	const char *reviewers[CLI_MAX_REVIEWERS];
 	int nreviewers;
->>>>>>> main
+
+	/* CLI_OPT_REPORT */
+	long max_findings;	/* --max-findings N; -1: the command's default */
+	bool verbose;		/* --verbose: say what was read and why */
+	bool group;		/* text: findings grouped by document (hooks) */
 };
 
 /* The findings a hook shows by default (--max-findings). */
@@ -110,11 +107,8 @@ struct cli_options {
 
 #define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
 	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-<<<<<<< HEAD
-	NULL, NULL, false, NULL, false, false, false, false, -1, false, false }
-=======
-	NULL, NULL, false, NULL, false, false, false, false, NULL, { NULL }, 0 }
->>>>>>> main
+	NULL, NULL, false, NULL, false, false, false, false, NULL, { NULL }, 0, \
+	-1, false, false }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);

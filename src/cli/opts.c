@@ -29,13 +29,10 @@ enum {
 	OPT_PRUNE,
 	OPT_SERVER,
 	OPT_GLOBAL,
-<<<<<<< HEAD
+	OPT_APPROVALS,
+	OPT_REVIEWER,
 	OPT_MAX_FINDINGS,
 	OPT_VERBOSE
-=======
-	OPT_APPROVALS,
-	OPT_REVIEWER
->>>>>>> main
 };
 
 #define ANY_GROUP (~0u)
