@@ -105,10 +105,8 @@ struct cli_options {
 /* The findings a hook shows by default (--max-findings). */
 #define CLI_HOOK_MAX_FINDINGS 25
 
-#define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
-	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-	NULL, NULL, false, NULL, false, false, false, false, NULL, { NULL }, 0, \
-	-1, false, false }
+#define CLI_OPTIONS_INIT { .format = TG_FORMAT_TEXT, .color = CLI_COLOR_AUTO, \
+	.max_findings = -1 }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
