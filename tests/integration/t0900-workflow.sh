@@ -180,4 +180,27 @@ test_expect_success 'per-hook policy: [hook "pre-commit"] and rule.<id>.preCommi
 	git reset -q --hard origin/main
 '
 
+test_expect_success 'init --reviewer writes the reviewers; on a terminal init asks; without any, reports say any name counts' '
+	git init -q fresh &&
+	cd fresh &&
+	expect_exit 0 threatgate init --reviewer @alice --reviewer sec@example.com &&
+	grep -qx "	reviewer = @alice" .threatgate &&
+	grep -qx "	reviewer = sec@example.com" .threatgate &&
+	expect_exit 2 threatgate init --force --reviewer "not a person" &&
+	expect_stderr_contains "bad reviewer '"'"'not a person'"'"'" &&
+	grep -qx "	reviewer = @alice" .threatgate &&
+	rm -rf .threatgate templates &&
+	test_require script &&
+	printf "@carol, dave@example.com\n" | script -qec "threatgate init" /dev/null >out &&
+	grep -q "Security reviewers who sign off designs" out &&
+	grep -qx "	reviewer = @carol" .threatgate &&
+	grep -qx "	reviewer = dave@example.com" .threatgate &&
+	rm -rf .threatgate templates &&
+	expect_exit 0 threatgate init </dev/null &&
+	expect_stdout_contains "no security reviewer set: any named sign-off counts" &&
+	tg_doc_good | write_file docs/design/any.md &&
+	expect_exit 0 threatgate check docs/design/any.md &&
+	expect_stderr_contains "threatgate: no security reviewer is configured (threatgate.reviewer): any named sign-off counts"
+'
+
 test_done
