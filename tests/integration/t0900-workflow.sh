@@ -203,4 +203,26 @@ test_expect_success 'init --reviewer writes the reviewers; on a terminal init as
 	expect_stderr_contains "threatgate: no security reviewer is configured (threatgate.reviewer): any named sign-off counts"
 '
 
+test_expect_success 'superseded and withdrawn designs are not judged for freshness; the inventory shows the status' '
+	git init -q retired &&
+	cd retired &&
+	tg_doc_good | sed -e "s/^threat-model-reviewed: .*/threat-model-reviewed: 2024-01-02/" \
+		| write_file docs/design/old.md &&
+	sed -e "s/^status: approved/status: superseded/" docs/design/old.md >docs/design/replaced.md &&
+	sed -e "s/^status: approved/status: Withdrawn/" docs/design/old.md >docs/design/dropped.md &&
+	git add . &&
+	git commit -q -m designs &&
+	expect_exit 0 threatgate check --all &&
+	expect_stdout_contains "docs/design/old.md:" &&
+	expect_stdout_contains "[stale-threat-model]" &&
+	expect_stdout_lacks "replaced.md" &&
+	expect_stdout_lacks "dropped.md" &&
+	expect_exit 0 threatgate scan &&
+	expect_stdout_matches "^stale +docs/design/old\.md +approved " &&
+	expect_stdout_matches "^ok +docs/design/replaced\.md +superseded " &&
+	expect_stdout_matches "^ok +docs/design/dropped\.md +withdrawn " &&
+	expect_exit 0 threatgate scan --format json &&
+	jq -e "[.documents[] | select(.path == \"docs/design/replaced.md\") | .status, .stale] == [\"superseded\", false]" "$TG_LAST_STDOUT"
+'
+
 test_done
