@@ -98,6 +98,16 @@ TG_EXTERN(int) tg_changes_add_receive(tg_changes *protected_refs,
 	tg_changes *other, git_repository *repo, const char *input, size_t len,
 	const tg_policy *policy);
 
+/*
+ * pre-receive: the policy changes refused (a policy file that does not
+ * parse or is not a regular file, a loosening not pushed by a policy
+ * admin), each a message naming the branch and commit. Any refuses the
+ * push.
+ */
+TG_EXTERN(size_t) tg_changes_refusal_count(const tg_changes *changes);
+TG_EXTERN(const char *) tg_changes_refusal(const tg_changes *changes,
+	size_t i);
+
 /* The refs whose updates were added (pre-receive), in input order. */
 TG_EXTERN(size_t) tg_changes_ref_count(const tg_changes *changes);
 TG_EXTERN(const char *) tg_changes_ref(const tg_changes *changes, size_t i);

@@ -57,6 +57,10 @@ static const struct row rows[TG_RULE__COUNT] = {
 	  TG_SEVERITY_ERROR },
 	{ TG_RULE_UNKNOWN_RULE, "a suppression comment names a rule that does not exist",
 	  TG_SEVERITY_WARNING },
+	{ TG_RULE_HIDDEN_DOCUMENT, "a design path holds no regular file, or a name dodges the document globs",
+	  TG_SEVERITY_ERROR },
+	{ TG_RULE_SIGNOFF_STALE, "the threat model changed after its sign-off, by someone who is not a reviewer",
+	  TG_SEVERITY_ERROR },
 };
 
 static const char *explain_text(const char *name)

@@ -22,6 +22,7 @@ struct tg_findings {
 	size_t seq;
 	tg_vec documents;	/* tg_doc_summary * */
 	tg_vec suppressed;	/* struct sentry * */
+	size_t covering;	/* designs covering changed code */
 };
 
 /* A waived finding and its arrival order. */
@@ -256,6 +257,17 @@ done:
 	return error;
 }
 
+void tg_findings_add_covering(tg_findings *findings, size_t n)
+{
+	if (findings)
+		findings->covering += n;
+}
+
+size_t tg_findings_covering(const tg_findings *findings)
+{
+	return findings ? findings->covering : 0;
+}
+
 size_t tg_findings_suppressed_count(const tg_findings *findings)
 {
 	return findings ? findings->suppressed.length : 0;
@@ -315,9 +327,11 @@ int tg_findings_move(tg_findings *to, tg_findings *from)
 	}
 	for (i = supp; i < to->suppressed.length; i++)
 		((struct sentry *)to->suppressed.items[i])->seq = to->seq++;
+	to->covering += from->covering;
 	from->count = 0;
 	from->documents.length = 0;
 	from->suppressed.length = 0;
+	from->covering = 0;
 	return 0;
 oom:
 	to->suppressed.length = supp;

@@ -659,6 +659,18 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 			note_failure(&first, &failures, failed, sizeof(failed), error);
 		error = 0;
 	}
+	for (i = 0; i < changes->hidden.length && error == 0; i++) {
+		const struct tg_hidden *h = changes->hidden.items[i];
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (h->has_commit)
+			git_oid_tostr(hex, sizeof(hex), &h->commit);
+		error = tg_rules_add_finding(findings, policy,
+			TG_RULE_HIDDEN_DOCUMENT, h->path, h->has_commit ? hex : NULL,
+			1, 0, h->message);
+	}
+	if (error < 0)
+		goto done;
 	if (failures > 0 || changes->docs.length > 0 || !changes->markdown_path)
 		goto done;
 	globs = glob_list(policy);

@@ -64,6 +64,7 @@ static int add_or_waive(tg_findings *findings, const tg_policy *policy,
                         tg_finding *f, const char *policy_path, bool inline_)
 {
 	const struct tg_exception *exc = NULL, *expired = NULL;
+	tg_finding_note *notes = NULL;
 	tg_suppressed waiver;
 	char *message = NULL;
 	int error;
@@ -85,14 +86,26 @@ static int add_or_waive(tg_findings *findings, const tg_policy *policy,
 	}
 	if (!expired)
 		return tg_findings_add(findings, f);
-	message = tg_printf("%s (note: exception '%s' covered this until it "
-	                    "expired on %s)", f->message, expired->id,
+	/* One more note, at the exception in the exceptions file. */
+	notes = calloc(f->notes_count + 1, sizeof(*notes));
+	message = tg_printf("exception '%s' covered this until it expired on "
+	                    "%s: renew it there or fix the finding", expired->id,
 	                    expired->expires);
-	if (!message)
+	if (!notes || !message) {
+		free(notes);
+		free(message);
 		return tg_error_oom();
-	f->message = message;
+	}
+	if (f->notes_count)
+		memcpy(notes, f->notes, f->notes_count * sizeof(*notes));
+	notes[f->notes_count].path = policy->exceptions_path;
+	notes[f->notes_count].line = expired->line;
+	notes[f->notes_count].message = message;
+	f->notes = notes;
+	f->notes_count++;
 	error = tg_findings_add(findings, f);
 	free(message);
+	free(notes);
 	return error;
 }
 

@@ -23,6 +23,8 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"no-documents",
 	"undeclared-concern",
 	"unknown-rule",
+	"hidden-document",
+	"signoff-stale",
 };
 
 const char *tg_rule_name(tg_rule_id id)
