@@ -226,13 +226,12 @@ void tg_git__covers_cache_free(struct tg_covers_cache *cache)
 int tg_git__covers_cache_open(struct tg_covers_cache **out,
                               git_repository *repo)
 {
-	const char *env = getenv("THREATGATE_CACHE");
 	struct tg_covers_cache *cache = calloc(1, sizeof(*cache));
 
 	*out = NULL;
 	if (!cache)
 		return tg_error_oom();
-	if (!(env && strcmp(env, "0") == 0)) {
+	if (!tg_options__get()->no_covers_cache) {
 		cache->path = tg_printf("%sthreatgate/covers",
 		                        git_repository_commondir(repo));
 		if (!cache->path) {
@@ -729,9 +728,9 @@ int tg_git__covered_code_changed(tg_findings *findings,
 		goto done;
 	}
 	if (target->source == TG_SOURCE_INDEX) {
-		const char *env = getenv("GIT_INDEX_FILE");
+		const char *file = tg_options__get()->index_file;
 
-		error = env && *env ? git_index_open(&index, env)
+		error = file ? git_index_open(&index, file)
 			: git_repository_index(&index, repo);
 		if (error < 0) {
 			error = tg_error_from_git(error, "cannot read the index");

@@ -1,3 +1,8 @@
+/*
+ * The rule driver: the check of each rule by id, the policy's severities,
+ * inline suppressions and exceptions applied to what checks report, and
+ * the summary of each checked document.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,15 +133,9 @@ int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
 	char *message = NULL;
 	int n;
 
-	if (ctx->notes_count == ctx->notes_alloc) {
-		size_t alloc = ctx->notes_alloc ? ctx->notes_alloc * 2 : 8;
-		tg_finding_note *p = realloc(ctx->notes, alloc * sizeof(*p));
-
-		if (!p)
-			return tg_error_oom();
-		ctx->notes = p;
-		ctx->notes_alloc = alloc;
-	}
+	if (tg_array__grow((void **)&ctx->notes, &ctx->notes_alloc,
+	                   sizeof(*ctx->notes), ctx->notes_count + 1) < 0)
+		return tg_error_oom();
 	va_start(ap, fmt);
 	n = vasprintf(&message, fmt, ap);
 	va_end(ap);
