@@ -265,7 +265,7 @@ static int compare_terms(const void *a, const void *b)
 
 static void score_terms(struct tg_trigger_hit *h)
 {
-	const struct tg_trigger_match *last = NULL;	/* the last one kept */
+	struct tg_trigger_match *last = NULL;	/* the last one kept */
 	size_t i, kept = 0, run = 0;
 	double best = 0;
 
@@ -276,8 +276,8 @@ static void score_terms(struct tg_trigger_hit *h)
 		struct tg_trigger_match *m = h->matches.items[i];
 
 		/*
-		 * The previous match may be freed below: compare with the last
-		 * one kept (a run's first is always kept).
+		 * Compare with the last match kept, not items[i - 1]: that one
+		 * may have been freed or overwritten by the compaction below.
 		 */
 		if (!last || strcmp(m->term, last->term)) {
 			run = 0;
