@@ -161,15 +161,39 @@ static void test_date_bad(void **state)
 	assert_int_equal(tg_date_parse("yesterday"), -1);
 }
 
-static void test_date_today_env(void **state)
+/* Today is the library's setting, never THREATGATE_TODAY itself. */
+static void test_date_today_option(void **state)
 {
+	tg_options options = TG_OPTIONS_INIT;
+
 	(void)state;
-	setenv("THREATGATE_TODAY", "2026-11-01", 1);
+	options.today = tg_date_parse("2026-11-01");
+	assert_int_equal(tg_options_set(&options), 0);
 	assert_int_equal(tg_date_today(), tg_date_parse("2026-11-01"));
-	setenv("THREATGATE_TODAY", "garbage", 1);
-	assert_true(tg_date_today() > tg_date_parse("2024-01-01"));
+	setenv("THREATGATE_TODAY", "2020-01-01", 1);
+	assert_int_equal(tg_date_today(), tg_date_parse("2026-11-01"));
 	unsetenv("THREATGATE_TODAY");
+	assert_int_equal(tg_options_set(NULL), 0);
 	assert_true(tg_date_today() > tg_date_parse("2024-01-01"));
+}
+
+/* Strings are copied; the defaults come back with NULL. */
+static void test_options_copied(void **state)
+{
+	tg_options options = TG_OPTIONS_INIT;
+	char file[] = "/tmp/index";
+
+	(void)state;
+	options.index_file = file;
+	options.threads = 3;
+	assert_int_equal(tg_options_set(&options), 0);
+	file[1] = 'x';
+	assert_string_equal(tg_options__get()->index_file, "/tmp/index");
+	assert_int_equal(tg_parallel_threads(100), 3);
+	assert_int_equal(tg_options_set(NULL), 0);
+	assert_null(tg_options__get()->index_file);
+	assert_int_equal(tg_options__get()->today, -1);
+	tg_options__release();
 }
 
 /* ---- people ---- */
@@ -518,6 +542,22 @@ static void test_severity_and_rules(void **state)
 	assert_null(tg_rule_name(TG_RULE__COUNT));
 }
 
+static void test_suggest(void **state)
+{
+	static const char *const keys[] = { "docs", "maxDocSize", "signoff",
+	                                    "stride-coverage", "missing-dri" };
+
+	(void)state;
+	/* A prefix of two: the fewer edits wins. */
+	assert_string_equal(tg_suggest("doc", keys, 5), "docs");
+	assert_string_equal(tg_suggest("stride-coverag", keys, 5),
+	                    "stride-coverage");
+	assert_string_equal(tg_suggest("missing-dir", keys, 5), "missing-dri");
+	assert_null(tg_suggest("frobnicate", keys, 5));
+	assert_null(tg_suggest("", keys, 5));
+	assert_null(tg_suggest("docs", keys, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,7 +571,8 @@ int main(void)
 		cmocka_unit_test(test_date_parse),
 		cmocka_unit_test(test_date_leap_years),
 		cmocka_unit_test(test_date_bad),
-		cmocka_unit_test(test_date_today_env),
+		cmocka_unit_test(test_date_today_option),
+		cmocka_unit_test(test_options_copied),
 		cmocka_unit_test(test_person_handle),
 		cmocka_unit_test(test_person_email),
 		cmocka_unit_test(test_person_name),
@@ -549,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_severity_and_rules),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
