@@ -1159,8 +1159,7 @@ int tg_changes__add_update(struct tg_changes *changes, git_repository *repo,
 			have_from = true;
 		} else if (error == GIT_ENOTFOUND || error == TG_ENOTFOUND) {
 			git_error_clear();
-			tg_error_clear();
-			error = 0;	/* unrelated history: the whole tree */
+			tg_error_clear();	/* unrelated history: the whole tree */
 		} else {
 			return tg_error_from_git(error, "cannot find where '%s' "
 				"forks from the policy branch", ref);

@@ -17,24 +17,16 @@
 #include "threatgate/rules.h"
 #include "util/banned.h"
 
+/* vprintf into a new string; NULL when memory runs out. */
 static char *vformat(const char *fmt, va_list ap)
 	__attribute__((format(printf, 1, 0)));
 
-/* vprintf into a new string; NULL when memory runs out. */
 static char *vformat(const char *fmt, va_list ap)
 {
-	va_list copy;
-	char *out;
-	int n;
+	char *out = NULL;
 
-	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
+	if (tg_vasprintf(&out, fmt, ap) < 0)
 		return NULL;
-	out = malloc((size_t)n + 1);
-	if (out)
-		vsnprintf(out, (size_t)n + 1, fmt, ap);
 	return out;
 }
 

@@ -874,13 +874,6 @@ static int keep_findings(tg_doc_summary *doc, const tg_findings *findings)
 		n = TG_DOC_FINDINGS_KEPT;
 	if (n == 0)
 		return 0;
-	/* tg_doc_summary_dup() gave it an empty list: replace it. */
-	for (i = 0; i < doc->findings_count; i++) {
-		free(doc->findings[i].rule);
-		free(doc->findings[i].message);
-	}
-	free(doc->findings);
-	doc->findings_count = 0;
 	doc->findings = calloc(n, sizeof(*doc->findings));
 	if (!doc->findings)
 		return tg_error_oom();

@@ -491,6 +491,10 @@ static int weigh(struct scan *sc, const struct tg_trigger *t,
 		if (!best || m->weight > best->weight)
 			best = m;
 	}
+	if (!best) {	/* score_terms keeps each term's first match */
+		tg_model__free_hit(h);
+		return 0;
+	}
 	h->match = tg_strdup(best->words);
 	h->line = best->line;
 	h->column = best->column;
