@@ -241,6 +241,16 @@ static char *fold_term(const char *words)
 	if (len > 4 && key[len - 1] == 'e')
 		len--;
 	key[len] = '\0';
+	/*
+	 * One word is one concept by its stem: "authenticator" and
+	 * "authentication", "encrypted" and "decryption".
+	 */
+	if (!strchr(words, ' ')) {
+		if (strncmp(key, "decrypt", 7) == 0)
+			memcpy(key, "en", 2);
+		if (strlen(key) > 7)
+			key[7] = '\0';
+	}
 	return key;
 }
 
@@ -267,22 +277,51 @@ static int compare_terms(const void *a, const void *b)
 #define REPEAT 0.25
 #define REPEATS 2
 
+/*
+ * A weak term inside a strong one already counted is the same concept
+ * ("permission" after "permission to access"): it joins that term's run.
+ */
+static void join_concepts(struct tg_trigger_hit *h)
+{
+	size_t i, j;
+
+	for (i = 0; i < h->matches.length; i++) {
+		struct tg_trigger_match *weak = h->matches.items[i];
+		char *term;
+
+		if (weak->strong)
+			continue;
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *s = h->matches.items[j];
+
+			if (!s->strong || !strstr(s->term, weak->term) ||
+			    !(term = tg_strdup(s->term)))
+				continue;
+			free(weak->term);
+			weak->term = term;
+			break;
+		}
+	}
+}
+
 static void score_terms(struct tg_trigger_hit *h)
 {
+	const char *group = NULL;	/* the term of the run: its best, kept */
 	size_t i, kept = 0, run = 0;
 	double best = 0;
 
+	join_concepts(h);
 	qsort(h->matches.items, h->matches.length,
 	      sizeof(h->matches.items[0]), compare_terms);
 	h->score = 0;
 	for (i = 0; i < h->matches.length; i++) {
 		struct tg_trigger_match *m = h->matches.items[i];
 
-		if (i == 0 || strcmp(m->term,
-		    ((struct tg_trigger_match *)h->matches.items[i - 1])->term)) {
+		if (!group || strcmp(m->term, group) != 0) {
+			group = m->term;
 			run = 0;
 			best = m->weight;
-		} else if (++run > REPEATS) {
+		} else if (++run > REPEATS || !m->strong) {
 			free(m->words);
 			free(m->term);
 			free(m);
@@ -418,6 +457,7 @@ static int each_match(struct scan *sc, const struct tg_trigger *t,
 		m->line = seg->line;
 		m->column = seg->column + (int)(ov[0] - seg->offset);
 		m->weight = weight;
+		m->strong = base >= 2;
 		m->where = seg->place->where;
 		if (!m->term || tg_vec_push(&hit->matches, m) < 0) {
 			free(m->words);
