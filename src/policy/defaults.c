@@ -269,6 +269,8 @@ void tg_policy__trigger_free(void *item)
 	pcre2_code_free(t->code);
 	pcre2_code_free(t->weak_code);
 	pcre2_code_free(t->ignore_code);
+	pcre2_code_free(t->scan_code);
+	pcre2_code_free(t->anchored_code);
 	free(t->origin);
 	free(t);
 }

@@ -1068,6 +1068,7 @@ void tg_policy_free(tg_policy *policy)
 	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
+	pcre2_code_free(policy->trigger_gate);
 	tg_vec_release(&ext->role_order, free);
 	free(ext->roles_origin);
 	free(ext);
@@ -1352,6 +1353,36 @@ static int finalize_sections(tg_policy *policy)
 }
 
 
+/*
+ * Strong and weak terms in one pattern, so that the prose is read once per
+ * trigger, not twice: a pass costs about the same whatever the number of
+ * alternatives. A (*MARK) tells a strong match; at one place the strong
+ * alternative is tried first. Where the two do not combine (a numbered
+ * back-reference, a duplicate group name) the trigger keeps two passes.
+ */
+static void combine_trigger(struct tg_trigger *t)
+{
+	uint32_t backrefs = 0;
+	char *both;
+	int errcode = 0;
+	PCRE2_SIZE offset = 0;
+
+	pcre2_code_free(t->scan_code);
+	t->scan_code = NULL;
+	if (!t->code || !t->weak_code ||
+	    pcre2_pattern_info(t->weak_code, PCRE2_INFO_BACKREFMAX,
+	                       &backrefs) != 0 || backrefs > 0)
+		return;	/* the weak pattern's group numbers would shift */
+	both = tg_printf("(?:%s)(*MARK:s)|(?:%s)", t->pattern, t->weak);
+	if (!both)
+		return;	/* two passes then: slower, not wrong */
+	t->scan_code = pcre2_compile((PCRE2_SPTR)both, PCRE2_ZERO_TERMINATED,
+	                             PATTERN_OPTIONS, &errcode, &offset, NULL);
+	free(both);
+	if (t->scan_code)
+		(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
+}
+
 static int finalize_triggers(tg_policy *policy)
 {
 	struct tg_trigger *t;
@@ -1400,10 +1431,11 @@ static int finalize_triggers(tg_policy *policy)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
 		if (t->weak_code)
 			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		combine_trigger(t);
 		if (t->ignore_code)
 			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
-	return 0;
+	return tg_policy__build_gate(policy);
 }
 
 static int compare_rank(const void *a, const void *b)
