@@ -126,7 +126,23 @@ typedef struct {
 	char *signoff_via;
 	size_t errors, warnings, notes;
 	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
+	/*
+	 * The findings themselves, kept by `scan` for its HTML page (at most
+	 * TG_DOC_FINDINGS_KEPT, in line order); NULL and 0 elsewhere.
+	 */
+	struct tg_doc_finding *findings;
+	size_t findings_count;
 } tg_doc_summary;
+
+/* One finding of a document, as a scan keeps it. */
+typedef struct tg_doc_finding {
+	char *rule;		/* "threat-missing-priority" */
+	tg_severity severity;
+	int line;		/* 0 when unknown */
+	char *message;
+} tg_doc_finding;
+
+#define TG_DOC_FINDINGS_KEPT 50
 
 /* What a rule is: the catalogue every report and the rule driver use. */
 typedef struct {
@@ -208,6 +224,14 @@ TG_EXTERN(const char *) tg_suppress_reason_name(tg_suppress_reason reason);
 TG_EXTERN(int) tg_findings_add_suppressed(tg_findings *findings,
 	const tg_finding *finding, tg_suppress_reason reason,
 	const tg_suppressed *exc);
+
+/*
+ * How many design documents covered the code a change touched (their
+ * `covers`), stale or not: the summary says code was checked against
+ * them even when no design document changed.
+ */
+TG_EXTERN(void) tg_findings_add_covering(tg_findings *findings, size_t n);
+TG_EXTERN(size_t) tg_findings_covering(const tg_findings *findings);
 
 TG_EXTERN(size_t) tg_findings_suppressed_count(const tg_findings *findings);
 TG_EXTERN(const tg_suppressed *) tg_findings_suppressed(

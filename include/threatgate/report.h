@@ -43,10 +43,22 @@ typedef struct {
 	bool comment_on_pass;
 	/* github: also append the Markdown report to this file, or NULL */
 	const char *step_summary;
+	/*
+	 * text, markdown: the policy names no security reviewer, so any
+	 * named sign-off counts; the report says so in one line.
+	 */
+	bool no_reviewers;
+	/*
+	 * text: group the findings by document, each under a line naming it
+	 * and its counts (the hooks); show at most max_findings findings
+	 * (0: all), then how many more in how many documents.
+	 */
+	bool group;
+	size_t max_findings;
 } tg_report_options;
 
-#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL }
+#define TG_REPORT_OPTIONS_INIT { .format = TG_FORMAT_TEXT, \
+	.fail_on = TG_SEVERITY_ERROR, .comment_on_pass = true }
 
 /*
  * The hidden first line of the markdown report: a bot finds its one

@@ -53,6 +53,9 @@ typedef struct {
 				 * `commits` is a lower bound */
 } tg_drift;
 
+/* Free what a drift holds and zero it (a drift the caller filled). */
+TG_EXTERN(void) tg_drift_release(tg_drift *drift);
+
 /* One document of a scan. Every pointer is owned by the scan. */
 typedef struct {
 	const tg_doc_summary *doc;
@@ -118,6 +121,7 @@ typedef struct {
 	size_t open_by_priority[6];	/* [0]: no priority, [1..5]: P1..P5 */
 	size_t drifting;		/* documents with drift commits */
 	size_t with_findings;		/* documents with errors or warnings */
+	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
 } tg_scan_totals;
 
 TG_EXTERN(void) tg_scan_totals_compute(tg_scan_totals *out,
@@ -137,7 +141,7 @@ typedef struct {
 	size_t max_commits;		/* 0: no bound */
 } tg_scan_options;
 
-#define TG_SCAN_OPTIONS_INIT { NULL, NULL, -1, 0 }
+#define TG_SCAN_OPTIONS_INIT { .since = -1 }
 
 /*
  * Scan a repository: check every design document at the revision (as

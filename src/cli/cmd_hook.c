@@ -32,6 +32,11 @@ static const char hook_help[] =
 	"  --fail-on LEVEL   error (default), warning or never\n"
 	"  --color WHEN      auto, always or never\n"
 	"  -q, --quiet       print nothing when nothing was found\n"
+	"  --max-findings N  show at most N findings (default 25; 0: all), then\n"
+	"                    how many more in how many documents\n"
+	"  --verbose         say which policy was read\n"
+	"\n"
+	"Text findings are grouped by document, under a line with its counts.\n"
 	"\n"
 	"Exit: 0 pass, 1 findings block, 2 could not check (fails closed).\n";
 
@@ -119,7 +124,7 @@ int cli_cmd_hook(int argc, char **argv)
 	const char *kind, *remote = NULL, *what, *env;
 	char *input = NULL, *failure = NULL, *other_failure = NULL;
 	char *refs = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	double start = tg_clock_now();
 	bool receive, pushed_limit = false, lazy;
 	int error, code = CLI_EXIT_USAGE, failure_code = 0, other_code = 0;
@@ -129,6 +134,10 @@ int cli_cmd_hook(int argc, char **argv)
 	error = cli_opts_parse(&opts, argc, argv, CLI_OPT_REPORT, hook_help);
 	if (error != 0)
 		return cli_opts_exit(&opts, error);
+	/* A push of hundreds of documents must not bury the first ones. */
+	opts.group = true;
+	if (opts.max_findings < 0)
+		opts.max_findings = CLI_HOOK_MAX_FINDINGS;
 	if (opts.nargs < 1) {
 		cli_error("hook: which hook? pre-commit, pre-push or pre-receive");
 		return CLI_EXIT_USAGE;
@@ -153,6 +162,8 @@ int cli_cmd_hook(int argc, char **argv)
 		error = cli_repo_open(&repo, &opts, true);
 	if (error == 0)
 		error = cli_policy_load_git(&policy, &opts, repo);
+	if (error == 0)
+		opts.policy = policy;	/* the report names the reviewers */
 	if (error == 0)
 		tg_policy_set_stage(policy, strcmp(kind, "pre-commit") == 0 ?
 			TG_STAGE_PRE_COMMIT : strcmp(kind, "pre-push") == 0 ?
@@ -231,7 +242,19 @@ int cli_cmd_hook(int argc, char **argv)
 	}
 	if (tg_changes_skipped(changes))
 		cli_error("%s", tg_changes_skipped(changes));
-	if (code == CLI_EXIT_FINDINGS) {
+	for (i = 0; i < tg_changes_refusal_count(changes); i++) {
+		cli_error("%s", tg_changes_refusal(changes, i));
+		code = CLI_EXIT_FINDINGS;
+	}
+	if (code == CLI_EXIT_FINDINGS && receive) {
+		cli_error("push rejected: fix the design documents above "
+		          "(judged by the policy of %s at %s); 'threatgate "
+		          "explain RULE' says what each rule wants",
+		          tg_policy_source_ref(policy) ? tg_policy_source_ref(policy)
+		          : "an empty repository (the built-in defaults)",
+		          tg_policy_source_commit(policy) ?
+		          tg_policy_source_commit(policy) : "no commit");
+	} else if (code == CLI_EXIT_FINDINGS) {
 		cli_error("%s rejected: fix the design documents above; "
 		          "'threatgate explain RULE' says what each rule wants",
 		          what);

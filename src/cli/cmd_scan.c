@@ -242,6 +242,19 @@ static int merge_reports(tg_scan *scan, const struct cli_options *opts,
 	return error;
 }
 
+static void warn_expiring(const char *id, const char *expires, long days_left,
+                          void *payload)
+{
+	(void)payload;
+	if (days_left == 0)
+		cli_error("warning: exception '%s' expires today (%s): the "
+		          "findings it waives block from tomorrow", id, expires);
+	else
+		cli_error("warning: exception '%s' expires on %s, in %ld day%s: "
+		          "the findings it waives block after that", id, expires,
+		          days_left, days_left == 1 ? "" : "s");
+}
+
 static int scan_repository(tg_scan *scan, const struct cli_options *opts,
                            const tg_scan_options *settings)
 {
@@ -262,6 +275,8 @@ static int scan_repository(tg_scan *scan, const struct cli_options *opts,
 	if (error == 0)
 		error = cli_policy_load_git(&policy, opts, repo);
 	if (error == 0)
+		tg_policy_expiring_exceptions(policy, warn_expiring, NULL);
+	if (error == 0)
 		error = tg_scan_run(scan, repo, settings, policy);
 	tg_policy_free(policy);
 	git_repository_free(repo);
@@ -272,8 +287,15 @@ static int write_report(const struct cli_options *opts, const tg_scan *scan)
 {
 	tg_report_options options = TG_REPORT_OPTIONS_INIT;
 	FILE *out = stdout;
+	char *owned = NULL;
 	int error;
 
+	/* The forge's address (html: links to each document), as check's. */
+	error = cli_report_options(&options, opts, &owned);
+	if (error < 0)
+		return error;
+	/* Each document links at the commit scanned, unless --head says. */
+	options.head = opts->head;
 	if (opts->output) {
 		out = fopen(opts->output, "w");
 		if (!out)
@@ -286,6 +308,7 @@ static int write_report(const struct cli_options *opts, const tg_scan *scan)
 	if (out != stdout && fclose(out) != 0 && error == 0)
 		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
 		                     opts->output, strerror(errno));
+	free(owned);
 	return error;
 }
 

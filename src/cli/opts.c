@@ -2,6 +2,7 @@
  * Options shared by the subcommands (SPEC section 4), parsed with
  * getopt_long from one table; each subcommand says which groups it takes.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -27,7 +28,11 @@ enum {
 	OPT_NO_PASS_COMMENT,
 	OPT_PRUNE,
 	OPT_SERVER,
-	OPT_GLOBAL
+	OPT_GLOBAL,
+	OPT_APPROVALS,
+	OPT_REVIEWER,
+	OPT_MAX_FINDINGS,
+	OPT_VERBOSE
 };
 
 #define ANY_GROUP (~0u)
@@ -49,9 +54,14 @@ static const struct opt_def {
 	{ "forge-url", required_argument, OPT_FORGE_URL, CLI_OPT_REPORT },
 	{ "head", required_argument, OPT_HEAD, CLI_OPT_REPORT },
 	{ "no-pass-comment", no_argument, OPT_NO_PASS_COMMENT, CLI_OPT_REPORT },
+	{ "max-findings", required_argument, OPT_MAX_FINDINGS, CLI_OPT_REPORT },
+	{ "verbose", no_argument, OPT_VERBOSE, CLI_OPT_REPORT },
 	{ "staged", no_argument, OPT_STAGED, CLI_OPT_GIT },
 	{ "range", required_argument, OPT_RANGE, CLI_OPT_GIT | CLI_OPT_RANGE },
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
+	{ "approvals", required_argument, OPT_APPROVALS,
+	  CLI_OPT_GIT | CLI_OPT_RANGE },
+	{ "reviewer", required_argument, OPT_REVIEWER, CLI_OPT_REVIEWER },
 	{ "rev", required_argument, OPT_REV, CLI_OPT_REV },
 	{ "force", no_argument, 'f', CLI_OPT_FORCE },
 	{ "prune", no_argument, OPT_PRUNE, CLI_OPT_BASELINE },
@@ -232,6 +242,23 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 	case OPT_NO_PASS_COMMENT:
 		opts->no_pass_comment = true;
 		break;
+	case OPT_MAX_FINDINGS: {
+		char *end = NULL;
+		long n;
+
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || !end || end == value || *end != '\0' ||
+		    n < 0 || n > 1000000)
+			return tg_error_set(TG_EINVALID,
+				"invalid --max-findings '%s' (expected a number, "
+				"0 for all)", value);
+		opts->max_findings = n;
+		break;
+	}
+	case OPT_VERBOSE:
+		opts->verbose = true;
+		break;
 	case OPT_PRUNE:
 		opts->prune = true;
 		break;
@@ -240,6 +267,16 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 		break;
 	case OPT_GLOBAL:
 		opts->global = true;
+		break;
+	case OPT_APPROVALS:
+		opts->approvals = value;
+		break;
+	case OPT_REVIEWER:
+		if (opts->nreviewers >= CLI_MAX_REVIEWERS)
+			return tg_error_set(TG_EINVALID, "more than %d --reviewer "
+				"options: list the team in .threatgate instead",
+				CLI_MAX_REVIEWERS);
+		opts->reviewers[opts->nreviewers++] = value;
 		break;
 	default:
 		return tg_error_set(TG_ERROR, "unhandled option %d", val);
@@ -255,6 +292,9 @@ static int check_combinations(const struct cli_options *opts)
 	if (modes > 1)
 		return tg_error_set(TG_EINVALID,
 			"--staged, --range and --all cannot be combined");
+	if (opts->approvals && !opts->range && (opts->accepted & CLI_OPT_GIT))
+		return tg_error_set(TG_EINVALID, "--approvals needs --range: "
+			"approvals are of a pull request, the range it merges");
 	if (opts->rev && (opts->accepted & CLI_OPT_GIT) && !opts->all)
 		return tg_error_set(TG_EINVALID, "--rev needs --all");
 	if (opts->config && opts->policy_rev)

@@ -37,22 +37,11 @@ int tg_scan_new(tg_scan **out)
 	return 0;
 }
 
-static void free_strs(char **strs, size_t count)
-{
-	size_t i;
-
-	if (!strs)
-		return;
-	for (i = 0; i < count; i++)
-		free(strs[i]);
-	free(strs);
-}
-
-static void drift_release(tg_drift *drift)
+void tg_drift_release(tg_drift *drift)
 {
 	free(drift->newest);
 	free(drift->newest_date);
-	free_strs(drift->authors, drift->authors_count);
+	tg_strs_free(drift->authors, drift->authors_count);
 	free(drift->since);
 	memset(drift, 0, sizeof(*drift));
 }
@@ -75,7 +64,7 @@ void tg_scan_free(tg_scan *scan)
 	if (!scan)
 		return;
 	for (i = 0; i < scan->count; i++) {
-		drift_release(&scan->items[i].pub.drift);
+		tg_drift_release(&scan->items[i].pub.drift);
 		tg_doc_summary_free(scan->items[i].owned);
 	}
 	free(scan->items);
@@ -119,7 +108,7 @@ static char **dup_strs(char *const *strs, size_t count)
 	for (i = 0; i < count; i++) {
 		out[i] = tg_strdup(strs[i] ? strs[i] : "");
 		if (!out[i]) {
-			free_strs(out, i);
+			tg_strs_free(out, i);
 			return NULL;
 		}
 	}
@@ -149,6 +138,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->handles_count = 0;
 	s->sections = NULL;
 	s->sections_count = 0;
+	s->findings = NULL;
+	s->findings_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
@@ -215,6 +206,18 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
 		     dup_opt(&s->sections[i].title, summary->sections[i].title);
 	}
+	if (ok)
+		s->findings = calloc(summary->findings_count + 1,
+		                     sizeof(*s->findings));
+	ok = ok && s->findings;
+	for (i = 0; ok && i < summary->findings_count; i++) {
+		s->findings_count++;
+		s->findings[i].severity = summary->findings[i].severity;
+		s->findings[i].line = summary->findings[i].line;
+		ok = dup_opt(&s->findings[i].rule, summary->findings[i].rule) &&
+		     dup_opt(&s->findings[i].message,
+		             summary->findings[i].message);
+	}
 	if (!ok) {
 		tg_doc_summary_free(s);
 		return tg_error_oom();
@@ -245,15 +248,14 @@ static int drift_copy(tg_drift *out, const tg_drift *drift)
 	}
 	return 0;
 oom:
-	drift_release(out);
+	tg_drift_release(out);
 	return tg_error_oom();
 }
 
 int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
                          const tg_drift *drift)
 {
-	struct entry *e, *items;
-	size_t n;
+	struct entry *e;
 	int error;
 
 	if (!summary || scan->repos.length == 0) {
@@ -261,15 +263,11 @@ int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
 		return tg_error_set(TG_EINVALID,
 			"a scan document needs a summary and a repository");
 	}
-	if (scan->count == scan->alloc) {
-		n = scan->alloc ? scan->alloc * 2 : 64;
-		items = realloc(scan->items, n * sizeof(*items));
-		if (!items) {
-			tg_doc_summary_free(summary);
-			return tg_error_oom();
-		}
-		scan->items = items;
-		scan->alloc = n;
+	error = tg_array__grow((void **)&scan->items, &scan->alloc,
+	                       sizeof(*scan->items), scan->count + 1);
+	if (error < 0) {
+		tg_doc_summary_free(summary);
+		return error;
 	}
 	e = &scan->items[scan->count];
 	memset(e, 0, sizeof(*e));
@@ -320,21 +318,14 @@ const char *tg_scan_date(const tg_scan *scan)
 	return scan->date;
 }
 
-static int strcmp_null(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
 	int c;
 
-	c = strcmp_null(a->pub.repository, b->pub.repository);
+	c = tg_strcmp_null(a->pub.repository, b->pub.repository);
 	if (c == 0)
-		c = strcmp_null(a->pub.doc->path, b->pub.doc->path);
+		c = tg_strcmp_null(a->pub.doc->path, b->pub.doc->path);
 	if (c != 0)
 		return c;
 	return (a->seq > b->seq) - (a->seq < b->seq);
@@ -381,6 +372,8 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 		const tg_doc_summary *d = sd->doc;
 
 		out->documents++;
+		for (j = 0; j < TG_SUPPRESS__COUNT; j++)
+			out->waived[j] += d->waived[j];
 		if (!d->readable) {
 			out->unreadable++;
 			continue;
@@ -461,9 +454,9 @@ static int cmp_attention(const void *pa, const void *pb)
 			return a->doc->age_days < 0 ? -1 : 1;
 		return a->doc->age_days > b->doc->age_days ? -1 : 1;
 	}
-	c = strcmp_null(a->repository, b->repository);
+	c = tg_strcmp_null(a->repository, b->repository);
 	if (c == 0)
-		c = strcmp_null(a->doc->path, b->doc->path);
+		c = tg_strcmp_null(a->doc->path, b->doc->path);
 	if (c == 0)
 		c = (ka->index > kb->index) - (ka->index < kb->index);
 	return c;

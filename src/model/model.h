@@ -139,6 +139,8 @@ struct tg_model {
 	tg_vec undeclared;	/* struct tg_trigger_hit * */
 	tg_vec not_applicable;	/* struct tg_not_applicable * */
 	tg_vec suppressions;	/* struct tg_suppression * */
+	/* Rules a suppression comment names that do not exist: rule, line. */
+	tg_vec unknown_rules;	/* struct tg_suppression * (first_line) */
 	/* First section matched by each policy section rule, or NULL. */
 	const struct tg_section *security;
 	const struct tg_section *threat_model;
@@ -194,6 +196,9 @@ bool tg_model__names_threat_model(const char *text);
 /* Category letters/names joined by '/', ',', '+' or "and": a bit set. */
 unsigned tg_model__categories(const tg_policy *policy, const char *text,
 	char **bad_token);
+/* The same, telling out of memory (TG_ENOMEM) from "no category". */
+int tg_model__parse_categories(unsigned *out, const tg_policy *policy,
+	const char *text, char **bad_token);
 tg_status tg_model__status(const char *text);
 const char *tg_status_name(tg_status status);
 

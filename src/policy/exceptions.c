@@ -221,6 +221,7 @@ int tg_policy__read_exceptions_data(tg_policy *policy, const char *name,
 	}
 	for (i = 0; i < st.pending.length; i++) {
 		p = st.pending.items[i];
+		p->exc->line = p->line;
 		error = tg_vec_push(&policy->exceptions, p->exc);
 		if (error < 0)
 			goto done;
@@ -272,6 +273,26 @@ const struct tg_exception *tg_policy__exception_for(const tg_policy *policy,
 	if (expired)
 		*expired = gone;
 	return NULL;
+}
+
+size_t tg_policy_expiring_exceptions(const tg_policy *policy,
+	void (*fn)(const char *id, const char *expires, long days_left,
+	           void *payload),
+	void *payload)
+{
+	const struct tg_exception *e;
+	long today = tg_date_today();
+	size_t i, n = 0;
+
+	for (i = 0; policy && i < policy->exceptions.length; i++) {
+		e = policy->exceptions.items[i];
+		if (!tg_policy__exception_expiring(policy, e))
+			continue;
+		n++;
+		if (fn)
+			fn(e->id, e->expires, e->expires_days - today, payload);
+	}
+	return n;
 }
 
 bool tg_policy__exception_expiring(const tg_policy *policy,

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "policy/internal.h"
@@ -1124,7 +1125,12 @@ static int scratch_file(int *fd, char **path, char **unlink_path,
 	*fd = memfd_create("threatgate-policy", MFD_CLOEXEC);
 	if (*fd >= 0) {
 		*path = tg_printf("/proc/self/fd/%d", *fd);
-		if (*path && access(*path, R_OK) == 0)
+		if (!*path) {
+			close(*fd);
+			*fd = -1;
+			return tg_error_oom();
+		}
+		if (access(*path, R_OK) == 0)
 			return 0;
 		free(*path);
 		close(*fd);	/* no /proc: fall back to a file */
@@ -1470,6 +1476,10 @@ static int finalize_roles(struct tg_policy_ext *ext)
 		tg_buf_printf(&names, "%s%s", i ? ", " : "",
 		              (const char *)ext->role_order.items[i]);
 	}
+	if (names.failed) {
+		error = tg_error_oom();
+		goto done;
+	}
 	for (i = 0; i < policy->roles.length; i++) {
 		r = policy->roles.items[i];
 		r->rank = order_index(ext, r->name);
@@ -1596,15 +1606,74 @@ const char *tg_policy_baseline_path(const tg_policy *policy)
 /* Accessors                                                           */
 /* ------------------------------------------------------------------ */
 
+static bool glob_matches(const tg_policy *policy, const char *glob,
+	const char *path)
+{
+	return policy->docs_case_sensitive ? tg_glob_match(glob, path)
+	                                   : tg_glob_match_nocase(glob, path);
+}
+
+/* The other Markdown extensions a glob ending in ".md" matches too. */
+static const char *const markdown_exts[] = { ".markdown", ".mdown", ".mkd" };
+
 bool tg_policy_is_document(const tg_policy *policy, const char *path)
 {
-	size_t i;
+	const char *ext = NULL;
+	char *alt = NULL;
+	size_t i, n, g;
+	bool match = false;
 
 	if (!policy || !path)
 		return false;
 	for (i = 0; i < policy->docs.length; i++)
-		if (tg_glob_match(policy->docs.items[i], path))
+		if (glob_matches(policy, policy->docs.items[i], path))
 			return true;
+	n = strlen(path);
+	for (i = 0; i < sizeof(markdown_exts) / sizeof(markdown_exts[0]); i++) {
+		size_t e = strlen(markdown_exts[i]);
+
+		if (n > e && tg_strcasecmp(path + n - e, markdown_exts[i]) == 0)
+			ext = path + n - e;
+	}
+	if (!ext)
+		return false;
+	alt = tg_printf("%.*s.md", (int)(ext - path), path);
+	for (g = 0; alt && g < policy->docs.length && !match; g++) {
+		const char *glob = policy->docs.items[g];
+		size_t gl = strlen(glob);
+
+		if (gl > 3 && tg_strcasecmp(glob + gl - 3, ".md") == 0)
+			match = glob_matches(policy, glob, alt);
+	}
+	free(alt);
+	return match;
+}
+
+bool tg_policy__is_design_path(const tg_policy *policy, const char *path)
+{
+	size_t i, plen, n;
+
+	if (!policy || !path)
+		return false;
+	if (tg_policy_is_document(policy, path))
+		return true;
+	plen = strlen(path);
+	for (i = 0; i < policy->docs.length; i++) {
+		const char *glob = policy->docs.items[i], *p, *slash = NULL;
+
+		/* the folders before the first wildcard: "docs/design" */
+		for (p = glob; *p && !strchr("*?[", *p); p++)
+			if (*p == '/')
+				slash = p;
+		if (!slash)
+			continue;
+		n = (size_t)(slash - glob);
+		/* the folder, one above it, or anything inside it */
+		if ((plen <= n && strncasecmp(glob, path, plen) == 0 &&
+		     (plen == n || glob[plen] == '/')) ||
+		    (plen > n && strncasecmp(glob, path, n) == 0 && path[n] == '/'))
+			return true;
+	}
 	return false;
 }
 

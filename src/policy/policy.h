@@ -77,6 +77,7 @@ struct tg_exception {
 	char *ticket;
 	char *expires;		/* ISO date */
 	long expires_days;
+	int line;		/* where the exceptions file starts it */
 };
 
 /* pusher.<name>.identity: who an authenticated pusher is. */
@@ -154,6 +155,13 @@ struct tg_policy {
 	tg_severity stage_severity[TG_STAGE__COUNT][TG_RULE__COUNT];
 	bool stage_severity_set[TG_STAGE__COUNT][TG_RULE__COUNT];
 };
+
+/*
+ * Whether a path is where a design document would be: a document glob
+ * matches it, or it is a design folder (the literal folders of a glob,
+ * "docs/design" and "docs"), or inside one.
+ */
+bool tg_policy__is_design_path(const tg_policy *policy, const char *path);
 
 #define TG_DRAFTS_WARN 1	/* a draft's errors are warnings */
 #define TG_DRAFTS_ENFORCE 2	/* a draft is checked as any design */

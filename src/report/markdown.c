@@ -34,6 +34,13 @@ struct md {
 	tg_buf *buf;
 	const tg_findings *findings;
 	const tg_report_options *options;
+	/*
+	 * The documents in the order the comment shows them: those that
+	 * block first, then those with other findings, then those that pass,
+	 * each group in path order; so that what must be fixed is never
+	 * behind "... and N more".
+	 */
+	size_t *order;
 };
 
 static bool is_alnum(unsigned char c)
@@ -181,6 +188,8 @@ static void put_line_link(const struct md *md, const char *revision,
 		tg_buf_printf(md->buf, "[%s %d](%s)", label, line,
 		              tg_buf_cstr(&url));
 	} else {
+		if (url.failed)
+			md->buf->failed = true;	/* not a report without its link */
 		tg_buf_printf(md->buf, "%s %d", label, line);
 	}
 	tg_buf_release(&url);
@@ -198,6 +207,8 @@ static void put_path_link(const struct md *md, const char *revision,
 		put_code(md->buf, path, in_table);
 		tg_buf_printf(md->buf, "](%s)", tg_buf_cstr(&url));
 	} else {
+		if (url.failed)
+			md->buf->failed = true;	/* not a report without its link */
 		put_code(md->buf, path, in_table);
 	}
 	tg_buf_release(&url);
@@ -371,7 +382,7 @@ static void put_waivers(const struct md *md)
 		return;
 	tg_buf_puts(buf, "Not blocking: ");
 	tg_report__waived(buf, md->findings);
-	tg_buf_puts(buf, " (<code>--format json</code> lists them).\n\n");
+	tg_buf_puts(buf, " (`--format json` lists them).\n\n");
 	for (i = 0; i < n; i++) {
 		s = tg_findings_suppressed(md->findings, i);
 		if (!s->expiring || !s->exception)
@@ -408,7 +419,8 @@ static void put_table(const struct md *md)
 	tg_buf_puts(buf, "| | Design document | Errors | Warnings | Notes "
 	            "| Security sign-off |\n|---|---|--:|--:|--:|---|\n");
 	for (i = 0; i < n && i < TABLE_ROWS; i++) {
-		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+		const tg_doc_summary *d = tg_findings_document(md->findings,
+		                                               md->order[i]);
 		struct doc_counts c = count_for(md, d->path, d->revision);
 
 		tg_buf_printf(buf, "| %s | ", c.blocking ? EMOJI_ERROR :
@@ -432,14 +444,24 @@ static void put_table(const struct md *md)
 				tg_buf_puts(buf, " by ");
 				put_signers(buf, d);
 			}
+			if (same_str(d->signoff_via, "approval"))
+				tg_buf_puts(buf, " (approved the pull request)");
+			else if (same_str(d->signoff_via, "pusher"))
+				tg_buf_puts(buf, " (pushed it as the authenticated "
+				            "pusher)");
+			else if (d->signoff_via)
+				tg_buf_puts(buf, " (in the document)");
 		} else {
 			tg_buf_puts(buf, "not needed");
 		}
 		tg_buf_puts(buf, " |\n");
 	}
-	if (n > TABLE_ROWS)
-		tg_buf_printf(buf, "\n... and %zu more documents.\n",
-		              n - TABLE_ROWS);
+	if (n > TABLE_ROWS) {
+		tg_buf_puts(buf, "\n... and ");
+		put_count(buf, n - TABLE_ROWS, "more document",
+		          "more documents");
+		tg_buf_puts(buf, ".\n");
+	}
 	tg_buf_puts(buf, "\n");
 }
 
@@ -605,6 +627,38 @@ static void put_document(const struct md *md, const tg_doc_summary *d,
 
 /* ---- the whole comment ---- */
 
+/*
+ * Who signed by other means than a line of the document (an approval of
+ * the pull request), and a word when any named sign-off counts.
+ */
+static void put_reviewer_note(const struct md *md, tg_buf *body)
+{
+	size_t i, n = tg_findings_document_count(md->findings), shown = 0;
+
+	for (i = 0; i < n; i++) {
+		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+
+		if (!d->signoff_present || d->signoff_by_count == 0 ||
+		    !(same_str(d->signoff_via, "approval") ||
+		      same_str(d->signoff_via, "pusher")))
+			continue;
+		tg_buf_puts(body, shown++ ? "\n- " : "Sign-offs:\n\n- ");
+		put_path_link(md, d->revision, d->path, false);
+		tg_buf_puts(body, ": signed by ");
+		put_code(body, d->signoff_by[0], false);
+		tg_buf_puts(body, same_str(d->signoff_via, "approval") ?
+		            " (approved the pull request)" :
+		            " (pushed it as the authenticated pusher)");
+	}
+	if (shown)
+		tg_buf_puts(body, "\n\n");
+	if (n > 0 && md->options->no_reviewers) {
+		tg_buf_puts(body, "No security reviewer is configured (");
+		put_code(body, "threatgate.reviewer", false);
+		tg_buf_puts(body, "): any named sign-off counts.\n\n");
+	}
+}
+
 static void put_footer(const struct md *md)
 {
 	tg_buf_printf(md->buf, "<sub>threatgate %s", tg_version());
@@ -629,7 +683,8 @@ static void put_sections(struct md *md, tg_buf *body, size_t *left_out)
 
 	md->buf = &section;
 	for (i = 0; i < n; i++) {
-		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+		const tg_doc_summary *d = tg_findings_document(md->findings,
+		                                               md->order[i]);
 		struct doc_counts c = count_for(md, d->path, d->revision);
 
 		if (c.errors + c.warnings + c.notes == 0)
@@ -677,27 +732,49 @@ static void put_sections(struct md *md, tg_buf *body, size_t *left_out)
 	tg_buf_release(&section);
 }
 
+/* 0: blocks, 1: other findings, 2: passes. */
+static int doc_rank(const struct md *md, const tg_doc_summary *d)
+{
+	struct doc_counts c = count_for(md, d->path, d->revision);
+
+	if (c.blocking > 0)
+		return 0;
+	return c.errors + c.warnings + c.notes > 0 ? 1 : 2;
+}
+
 int tg_report__markdown(FILE *out, const tg_findings *findings,
                         const tg_report_options *options)
 {
 	tg_buf body = TG_BUF_INIT;
 	struct md md;
 	size_t i, docs, docs_blocking = 0, docs_unsigned = 0, left_out = 0;
-	size_t blocking = 0;
+	size_t blocking = 0, next = 0;
+	int *ranks = NULL, rank;
 	int error = 0;
 
 	md.buf = &body;
 	md.findings = findings;
 	md.options = options;
 	docs = tg_findings_document_count(findings);
+	md.order = calloc(docs ? docs : 1, sizeof(*md.order));
+	ranks = calloc(docs ? docs : 1, sizeof(*ranks));
+	if (!md.order || !ranks) {
+		error = tg_error_oom();
+		goto done;
+	}
 	for (i = 0; i < docs; i++) {
 		const tg_doc_summary *d = tg_findings_document(findings, i);
 
-		if (count_for(&md, d->path, d->revision).blocking > 0)
+		ranks[i] = doc_rank(&md, d);
+		if (ranks[i] == 0)
 			docs_blocking++;
 		if (signoff_missing(d))
 			docs_unsigned++;
 	}
+	for (rank = 0; rank <= 2; rank++)
+		for (i = 0; i < docs; i++)
+			if (ranks[i] == rank)
+				md.order[next++] = i;
 	for (i = 0; i < tg_findings_count(findings); i++)
 		if (blocks(&md, tg_findings_get(findings, i)->severity))
 			blocking++;
@@ -725,7 +802,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 		tg_buf_puts(&body, "Documents: ");
 		for (i = 0; i < docs && i < 10; i++) {
 			const tg_doc_summary *d = tg_findings_document(findings,
-			                                               i);
+			                                               md.order[i]);
 
 			if (i > 0)
 				tg_buf_puts(&body, ", ");
@@ -735,6 +812,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 			tg_buf_printf(&body, " and %zu more", docs - 10);
 		tg_buf_puts(&body, ".\n\n");
 	}
+	put_reviewer_note(&md, &body);
 	put_footer(&md);
 
 	if (body.failed) {
@@ -744,6 +822,8 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 	if (fwrite(body.ptr, 1, body.size, out) != body.size)
 		error = tg_error_set(TG_ERROR, "cannot write the report");
 done:
+	free(ranks);
+	free(md.order);
 	tg_buf_release(&body);
 	return error;
 }

@@ -134,6 +134,13 @@ static void put_headline(tg_buf *out, const tg_scan *scan)
 	              t.open_by_priority[2], t.drifting);
 	if (t.unreadable)
 		tg_buf_printf(out, " · **%zu** unreadable", t.unreadable);
+	if (t.waived[0] + t.waived[1] + t.waived[2] > 0)
+		tg_buf_printf(out, " · **%zu** findings waived (%zu inline, %zu "
+		              "by exception, %zu baseline)",
+		              t.waived[0] + t.waived[1] + t.waived[2],
+		              t.waived[TG_SUPPRESS_INLINE],
+		              t.waived[TG_SUPPRESS_EXCEPTION],
+		              t.waived[TG_SUPPRESS_BASELINE]);
 	tg_buf_puts(out, "\n");
 	for (i = 0; i < repos; i++) {
 		const tg_scan_repo *r = tg_scan_repository(scan, i);
@@ -270,11 +277,13 @@ static void put_inventory(tg_buf *out, const tg_scan *scan,
 {
 	size_t i;
 
-	tg_buf_printf(out, "\n<details><summary>All %zu design documents"
+	tg_buf_printf(out, "\n<details><summary>%s %zu design document%s"
 	              "</summary>\n\n"
 	              "| Document | DRI | Reviewed | Threats | Open P1–P2 | "
 	              "Sign-off | Drift | Findings |\n"
-	              "|---|---|---|---:|---:|---|---|---|\n", tg_scan_count(scan));
+	              "|---|---|---|---:|---:|---|---|---|\n",
+	              tg_scan_count(scan) == 1 ? "The" : "All",
+	              tg_scan_count(scan), tg_scan_count(scan) == 1 ? "" : "s");
 	for (i = 0; i < tg_scan_count(scan); i++) {
 		const tg_scan_doc *sd = tg_scan_get(scan, order[i]);
 		const tg_doc_summary *d = sd->doc;

@@ -86,5 +86,6 @@ int tg_check_undeclared_concern(struct tg_rule_ctx *, const struct tg_model *);
 /* Queue notes quoting a trigger's strongest prose matches. */
 int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
 	const struct tg_trigger_hit *hit);
+int tg_check_unknown_rule(struct tg_rule_ctx *, const struct tg_model *);
 
 #endif

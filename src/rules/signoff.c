@@ -1,3 +1,7 @@
+/*
+ * Rules on sign-offs: whether one is required (triggers, severe threats,
+ * the policy) and present; signoff-required and signoff-unauthorized.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
@@ -215,13 +219,82 @@ done:
 	return error;
 }
 
+/* Whether the document before the change had this very sign-off line. */
+static bool signoff_was_there(const struct tg_model *base, const char *text)
+{
+	size_t i;
+
+	for (i = 0; base && i < base->signoffs.length; i++) {
+		const struct tg_signoff *s = base->signoffs.items[i];
+
+		if (s->valid && strcmp(s->text, text) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * On the server with threatgate.pusher: a sign-off line the ref did not
+ * have counts only when the reviewer it names pushed it, in this push or
+ * in the push that brought the commit adding it (the server recorded
+ * that). *via is "pusher" or "document" (already on the ref); NULL with
+ * *why set when it does not count.
+ */
+static int pushed_by_signer(const char **via, char **why,
+                            const struct tg_rule_ctx *ctx,
+                            const struct tg_signoff *s, const char *person)
+{
+	const tg_check_context *git = ctx->git;
+	const tg_policy *policy = ctx->policy;
+	const char *env = tg_policy_pusher_env(policy);
+	tg_vec names = TG_VEC_INIT;
+	char *recorded = NULL;
+	size_t i;
+	int error;
+
+	*via = "document";
+	*why = NULL;
+	if (!env || tg_policy_stage(policy) != TG_STAGE_PRE_RECEIVE ||
+	    signoff_was_there(git->base, s->text))
+		return 0;
+	error = identity(&names, policy, person);
+	for (i = 0; error == 0 && git->pusher && i < names.length; i++)
+		if (tg_policy_pusher_is(policy, git->pusher, names.items[i]))
+			goto pusher;
+	if (error == 0 && git->line_pusher)
+		error = git->line_pusher(&recorded, s->line, git->payload);
+	for (i = 0; error == 0 && recorded && i < names.length; i++)
+		if (tg_policy_pusher_is(policy, recorded, names.items[i]))
+			goto pusher;
+	if (error < 0)
+		goto done;
+	*via = NULL;
+	if (git->pusher)
+		*why = tg_printf("the line is new here and was pushed by '%s', not "
+			"by '%s' (threatgate.pusher = %s): the reviewer pushes their "
+			"own sign-off", git->pusher, person, env);
+	else
+		*why = tg_printf("the line is new here and the server does not know "
+			"who pushed it ($%s, named by threatgate.pusher, is not set)",
+			env);
+	if (!*why)
+		error = tg_error_oom();
+	goto done;
+pusher:
+	*via = "pusher";
+done:
+	free(recorded);
+	tg_vec_release(&names, free);
+	return error;
+}
+
 /*
  * The first person a valid sign-off names who may sign it: a reviewer
  * (anyone, with none configured) who is not signing their own design.
  * NULL when none; *why (caller frees) then says why the last one named
  * does not count, when it is not that they are no reviewer.
  */
-static int signoff_signer(const char **signer, char **why,
+static int signoff_signer(const char **signer, const char **via, char **why,
                           const struct tg_rule_ctx *ctx,
                           const struct tg_model *model,
                           const struct tg_signoff *s)
@@ -231,6 +304,7 @@ static int signoff_signer(const char **signer, char **why,
 	int error = 0;
 
 	*signer = NULL;
+	*via = NULL;
 	*why = NULL;
 	if (!s->valid)
 		return 0;
@@ -242,6 +316,8 @@ static int signoff_signer(const char **signer, char **why,
 		    !(s->people.length == 1 && named_reviewer(policy, s->text)))
 			continue;
 		error = self_signed(&reason, ctx, model, p);
+		if (error == 0 && !reason)
+			error = pushed_by_signer(via, &reason, ctx, s, p);
 		if (error == 0 && !reason)
 			*signer = p;
 		if (reason) {
@@ -303,12 +379,14 @@ int tg_rules__signoff_by(const struct tg_rule_ctx *ctx,
 	*who = NULL;
 	*via = NULL;
 	for (i = 0; i < model->signoffs.length && !*who && error == 0; i++) {
-		error = signoff_signer(&signer, &why, ctx, model,
+		const char *how = NULL;
+
+		error = signoff_signer(&signer, &how, &why, ctx, model,
 		                       model->signoffs.items[i]);
 		free(why);
 		if (error == 0 && signer) {
 			*who = signer;
-			*via = "document";
+			*via = how ? how : "document";
 		}
 	}
 	if (error == 0 && !*who && (a = approval_signer(ctx, model))) {
@@ -364,17 +442,20 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s%s", i ? ", " : "", h->trigger->name,
-		              h->declared ? " declared" : "");
+		/* Why it is required is written only for who asked. */
+		if (why)
+			tg_buf_printf(&buf, "%s%s%s", i ? ", " : "",
+			              h->trigger->name,
+			              h->declared ? " declared" : "");
 		required = true;
 	}
 	severe = first_severe_threat(model);
-	if (severe) {
+	if (severe && why)
 		tg_buf_printf(&buf, "%sP%d threat %s", required ? "; " : "",
 		              severe->priority,
 		              tg_rules__threat_label(severe, label, sizeof(label)));
+	if (severe)
 		required = true;
-	}
 	if (why && required)
 		*why = tg_buf_detach(&buf);
 	tg_buf_release(&buf);
@@ -501,13 +582,18 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 {
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
+	const char *signer = NULL, *via = NULL;
 	tg_buf note = TG_BUF_INIT;
 	int line = 1, column = 0, error = 0;
 	bool unauthorized = false;
 	size_t i;
 
-	if (!tg_rules__signoff_required(model, &why) ||
-	    tg_rules__signoff_present(ctx, model))
+	/*
+	 * Signed: why one was required is not worth writing down. Out of
+	 * memory is an error, never "not signed".
+	 */
+	error = tg_rules__signoff_by(ctx, model, &signer, &via);
+	if (error < 0 || signer || !tg_rules__signoff_required(model, &why))
 		goto done;
 	if (!why || !(who = reviewer_list(ctx->policy))) {
 		error = tg_error_oom();
@@ -541,6 +627,10 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	}
 	if (model->signoff) {
 		path = tg_rules__section_path(model->signoff);
+		if (!path) {
+			error = tg_error_oom();
+			goto done;
+		}
 		ctx->section = path;
 	}
 	error = reason_notes(ctx, model);
@@ -622,7 +712,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		const struct tg_signoff *s = model->signoffs.items[i];
 		const char *name = s->people.length ? s->people.items[0] : s->text;
 
-		const char *signer = NULL;
+		const char *signer = NULL, *how = NULL;
 		char *self = NULL;
 
 		if (!s->valid)
@@ -635,7 +725,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 				"one of %s (threatgate.reviewer)", name, who);
 			continue;
 		}
-		error = signoff_signer(&signer, &self, ctx, model, s);
+		error = signoff_signer(&signer, &how, &self, ctx, model, s);
 		if (error == 0 && !signer && self) {
 			if (!who && !(who = reviewer_list(policy)))
 				error = tg_error_oom();

@@ -1,3 +1,6 @@
+/*
+ * Names of severities and rules, for every stage.
+ */
 #include <string.h>
 #include "util.h"
 #include "banned.h"
@@ -22,6 +25,9 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"reviewed-date-not-updated",
 	"no-documents",
 	"undeclared-concern",
+	"unknown-rule",
+	"hidden-document",
+	"signoff-stale",
 };
 
 const char *tg_rule_name(tg_rule_id id)

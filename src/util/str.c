@@ -1,5 +1,9 @@
+/*
+ * ASCII string helpers: case folding, trimming, squeezing spaces.
+ */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "util.h"
 #include "banned.h"
@@ -140,19 +144,44 @@ size_t tg_suggest_distances(size_t *dist, const char *word,
 const char *tg_suggest(const char *word, const char *const *candidates,
                        size_t n)
 {
-	size_t dist[64], i, best, found = SIZE_MAX;
+	size_t dist[64], i, best, found = SIZE_MAX, d, closest = SIZE_MAX;
+	bool tie = false;
 
 	if (n > 64)
 		n = 64;
 	best = tg_suggest_distances(dist, word, candidates, n);
 	if (best == SIZE_MAX)
 		return NULL;
+	/* Among the close ones, the fewest edits wins; a tie is no guess. */
 	for (i = 0; i < n; i++) {
 		if (dist[i] != best)
 			continue;
-		if (found != SIZE_MAX)
-			return NULL;	/* two as close: no guess */
-		found = i;
+		d = distance(word, candidates[i]);
+		if (d < closest) {
+			closest = d;
+			found = i;
+			tie = false;
+		} else if (d == closest) {
+			tie = true;
+		}
 	}
-	return candidates[found];
+	return tie || found == SIZE_MAX ? NULL : candidates[found];
+}
+
+int tg_strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+void tg_strs_free(char **strs, size_t count)
+{
+	size_t i;
+
+	if (!strs)
+		return;
+	for (i = 0; i < count; i++)
+		free(strs[i]);
+	free(strs);
 }

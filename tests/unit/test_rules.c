@@ -37,6 +37,9 @@ static const struct {
 	{ "reviewed-date-not-updated", TG_SEVERITY_WARNING },
 	{ "no-documents", TG_SEVERITY_NOTE },
 	{ "undeclared-concern", TG_SEVERITY_ERROR },
+	{ "unknown-rule", TG_SEVERITY_WARNING },
+	{ "hidden-document", TG_SEVERITY_ERROR },
+	{ "signoff-stale", TG_SEVERITY_ERROR },
 };
 
 /* Rules that need git history or a whole tree: tested by tests/integration. */
@@ -44,7 +47,9 @@ static bool git_only(const char *id)
 {
 	return strcmp(id, "covered-code-changed") == 0 ||
 	       strcmp(id, "reviewed-date-not-updated") == 0 ||
-	       strcmp(id, "no-documents") == 0;
+	       strcmp(id, "no-documents") == 0 ||
+	       strcmp(id, "hidden-document") == 0 ||
+	       strcmp(id, "signoff-stale") == 0;
 }
 
 static void test_table_matches_spec(void **state)
