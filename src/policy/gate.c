@@ -251,14 +251,17 @@ static bool gateable(const pcre2_code *code)
 	       backrefs == 0 && names == 0;
 }
 
-/* Trigger t's strong and weak patterns, anchored: run where the gate says. */
-static pcre2_code *anchored(const struct tg_trigger *t)
+/*
+ * Trigger t's strong and weak patterns, anchored: run where the gate says.
+ * 0 with *out NULL when they do not compile together; TG_ENOMEM.
+ */
+static int anchored(pcre2_code **out, const struct tg_trigger *t)
 {
-	pcre2_code *code;
 	char *text;
 	int errcode = 0;
 	PCRE2_SIZE offset = 0;
 
+	*out = NULL;
 	if (t->code && t->weak_code)
 		text = tg_printf("(?:%s)(*MARK:s)|(?:%s)", t->pattern, t->weak);
 	else if (t->code)
@@ -266,14 +269,15 @@ static pcre2_code *anchored(const struct tg_trigger *t)
 	else
 		text = tg_printf("(?:%s)", t->weak);
 	if (!text)
-		return NULL;
-	code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
+		return TG_ENOMEM;
+	*out = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED,
 	                     PATTERN_OPTIONS | PCRE2_ANCHORED, &errcode, &offset,
 	                     NULL);
 	free(text);
-	if (code)
-		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	return code;
+	if (!*out)
+		return errcode == PCRE2_ERROR_NOMEMORY ? TG_ENOMEM : 0;
+	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+	return 0;
 }
 
 void tg_policy__gate_free(tg_policy *policy)
@@ -308,7 +312,9 @@ int tg_policy__build_gate(tg_policy *policy)
 		    (t->code && !gateable(t->code)) ||
 		    (t->weak_code && !gateable(t->weak_code)))
 			continue;
-		t->anchored_code = anchored(t);
+		error = anchored(&t->anchored_code, t);
+		if (error < 0)
+			break;
 		if (!t->anchored_code)
 			continue;	/* read on its own */
 		for (j = 0; j < 2 && error >= 0; j++) {
@@ -334,6 +340,8 @@ int tg_policy__build_gate(tg_policy *policy)
 		buf.size, PATTERN_OPTIONS, &errcode, &offset, NULL);
 	if (policy->trigger_gate)
 		(void)pcre2_jit_compile(policy->trigger_gate, PCRE2_JIT_COMPLETE);
+	else if (errcode == PCRE2_ERROR_NOMEMORY)
+		error = TG_ENOMEM;
 done:
 	if (!policy->trigger_gate)
 		tg_policy__gate_free(policy);	/* every trigger on its own */

@@ -1366,7 +1366,7 @@ static int finalize_sections(tg_policy *policy)
  * alternative is tried first. Where the two do not combine (a numbered
  * back-reference, a duplicate group name) the trigger keeps two passes.
  */
-static void combine_trigger(struct tg_trigger *t)
+static int combine_trigger(struct tg_trigger *t)
 {
 	uint32_t backrefs = 0;
 	char *both;
@@ -1378,15 +1378,17 @@ static void combine_trigger(struct tg_trigger *t)
 	if (!t->code || !t->weak_code ||
 	    pcre2_pattern_info(t->weak_code, PCRE2_INFO_BACKREFMAX,
 	                       &backrefs) != 0 || backrefs > 0)
-		return;	/* the weak pattern's group numbers would shift */
+		return 0;	/* the weak pattern's group numbers would shift */
 	both = tg_printf("(?:%s)(*MARK:s)|(?:%s)", t->pattern, t->weak);
 	if (!both)
-		return;	/* two passes then: slower, not wrong */
+		return tg_error_oom();
 	t->scan_code = pcre2_compile((PCRE2_SPTR)both, PCRE2_ZERO_TERMINATED,
 	                             PATTERN_OPTIONS, &errcode, &offset, NULL);
 	free(both);
-	if (t->scan_code)
-		(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
+	if (!t->scan_code)	/* two passes then: slower, not different */
+		return errcode == PCRE2_ERROR_NOMEMORY ? tg_error_oom() : 0;
+	(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
+	return 0;
 }
 
 static int finalize_triggers(tg_policy *policy)
@@ -1437,7 +1439,9 @@ static int finalize_triggers(tg_policy *policy)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
 		if (t->weak_code)
 			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
-		combine_trigger(t);
+		error = combine_trigger(t);
+		if (error < 0)
+			return error;
 		if (t->ignore_code)
 			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
