@@ -301,6 +301,33 @@ static void join_concepts(struct tg_trigger_hit *h)
 	}
 }
 
+/*
+ * Evidence that all sits on one line (outside the title) is one passing
+ * mention, a list of features or an aside, however many terms it names:
+ * it weighs its strongest match and ONE_LINE more, not their sum.
+ */
+#define ONE_LINE 0.5
+
+static void one_line(struct tg_trigger_hit *h)
+{
+	const struct tg_trigger_match *first, *m;
+	double best = 0;
+	size_t i;
+
+	if (h->matches.length < 2)
+		return;
+	first = h->matches.items[0];
+	for (i = 0; i < h->matches.length; i++) {
+		m = h->matches.items[i];
+		if (m->line != first->line || strcmp(m->where, "title") == 0)
+			return;
+		if (m->weight > best)
+			best = m->weight;
+	}
+	if (h->score > best + ONE_LINE)
+		h->score = best + ONE_LINE;
+}
+
 static void score_terms(struct tg_trigger_hit *h)
 {
 	const char *group = NULL;	/* the term of the run: its best, kept */
@@ -330,6 +357,7 @@ static void score_terms(struct tg_trigger_hit *h)
 		h->matches.items[kept++] = m;
 	}
 	h->matches.length = kept;
+	one_line(h);
 }
 
 static bool token_char(char c)
