@@ -294,14 +294,19 @@ static const char *const threatgate_keys[] = {
 	"docs", "signoff", "reviewer", "maxAge", "requireReviewedDate",
 	"minParticipants", "maxDocSize", "timeout", "failOpen", "failOn",
 	"verifySignoffAuthor", "checkTags", "allowInlineDisable", "exceptions",
-	"baseline", "exceptionWarnDays", "roles", "framework",
+	"baseline", "exceptionWarnDays", "roles", "framework", "protect",
+	"policyAdmin", "pusher", "lockPolicy", "policyBranch",
+	"docsCaseSensitive",
 };
 
 static const struct {
 	const char *section;
-	const char *keys[5];	/* after the subsection; NULL-ended */
+	const char *keys[6];	/* after the subsection; NULL-ended */
 } section_keys[] = {
-	{ "rule", { "severity", NULL } },
+	{ "rule", { "severity", "preCommitSeverity", "prePushSeverity",
+	            "preReceiveSeverity", "ciSeverity", NULL } },
+	{ "hook", { "failOn", "drafts", NULL } },
+	{ "pusher", { "identity", NULL } },
 	{ "trigger", { "pattern", "message", "enabled", "field", NULL } },
 	{ "section", { "title", "parent", "required", "display", NULL } },
 	{ "role", { "member", NULL } },
@@ -367,7 +372,7 @@ static char *suggest_key(const char *key)
 	for (i = 0; i < COUNT(section_keys); i++) {
 		if (!prefix_ci(key, section_keys[i].section, len))
 			continue;
-		for (n = 0; n < 5 && section_keys[i].keys[n]; n++)
+		for (n = 0; n < 6 && section_keys[i].keys[n]; n++)
 			;
 		best = suggest_ci(last + 1, section_keys[i].keys, n);
 		if (!best)
@@ -1698,7 +1703,8 @@ bool tg_policy__stage_local(const tg_policy *policy)
 static bool signoff_rule(tg_rule_id rule)
 {
 	return rule == TG_RULE_SIGNOFF_REQUIRED ||
-	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED ||
+	       rule == TG_RULE_SIGNOFF_STALE;
 }
 
 tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,
