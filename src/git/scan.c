@@ -862,7 +862,7 @@ static int keep_findings(tg_doc_summary *doc, const tg_findings *findings)
 {
 	size_t i, n = tg_findings_count(findings);
 
-	/* The copy's own list (what the summary held, none in a check). */
+	/* The copied summary may hold findings already: these replace them. */
 	for (i = 0; doc->findings && i < doc->findings_count; i++) {
 		free(doc->findings[i].rule);
 		free(doc->findings[i].message);

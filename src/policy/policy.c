@@ -539,6 +539,11 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 		error = server_only(src);
 		if (error == 0)
 			error = set_string(&policy->policy_branch, value);
+	} else if (strcmp(key, "maxdocsperpush") == 0) {
+		error = parse_number(&n, src, value, 1, INT_MAX,
+		                     "a positive number of documents");
+		if (error == 0)
+			policy->max_docs_per_push = (long)n;
 	} else if (strcmp(key, "docscasesensitive") == 0) {
 		error = parse_bool(&policy->docs_case_sensitive, src, value);
 	} else if (strcmp(key, "maxage") == 0) {
@@ -1912,6 +1917,12 @@ bool tg_policy_is_policy_admin(const tg_policy *policy, const char *pusher)
 			return true;
 	}
 	return false;
+}
+
+size_t tg_policy_max_docs_per_push(const tg_policy *policy)
+{
+	return policy->max_docs_per_push > 0 ?
+	       (size_t)policy->max_docs_per_push : 10000;
 }
 
 bool tg_policy_lock(const tg_policy *policy)
