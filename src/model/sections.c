@@ -360,8 +360,8 @@ static void classify(struct tg_model *model, struct tg_section *s)
 		s->score = 100;
 		break;
 	}
-	/* Not pinned by a regex: by meaning. */
-	for (i = 0; !s->rule && i < policy->sections.length; i++) {
+	/* Not pinned by a regex: by meaning, the surest rule */
+	for (i = 0; s->score < 100 && i < policy->sections.length; i++) {
 		const struct tg_section_rule *rule = policy->sections.items[i];
 
 		score = tg_model__title_score(rule->name, s->norm);

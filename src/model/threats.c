@@ -160,6 +160,8 @@ struct walk {
 	bool plain_ok;		/* the nearest heading lists threats: a
 				 * plain bullet under it is one */
 	int list_level;		/* level of that heading */
+	bool plain_all;		/* it is a list of threats ("Threats
+				 * covered"): every plain bullet counts */
 	bool in_ranking;		/* "Top risks": references, not threats */
 	bool ranking_next;		/* the next list follows "Top risks:" */
 	enum { L_NONE, L_THREATS, L_MITIGATIONS } label;
@@ -738,6 +740,8 @@ static bool generic_heading(const char *t)
 		"design details", "alternatives", "open questions",
 		"stride reminders", "reminders", "legend", "key",
 	};
+	if (strstr(t, "notes") || strstr(t, "overview") || strstr(t, "summary"))
+		return true;
 	return IN_LIST(t, words);
 }
 
@@ -760,6 +764,17 @@ static bool threats_heading(const char *t)
 }
 
 /*
+ * A heading that is itself a list of threats ("Threats covered",
+ * "Potential threats", "Security Risks"), not a whole threat model.
+ */
+static bool list_title(const char *t)
+{
+	return threats_heading(t) && !strstr(t, "model") && !strstr(t, "analysis") &&
+	       !strstr(t, "assessment") && !strstr(t, "stride") &&
+	       !strstr(t, "theoretical") && !strstr(t, "considerations");
+}
+
+/*
  * Whether a bullet reads as a mitigation or a control rather than a
  * threat: it starts with what one does ("Use", "Implement", "Enable").
  */
@@ -774,6 +789,7 @@ static bool mitigation_led(const char *text)
 		"utilize", "utilise", "leverage", "integrate", "introduce",
 		"set up", "keep", "rely", "run", "add", "check", "define",
 		"document", "educate", "review", "scan", "pin", "harden",
+		"using", "implementing", "enabling", "enforcing", "applying",
 	};
 	size_t i;
 
@@ -781,6 +797,14 @@ static bool mitigation_led(const char *text)
 		if (starts_word_ci(text, verbs[i]))
 			return true;
 	return false;
+}
+
+/* A mitigation that names the threat it answers. */
+static bool says_risk_of(const char *text)
+{
+	return strstr(text, "the risk of") || strstr(text, "the risk in") ||
+	       strstr(text, "the impact of") || strstr(text, "protects against") ||
+	       strstr(text, "protect against") || strstr(text, "defends against");
 }
 
 /* Template text: "Example bad thing that might happen", "{{...}}". */
@@ -1295,6 +1319,14 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		if (strstr(h, "hreat") || strstr(h, "ttack") || strstr(h, "isk"))
 			has_threat_word = true;
 	}
+	/* A data dictionary or asset table: "| Name | Classification |" */
+	for (c = 0; c < ncols; c++) {
+		char low[64];
+
+		clean_name(low, sizeof(low), tg_grid__cell(g, 0, c));
+		if (strstr(low, "classification") || strstr(low, "sensitivity"))
+			return 0;
+	}
 	/* "Risk": the threat, unless another column is */
 	for (c = 0; c < ncols; c++)
 		if (cols[c] == F_RISK) {
@@ -1635,7 +1667,7 @@ static int plain_threat(struct walk *w, cmark_node *item, const char *text,
 }
 
 static int read_list(struct walk *w, cmark_node *list, unsigned cats,
-                     bool plain, int depth);
+                     int plain, int depth);
 
 /*
  * Fields of an open threat from one bullet: "* Category: Repudiation",
@@ -1686,13 +1718,14 @@ static int absorb_item(struct walk *w, cmark_node *item)
  * a "Threats:" label says so.
  */
 static int read_list(struct walk *w, cmark_node *list, unsigned cats,
-                     bool plain, int depth)
+                     int plain, int depth)
 {
 	const struct tg_document *doc = w->model->doc;
 	cmark_node *item, *para, *child;
 	struct tg_threat *cur = NULL;
 	bool keyed = false, ids = false;
-	size_t id_len, id_start;
+	size_t id_len, id_start, list_start = w->model->threats.length, k;
+	char *list_mit = NULL;
 	int error = 0;
 
 	if (depth > 8)
@@ -1740,7 +1773,20 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 			for (child = cmark_node_next(para); child && error == 0;
 			     child = cmark_node_next(child))
 				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
-					error = read_list(w, child, bits, true, depth + 1);
+					error = read_list(w, child, bits, 2, depth + 1);
+			free(text);
+			continue;
+		}
+		if (keyed && (f == F_TITLE || f == F_RISK) &&
+		    strspn(v, " \t\n*_") == strlen(v) && cmark_node_next(para)) {
+			/* "- **Threats**:" and the threats nested under it */
+			if (cur)
+				error = finish_keep(w, cur, cats);
+			cur = NULL;
+			for (child = cmark_node_next(para); child && error == 0;
+			     child = cmark_node_next(child))
+				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
+					error = read_list(w, child, cats, 2, depth + 1);
 			free(text);
 			continue;
 		}
@@ -1781,6 +1827,22 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				error = read_fields(cur, text);
 				if (error > 0)
 					error = 0;
+			} else if (!cur && f == F_MITIGATION) {
+				/* "- **Control**: ..." before the threats it answers */
+				char *all = text_of(item), *joined;
+				const char *av;
+
+				if (!all) {
+					error = tg_error_oom();
+				} else if (leading_key(all, &av) == F_MITIGATION) {
+					joined = list_mit ? tg_printf("%s; %s", list_mit, av) :
+						tg_strdup(av);
+					if (!joined)
+						error = tg_error_oom();
+					free(list_mit);
+					list_mit = joined;
+				}
+				free(all);
 			}
 			free(text);
 			continue;
@@ -1809,9 +1871,50 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 			const char *kv;
 			enum field kf;
 
-			if (find_key(text, text + strlen(text), &kf, &kv) && kf != F_TITLE)
-				inline_fields = true;
+			{
+				const char *key = find_key(text, text + strlen(text), &kf, &kv);
+
+				if (key && kf != F_TITLE) {
+					char *before = tg_strndup(text, (size_t)(key - text));
+
+					if (!before) {
+						free(text);
+						error = tg_error_oom();
+						break;
+					}
+					inline_fields = skip || word_count(before) >= 3;
+					free(before);
+					if (!inline_fields) {
+						free(text);
+						continue;	/* "- Highest risk impact: x" */
+					}
+				}
+			}
 			if (!plain && !skip && !inline_fields && !(f == F_TITLE)) {
+				free(text);
+				continue;
+			}
+			if (!skip && !inline_fields && says_risk_of(text)) {
+				/* "Using X helps mitigate the risk of Y": Y, mitigated */
+				drop_group(w);
+				error = plain_threat(w, item, text, cats);
+				if (error == 0 && w->model->threats.length)
+					error = add_mitigation(w->model->threats.items[
+						w->model->threats.length - 1], text);
+				free(text);
+				continue;
+			}
+			if (!skip && !inline_fields && w->model->threats.length > list_start &&
+			    (mitigation_led(text) || strstr(text, "mitigate this") ||
+			     strstr(text, "mitigates this") ||
+			     starts_word_ci(text, "to mitigate"))) {
+				/* "- Mutual TLS could mitigate this": for the threats above */
+				for (k = list_start; k < w->model->threats.length && error == 0; k++) {
+					struct tg_threat *t = w->model->threats.items[k];
+
+					if (!t->mitigation)
+						error = add_mitigation(t, text);
+				}
 				free(text);
 				continue;
 			}
@@ -1830,7 +1933,7 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				continue;
 			}
 			/* a plain bullet: a threat when it reads as one */
-			if (!skip && !inline_fields && f == F_NONE &&
+			if (!skip && !inline_fields && f == F_NONE && plain < 2 &&
 			    w->label != L_THREATS && !cats && !threat_words(text)) {
 				free(text);
 				continue;
@@ -1864,6 +1967,13 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		else
 			tg_model__free_threat(cur);
 	}
+	for (k = list_start; list_mit && error == 0 && k < w->model->threats.length; k++) {
+		struct tg_threat *t = w->model->threats.items[k];
+
+		if (!t->mitigation)
+			error = add_mitigation(t, list_mit);
+	}
+	free(list_mit);
 	return error;
 }
 
@@ -1921,6 +2031,7 @@ static int heading(struct walk *w, cmark_node *node)
 	                (strncmp(title, "top ", 4) == 0 && strstr(title, "risks")) ||
 	                strstr(title, "ranking") != NULL;
 	w->plain_ok = false;
+	w->plain_all = false;
 	if (w->in_ranking)
 		return 0;
 
@@ -1940,6 +2051,7 @@ static int heading(struct walk *w, cmark_node *node)
 		w->heading_categories = bits;
 		w->cat_level = level;
 		w->plain_ok = true;
+		w->plain_all = true;
 		return 0;
 	}
 	if (threats_heading(title) && !skip) {
@@ -1948,6 +2060,7 @@ static int heading(struct walk *w, cmark_node *node)
 		      w->model->standalone)) && !strstr(title, "model"))
 			w->list_level = level;
 		w->plain_ok = true;
+		w->plain_all = list_title(title);
 		return 0;
 	}
 	if (generic_heading(title))
@@ -2179,7 +2292,7 @@ static int list_block(struct walk *w, cmark_node *node)
 		}
 	}
 	return read_list(w, node, w->heading_categories,
-	                 w->plain_ok || w->label == L_THREATS, 0);
+	                 w->plain_all || w->label == L_THREATS ? 2 : w->plain_ok ? 1 : 0, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2202,7 +2315,9 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	/* A region's own title may say its bullets are threats */
 	if (region->norm && threats_heading(region->norm)) {
 		w.plain_ok = true;
-		w.list_level = region->level;
+		w.plain_all = list_title(region->norm);
+		if (!strstr(region->norm, "model"))
+			w.list_level = region->level;
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
