@@ -53,6 +53,8 @@ static const struct row rows[TG_RULE__COUNT] = {
 	  TG_SEVERITY_WARNING },
 	{ TG_RULE_NO_DOCUMENTS, "Markdown changed but no path matched the document globs",
 	  TG_SEVERITY_NOTE },
+	{ TG_RULE_UNREADABLE_THREATS, "the threat model holds threats threatgate could not read",
+	  TG_SEVERITY_WARNING },
 };
 
 static const char *explain_text(const char *name)

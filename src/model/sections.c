@@ -283,6 +283,17 @@ int tg_model__title_score(const char *rule, const char *norm)
 	if (strcmp(rule, "threat-model") == 0) {
 		if (HAS_ANY(norm, not_threats) || HAS_ANY(norm, signoff))
 			return 0;
+		/* "Threat ID 3 - ...", "Threat-01-S ...": one threat, not a model */
+		if (strncmp(norm, "threat", 6) == 0) {
+			const char *p = norm + 6;
+
+			if (*p == '-' || *p == ' ')
+				p++;
+			if (strncmp(p, "id ", 3) == 0)
+				p += 3;
+			if (*p >= '0' && *p <= '9')
+				return 0;
+		}
 		if (strstr(norm, "threat model") || strstr(norm, "threatmodel"))
 			score = 90;
 		else if (has_word(norm, "threat analysis") ||

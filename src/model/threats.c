@@ -42,6 +42,9 @@ static const struct {
 	{ "recommended mitigation", F_MITIGATION },
 	{ "recommended mitigations", F_MITIGATION },
 	{ "possible mitigation strategies", F_MITIGATION },
+	{ "mitigation strategies", F_MITIGATION },
+	{ "suggested mitigation", F_MITIGATION },
+	{ "mitigation strategy", F_MITIGATION },
 	{ "remediation", F_MITIGATION },
 	{ "status", F_STATUS }, { "state", F_STATUS },
 	{ "owner", F_OWNER },
@@ -177,6 +180,8 @@ struct walk {
 	struct tg_threat *mit_target;	/* a "Mitigations" heading's threat */
 	int mit_level;
 	size_t group_start;	/* first threat of the current group */
+	char *heading_rating;	/* "(SEVERITY: Medium)" in a heading */
+	int rating_level;
 	int skip_until;		/* lines an HTML table already read */
 	int unreadable_line;
 	char *unreadable;
@@ -373,7 +378,7 @@ static const char *find_key(const char *p, const char *end, enum field *f,
 		while (e > p && (e[-1] == ' ' || e[-1] == '*' || e[-1] == '_'))
 			e--;
 		best = NULL;
-		for (s = e - 1; s >= p && e - s <= 24; s--) {
+		for (s = e - 1; s >= p && e - s <= 32; s--) {
 			if (!is_alnum(*s) && *s != '#')
 				continue;
 			if (s > p && is_alnum(s[-1]))
@@ -957,6 +962,13 @@ static int finish_keep(struct walk *w, struct tg_threat *t, unsigned cats)
 	}
 	if (!cats)
 		cats = id_categories(w->model->policy, t->id);
+	if (!t->priority_text && w->heading_rating) {
+		t->priority_text = tg_strdup(w->heading_rating);
+		if (!t->priority_text) {
+			tg_model__free_threat(t);
+			return tg_error_oom();
+		}
+	}
 	if (t->form == TG_THREAT_LIST && w->heading_categories &&
 	    cats == w->heading_categories)
 		t->form = TG_THREAT_HEADING;
@@ -1396,7 +1408,8 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 	}
 	if (title_col == 64 && asset_col != 64 && (has_mitigation || has_priority))
 		title_col = asset_col, asset_col = 64;
-	if (title_col == 64 && !(has_id && has_priority)) {
+	/* "| Job | Priority |" schedules jobs: no column names a threat */
+	if (title_col == 64) {
 		if (has_threat_word || w->plain_ok || w->heading_categories)
 			note_unreadable(w, g->lines[0],
 				"could not read threats in this table: no column "
@@ -2021,6 +2034,36 @@ static int heading(struct walk *w, cmark_node *node)
 	w->label = L_NONE;
 	w->pending = F_NONE;
 	w->group_start = w->model->threats.length;
+	if (w->heading_rating && w->rating_level >= level) {
+		free(w->heading_rating);
+		w->heading_rating = NULL;
+	}
+	{
+		/* "#### Control Recommendation (SEVERITY: Medium)" */
+		char *low = tg_strdup(raw), *r, *e;
+
+		if (!low)
+			return tg_error_oom();
+		tg_lower(low);
+		r = strstr(low, "(severity:");
+		if (!r)
+			r = strstr(low, "(risk:");
+		if (!r)
+			r = strstr(low, "(priority:");
+		if (r && (e = strchr(r, ')')) != NULL) {
+			const char *v = strchr(r, ':') + 1;
+
+			free(w->heading_rating);
+			w->heading_rating = tg_strndup(raw + (v - low), (size_t)(e - v));
+			if (!w->heading_rating) {
+				free(low);
+				return tg_error_oom();
+			}
+			tg_trim(w->heading_rating);
+			w->rating_level = level;
+		}
+		free(low);
+	}
 	if (w->heading_categories && w->cat_level >= level)
 		w->heading_categories = 0;
 	listed = w->list_level && w->list_level < level;
@@ -2207,6 +2250,11 @@ static int html_block(struct walk *w, cmark_node *node)
 		if (w->open && w->open_details)
 			error = close_open(w);
 		drop_group(w);
+		/* "#### (R1) Publish unsigned" holding <details>: a group */
+		if (w->open && !w->open_details && !w->open->mitigation) {
+			tg_model__free_threat(w->open);
+			w->open = NULL;
+		}
 		if (error == 0)
 			error = close_open(w);
 		if (error < 0)
@@ -2299,9 +2347,51 @@ static int list_block(struct walk *w, cmark_node *node)
 /* The walk                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A region that gave no threat: the first list or paragraph that speaks
+ * of attacks is threat-like content that could not be read.
+ */
+static int find_unreadable(struct walk *w)
+{
+	const struct tg_document *doc = w->model->doc;
+	const struct tg_section *region = w->region;
+	cmark_node *node;
+	int line;
+
+	node = region->heading ? cmark_node_next(region->heading) :
+		cmark_node_first_child(doc->root);
+	for (; node; node = cmark_node_next(node)) {
+		cmark_node_type type = cmark_node_get_type(node);
+		char *text;
+		bool yes;
+
+		line = tg_document__line(doc, node);
+		if (line > region->end_line)
+			break;
+		if (type != CMARK_NODE_LIST && type != CMARK_NODE_PARAGRAPH &&
+		    type != CMARK_NODE_BLOCK_QUOTE)
+			continue;
+		text = text_of(node);
+		if (!text)
+			return tg_error_oom();
+		yes = threat_words(text) && word_count(text) >= 4;
+		free(text);
+		if (yes) {
+			note_unreadable(w, line, type == CMARK_NODE_LIST ?
+				"could not read threats in this list: no bullet names "
+				"a threat field" :
+				"could not read threats in this text: threats written "
+				"as prose");
+			break;
+		}
+	}
+	return 0;
+}
+
 static int walk_region(struct tg_model *model, const struct tg_section *region)
 {
 	const struct tg_document *doc = model->doc;
+	size_t before = model->threats.length;
 	struct walk w;
 	cmark_node *node;
 	int line, error = 0;
@@ -2366,6 +2456,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		tg_model__free_threat(w.open);
 		w.open = NULL;
 	}
+	if (error == 0 && model->threats.length == before && !w.unreadable &&
+	    (!region->rule || strcmp(region->rule->name, "threat-model") == 0 ||
+	     region == model->root))
+		error = find_unreadable(&w);
 	if (error == 0 && w.unreadable) {
 		struct tg_unreadable *u = calloc(1, sizeof(*u));
 
@@ -2379,6 +2473,7 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		}
 	}
 	free(w.unreadable);
+	free(w.heading_rating);
 	return error;
 }
 

@@ -28,6 +28,7 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 	[TG_RULE_TOO_FEW_PARTICIPANTS] = tg_check_too_few_participants,
 	[TG_RULE_INVALID_METADATA] = tg_check_invalid_metadata,
 	[TG_RULE_REVIEWED_DATE_NOT_UPDATED] = tg_check_reviewed_date_not_updated,
+	[TG_RULE_UNREADABLE_THREATS] = tg_check_unreadable_threats,
 };
 
 static tg_severity effective_severity(const tg_policy *policy, tg_rule_id rule,

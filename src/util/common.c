@@ -21,6 +21,7 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"unreadable-document",
 	"reviewed-date-not-updated",
 	"no-documents",
+	"unreadable-threats",
 };
 
 const char *tg_rule_name(tg_rule_id id)

@@ -36,6 +36,7 @@ static const struct {
 	{ "unreadable-document", TG_SEVERITY_ERROR },
 	{ "reviewed-date-not-updated", TG_SEVERITY_WARNING },
 	{ "no-documents", TG_SEVERITY_NOTE },
+	{ "unreadable-threats", TG_SEVERITY_WARNING },
 };
 
 /* Rules that need git history or a whole tree: tested by tests/integration. */
