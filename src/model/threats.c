@@ -162,7 +162,7 @@ struct walk {
 	int cat_level;
 	bool plain_ok;		/* the nearest heading lists threats: a
 				 * plain bullet under it is one */
-	int list_level;		/* level of that heading */
+	bool list_at[8];	/* by level: the heading there lists threats */
 	bool plain_all;		/* it is a list of threats ("Threats
 				 * covered"): every plain bullet counts */
 	bool in_ranking;		/* "Top risks": references, not threats */
@@ -757,15 +757,20 @@ static bool mitigation_words(const char *t)
 }
 
 /* A title saying threats follow: "Threats", "Potential threats". */
+static size_t word_count(const char *s);
+
 static bool threats_heading(const char *t)
 {
 	if (strstr(t, "out of scope") || strstr(t, "out-of-scope") ||
 	    strstr(t, "notes") || strstr(t, "actors") || strstr(t, "surface"))
 		return false;
-	return tg_model__title_score("threat-model", t) > 0 ||
-	       strstr(t, "risks") || strstr(t, "attacks") ||
-	       strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
-	       strstr(t, "threat scenarios");
+	if (tg_model__title_score("threat-model", t) > 0)
+		return true;
+	/* "Security risks", "Known attacks"; not a threat's own long title */
+	return word_count(t) <= 5 &&
+	       (strstr(t, "risks") || strstr(t, "attacks") ||
+	        strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
+	        strstr(t, "mitre") || strstr(t, "att and ck"));
 }
 
 /*
@@ -1373,7 +1378,8 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		return error;
 	}
 	/* A first column of categories names them, whatever its header. */
-	if (catrows >= 2 && catrows + 1 >= g->rows - 1 && cols[0] != F_CATEGORY) {
+	if (((catrows >= 2 && catrows + 1 >= g->rows - 1) ||
+	     (catrows >= 1 && catrows == g->rows - 1)) && cols[0] != F_CATEGORY) {
 		if (cols[0] == F_TITLE)
 			titles--;
 		cols[0] = F_CATEGORY;
@@ -1399,7 +1405,7 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		if (found)
 			return 0;
 	}
-	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 2) {
+	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 1) {
 		/* "| Threat (category) | Remediation |": keyed by ids inside */
 		for (r = 1; r < g->rows && error >= 0; r++)
 			for (c = 1; c < ncols && error >= 0; c++)
@@ -2066,9 +2072,13 @@ static int heading(struct walk *w, cmark_node *node)
 	}
 	if (w->heading_categories && w->cat_level >= level)
 		w->heading_categories = 0;
-	listed = w->list_level && w->list_level < level;
-	if (w->list_level >= level)
-		w->list_level = 0;
+	listed = false;
+	for (int l = 0; l < 8; l++) {
+		if (l < level && w->list_at[l])
+			listed = true;
+		if (l >= level)
+			w->list_at[l] = false;
+	}
 	w->in_ranking = strncmp(title, "top risk", 8) == 0 ||
 	                strncmp(title, "top threat", 10) == 0 ||
 	                (strncmp(title, "top ", 4) == 0 && strstr(title, "risks")) ||
@@ -2101,7 +2111,7 @@ static int heading(struct walk *w, cmark_node *node)
 		/* The document's own title lists no threat headings */
 		if (!(s == w->model->sections.items[0] && (level == 1 ||
 		      w->model->standalone)) && !strstr(title, "model"))
-			w->list_level = level;
+			w->list_at[level] = true;
 		w->plain_ok = true;
 		w->plain_all = list_title(title);
 		return 0;
@@ -2407,7 +2417,7 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		w.plain_ok = true;
 		w.plain_all = list_title(region->norm);
 		if (!strstr(region->norm, "model"))
-			w.list_level = region->level;
+			w.list_at[region->level] = true;
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
