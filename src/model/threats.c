@@ -66,7 +66,7 @@ static bool contains(const char *s, const char *word)
 static enum field field_by_words(const char *s)
 {
 	if (contains(s, "reference") || contains(s, "link") ||
-	    contains(s, "effort") || contains(s, "discovered"))
+	    contains(s, "discovered"))
 		return F_NONE;
 	if (contains(s, "threat id") || strcmp(s, "no.") == 0)
 		return F_ID;
@@ -79,6 +79,9 @@ static enum field field_by_words(const char *s)
 		return F_IMPACT;
 	if (contains(s, "likel") || contains(s, "probab"))
 		return F_LIKELIHOOD;
+	if (contains(s, "improved security") || contains(s, "security measure") ||
+	    contains(s, "protection in place") || contains(s, "how it is protected"))
+		return F_MITIGATION;
 	if (contains(s, "severity") || contains(s, "priority") ||
 	    contains(s, "rating") || contains(s, "risk level") ||
 	    contains(s, "criticality") || contains(s, "dread") ||
@@ -805,6 +808,22 @@ static bool mitigation_led(const char *text)
 
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (starts_word_ci(text, verbs[i]))
+			return true;
+	return false;
+}
+
+/* A text that says what is done about a threat. */
+static bool answers(const char *text)
+{
+	static const char *const words[] = {
+		"mitigat", " must ", " should ", "prevent", "ensure", "require",
+		"recommend", "protect", "instead", "is refused", "are refused",
+		"is rejected", "are rejected", "limit", "only ", "MUST", "SHOULD",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(text, words[i]))
 			return true;
 	return false;
 }
@@ -1658,6 +1677,19 @@ static int plain_threat(struct walk *w, cmark_node *item, const char *text,
 	     child = cmark_node_next(child)) {
 		char *sub;
 
+		if (cmark_node_get_type(child) == CMARK_NODE_PARAGRAPH &&
+		    child != cmark_node_first_child(item) && !t->mitigation) {
+			/* a later paragraph that says what is done about it */
+			sub = text_of(child);
+			if (!sub) {
+				error = tg_error_oom();
+				break;
+			}
+			if (answers(sub))
+				error = add_mitigation(t, sub);
+			free(sub);
+			continue;
+		}
 		if (cmark_node_get_type(child) != CMARK_NODE_LIST)
 			continue;
 		sub = text_of(child);
@@ -2147,6 +2179,54 @@ static int heading(struct walk *w, cmark_node *node)
 	return 0;
 }
 
+/*
+ * "In scope: reading application code or secrets, reaching the database,
+ * and consuming the host's CPU." One threat per item of the sentence.
+ */
+static int enumeration(struct walk *w, const char *p, int line)
+{
+	const char *end = p + strcspn(p, ".;"), *next;
+	int error = 0;
+
+	while (p < end && error == 0) {
+		struct tg_threat *t;
+		size_t n;
+
+		while (p < end && (*p == ' ' || *p == '\n' || *p == ','))
+			p++;
+		if (tg_starts_with_ci(p, "and "))
+			p += 4;
+		next = p;
+		while (next < end && *next != ',')
+			next++;
+		n = (size_t)(next - p);
+		if (n > 0 && n < 200) {
+			char *item = tg_strndup(p, n);
+
+			if (!item)
+				return tg_error_oom();
+			for (char *q = item; *q; q++)
+				if (*q == '\n')
+					*q = ' ';
+			if (word_count(item) >= 2) {
+				t = new_threat(line, 1, TG_THREAT_LIST);
+				if (!t) {
+					free(item);
+					return tg_error_oom();
+				}
+				error = set_field(t, F_TITLE, item, strlen(item));
+				if (error == 0)
+					error = finish_keep(w, t, w->heading_categories);
+				else
+					tg_model__free_threat(t);
+			}
+			free(item);
+		}
+		p = next;
+	}
+	return error;
+}
+
 /* "*Threat:* ...", "**Mitigation**", "Mitigations:" paragraphs. */
 static int paragraph(struct walk *w, cmark_node *node)
 {
@@ -2170,6 +2250,10 @@ static int paragraph(struct walk *w, cmark_node *node)
 	                  strncmp(label, "risk ranking", 12) == 0;
 	if (w->ranking_next)
 		goto done;
+	if (tg_starts_with_ci(text, "in scope:") && strchr(text, ',')) {
+		error = enumeration(w, text + 9, line);
+		goto done;
+	}
 	if (threats_label(label)) {
 		w->label = L_THREATS;
 		w->mit_target = NULL;
@@ -2302,6 +2386,48 @@ static int html_block(struct walk *w, cmark_node *node)
 	if (strstr(lit, "</details>") && w->open && w->open_details)
 		return close_open(w);
 	return 0;
+}
+
+/*
+ * "> If a user configures http, anyone on the network reads the token."
+ * and the answer after it: a threat asked, then answered.
+ */
+static int quoted_threat(struct walk *w, cmark_node *node)
+{
+	char *text = text_of(node), *answer = NULL;
+	cmark_node *next = cmark_node_next(node);
+	struct tg_threat *t;
+	int error;
+
+	if (!text)
+		return tg_error_oom();
+	if (!threat_words(text) || word_count(text) < 4) {
+		free(text);
+		return 0;
+	}
+	t = new_threat(tg_document__line(w->model->doc, node), 1, TG_THREAT_LIST);
+	if (!t) {
+		free(text);
+		return tg_error_oom();
+	}
+	for (char *q = text; *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	error = set_field(t, F_TITLE, text, strlen(text));
+	free(text);
+	if (error == 0 && next && cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH) {
+		answer = text_of(next);
+		if (!answer)
+			error = tg_error_oom();
+		else if (answers(answer))
+			error = add_mitigation(t, answer);
+		free(answer);
+	}
+	if (error < 0) {
+		tg_model__free_threat(t);
+		return error;
+	}
+	return finish_keep(w, t, w->heading_categories);
 }
 
 static int list_block(struct walk *w, cmark_node *node)
@@ -2451,6 +2577,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 			error = html_block(&w, node);
+			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			if (w.plain_ok && !w.open)
+				error = quoted_threat(&w, node);
 			break;
 		default:
 			if (tg_markdown__is(node, TG_NODE_TABLE)) {
