@@ -310,7 +310,8 @@ int tg_model__title_score(const char *rule, const char *norm)
 		         has_word(norm, "abuse cases") ||
 		         has_word(norm, "failure cases"))
 			score = 60;
-		else if (has_word(norm, "stride"))
+		else if (has_word(norm, "stride") || has_word(norm, "mitre") ||
+		         strstr(norm, "att and ck"))
 			score = 50;
 		return score;
 	}

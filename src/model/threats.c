@@ -66,7 +66,7 @@ static bool contains(const char *s, const char *word)
 static enum field field_by_words(const char *s)
 {
 	if (contains(s, "reference") || contains(s, "link") ||
-	    contains(s, "effort") || contains(s, "discovered"))
+	    contains(s, "discovered"))
 		return F_NONE;
 	if (contains(s, "threat id") || strcmp(s, "no.") == 0)
 		return F_ID;
@@ -79,6 +79,9 @@ static enum field field_by_words(const char *s)
 		return F_IMPACT;
 	if (contains(s, "likel") || contains(s, "probab"))
 		return F_LIKELIHOOD;
+	if (contains(s, "improved security") || contains(s, "security measure") ||
+	    contains(s, "protection in place") || contains(s, "how it is protected"))
+		return F_MITIGATION;
 	if (contains(s, "severity") || contains(s, "priority") ||
 	    contains(s, "rating") || contains(s, "risk level") ||
 	    contains(s, "criticality") || contains(s, "dread") ||
@@ -162,7 +165,7 @@ struct walk {
 	int cat_level;
 	bool plain_ok;		/* the nearest heading lists threats: a
 				 * plain bullet under it is one */
-	int list_level;		/* level of that heading */
+	bool list_at[8];	/* by level: the heading there lists threats */
 	bool plain_all;		/* it is a list of threats ("Threats
 				 * covered"): every plain bullet counts */
 	bool in_ranking;		/* "Top risks": references, not threats */
@@ -757,15 +760,20 @@ static bool mitigation_words(const char *t)
 }
 
 /* A title saying threats follow: "Threats", "Potential threats". */
+static size_t word_count(const char *s);
+
 static bool threats_heading(const char *t)
 {
 	if (strstr(t, "out of scope") || strstr(t, "out-of-scope") ||
 	    strstr(t, "notes") || strstr(t, "actors") || strstr(t, "surface"))
 		return false;
-	return tg_model__title_score("threat-model", t) > 0 ||
-	       strstr(t, "risks") || strstr(t, "attacks") ||
-	       strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
-	       strstr(t, "threat scenarios");
+	if (tg_model__title_score("threat-model", t) > 0)
+		return true;
+	/* "Security risks", "Known attacks"; not a threat's own long title */
+	return word_count(t) <= 5 &&
+	       (strstr(t, "risks") || strstr(t, "attacks") ||
+	        strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
+	        strstr(t, "mitre") || strstr(t, "att and ck"));
 }
 
 /*
@@ -800,6 +808,22 @@ static bool mitigation_led(const char *text)
 
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (starts_word_ci(text, verbs[i]))
+			return true;
+	return false;
+}
+
+/* A text that says what is done about a threat. */
+static bool answers(const char *text)
+{
+	static const char *const words[] = {
+		"mitigat", " must ", " should ", "prevent", "ensure", "require",
+		"recommend", "protect", "instead", "is refused", "are refused",
+		"is rejected", "are rejected", "limit", "only ", "MUST", "SHOULD",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(text, words[i]))
 			return true;
 	return false;
 }
@@ -1373,7 +1397,8 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		return error;
 	}
 	/* A first column of categories names them, whatever its header. */
-	if (catrows >= 2 && catrows + 1 >= g->rows - 1 && cols[0] != F_CATEGORY) {
+	if (((catrows >= 2 && catrows + 1 >= g->rows - 1) ||
+	     (catrows >= 1 && catrows == g->rows - 1)) && cols[0] != F_CATEGORY) {
 		if (cols[0] == F_TITLE)
 			titles--;
 		cols[0] = F_CATEGORY;
@@ -1399,7 +1424,7 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		if (found)
 			return 0;
 	}
-	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 2) {
+	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 1) {
 		/* "| Threat (category) | Remediation |": keyed by ids inside */
 		for (r = 1; r < g->rows && error >= 0; r++)
 			for (c = 1; c < ncols && error >= 0; c++)
@@ -1652,6 +1677,19 @@ static int plain_threat(struct walk *w, cmark_node *item, const char *text,
 	     child = cmark_node_next(child)) {
 		char *sub;
 
+		if (cmark_node_get_type(child) == CMARK_NODE_PARAGRAPH &&
+		    child != cmark_node_first_child(item) && !t->mitigation) {
+			/* a later paragraph that says what is done about it */
+			sub = text_of(child);
+			if (!sub) {
+				error = tg_error_oom();
+				break;
+			}
+			if (answers(sub))
+				error = add_mitigation(t, sub);
+			free(sub);
+			continue;
+		}
 		if (cmark_node_get_type(child) != CMARK_NODE_LIST)
 			continue;
 		sub = text_of(child);
@@ -2066,9 +2104,13 @@ static int heading(struct walk *w, cmark_node *node)
 	}
 	if (w->heading_categories && w->cat_level >= level)
 		w->heading_categories = 0;
-	listed = w->list_level && w->list_level < level;
-	if (w->list_level >= level)
-		w->list_level = 0;
+	listed = false;
+	for (int l = 0; l < 8; l++) {
+		if (l < level && w->list_at[l])
+			listed = true;
+		if (l >= level)
+			w->list_at[l] = false;
+	}
 	w->in_ranking = strncmp(title, "top risk", 8) == 0 ||
 	                strncmp(title, "top threat", 10) == 0 ||
 	                (strncmp(title, "top ", 4) == 0 && strstr(title, "risks")) ||
@@ -2101,7 +2143,7 @@ static int heading(struct walk *w, cmark_node *node)
 		/* The document's own title lists no threat headings */
 		if (!(s == w->model->sections.items[0] && (level == 1 ||
 		      w->model->standalone)) && !strstr(title, "model"))
-			w->list_level = level;
+			w->list_at[level] = true;
 		w->plain_ok = true;
 		w->plain_all = list_title(title);
 		return 0;
@@ -2137,6 +2179,54 @@ static int heading(struct walk *w, cmark_node *node)
 	return 0;
 }
 
+/*
+ * "In scope: reading application code or secrets, reaching the database,
+ * and consuming the host's CPU." One threat per item of the sentence.
+ */
+static int enumeration(struct walk *w, const char *p, int line)
+{
+	const char *end = p + strcspn(p, ".;"), *next;
+	int error = 0;
+
+	while (p < end && error == 0) {
+		struct tg_threat *t;
+		size_t n;
+
+		while (p < end && (*p == ' ' || *p == '\n' || *p == ','))
+			p++;
+		if (tg_starts_with_ci(p, "and "))
+			p += 4;
+		next = p;
+		while (next < end && *next != ',')
+			next++;
+		n = (size_t)(next - p);
+		if (n > 0 && n < 200) {
+			char *item = tg_strndup(p, n);
+
+			if (!item)
+				return tg_error_oom();
+			for (char *q = item; *q; q++)
+				if (*q == '\n')
+					*q = ' ';
+			if (word_count(item) >= 2) {
+				t = new_threat(line, 1, TG_THREAT_LIST);
+				if (!t) {
+					free(item);
+					return tg_error_oom();
+				}
+				error = set_field(t, F_TITLE, item, strlen(item));
+				if (error == 0)
+					error = finish_keep(w, t, w->heading_categories);
+				else
+					tg_model__free_threat(t);
+			}
+			free(item);
+		}
+		p = next;
+	}
+	return error;
+}
+
 /* "*Threat:* ...", "**Mitigation**", "Mitigations:" paragraphs. */
 static int paragraph(struct walk *w, cmark_node *node)
 {
@@ -2160,6 +2250,10 @@ static int paragraph(struct walk *w, cmark_node *node)
 	                  strncmp(label, "risk ranking", 12) == 0;
 	if (w->ranking_next)
 		goto done;
+	if (tg_starts_with_ci(text, "in scope:") && strchr(text, ',')) {
+		error = enumeration(w, text + 9, line);
+		goto done;
+	}
 	if (threats_label(label)) {
 		w->label = L_THREATS;
 		w->mit_target = NULL;
@@ -2294,6 +2388,48 @@ static int html_block(struct walk *w, cmark_node *node)
 	return 0;
 }
 
+/*
+ * "> If a user configures http, anyone on the network reads the token."
+ * and the answer after it: a threat asked, then answered.
+ */
+static int quoted_threat(struct walk *w, cmark_node *node)
+{
+	char *text = text_of(node), *answer = NULL;
+	cmark_node *next = cmark_node_next(node);
+	struct tg_threat *t;
+	int error;
+
+	if (!text)
+		return tg_error_oom();
+	if (!threat_words(text) || word_count(text) < 4) {
+		free(text);
+		return 0;
+	}
+	t = new_threat(tg_document__line(w->model->doc, node), 1, TG_THREAT_LIST);
+	if (!t) {
+		free(text);
+		return tg_error_oom();
+	}
+	for (char *q = text; *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	error = set_field(t, F_TITLE, text, strlen(text));
+	free(text);
+	if (error == 0 && next && cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH) {
+		answer = text_of(next);
+		if (!answer)
+			error = tg_error_oom();
+		else if (answers(answer))
+			error = add_mitigation(t, answer);
+		free(answer);
+	}
+	if (error < 0) {
+		tg_model__free_threat(t);
+		return error;
+	}
+	return finish_keep(w, t, w->heading_categories);
+}
+
 static int list_block(struct walk *w, cmark_node *node)
 {
 	cmark_node *item;
@@ -2407,7 +2543,7 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		w.plain_ok = true;
 		w.plain_all = list_title(region->norm);
 		if (!strstr(region->norm, "model"))
-			w.list_level = region->level;
+			w.list_at[region->level] = true;
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
@@ -2441,6 +2577,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 			break;
 		case CMARK_NODE_HTML_BLOCK:
 			error = html_block(&w, node);
+			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			if (w.plain_ok && !w.open)
+				error = quoted_threat(&w, node);
 			break;
 		default:
 			if (tg_markdown__is(node, TG_NODE_TABLE)) {
