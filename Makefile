@@ -6,6 +6,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 DATADIR   ?= $(PREFIX)/share/threatgate
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PCDIR     ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 CC        ?= cc
@@ -54,7 +57,12 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libthreatgate.a
 BIN := $(BUILD)/threatgate
 
-all: $(BIN)
+all: $(BIN) $(BUILD)/man/threatgate-rules.7
+
+# threatgate-rules(7): the rule catalogue and docs/rules/*.md, in mdoc.
+$(BUILD)/man/threatgate-rules.7: $(BIN) man/gen-rules.sh
+	@mkdir -p $(dir $@)
+	man/gen-rules.sh $(BIN) >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,6 +156,8 @@ echo "# fixtures"; \
 TG_SUMMARY_FILE=$$sum tests/run-fixtures.sh $(BIN) || rc=1; \
 echo "# integration tests"; \
 TG_SUMMARY_FILE=$$sum tests/run-integration.sh $(BIN) || rc=1; \
+echo "# library"; \
+TG_SUMMARY_FILE=$$sum tests/run-example.sh $(BUILD) $(BIN) $(CC) $(LDFLAGS) || rc=1; \
 echo "# layers"; \
 if tests/check-layers.sh $(BUILD); then echo "1 0" >>$$sum; \
 else echo "0 1" >>$$sum; rc=1; fi; \
@@ -205,20 +215,47 @@ lint:
 		--checks='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling' \
 		$(LIB_SRC) $(CLI_SRC) -- $(CPPFLAGS) -std=c11 $(PKG_CFLAGS)
 
+# Format the lines changed since FORMAT_BASE (default HEAD: what is not
+# committed yet) with .clang-format; a clean tree is left as it is.
+FORMAT_BASE ?= HEAD
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h include/*.h include/threatgate/*.h)
+	git clang-format --force --style=file --extensions c,h $(FORMAT_BASE) -- src include tests
 
 # The picture of `scan --format html` in the README (needs chromium).
 screenshot: $(BIN)
 	docs/scan-demo.sh $(BIN) docs/scan.png
 
-install: $(BIN)
+# The library for C programs: headers, libthreatgate.a, threatgate.pc
+# (tests/run-example.sh builds a program against the installed copy).
+$(BUILD)/threatgate.pc: Makefile
+	@mkdir -p $(dir $@)
+	@{ printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\n' \
+		'$(PREFIX)' '$(LIBDIR)' '$(INCLUDEDIR)'; \
+	  printf 'Name: threatgate\nDescription: %s\nVersion: %s\n' \
+		'checks the threat model of design documents' '$(VERSION)'; \
+	  printf 'Requires.private: %s\n' '$(PKGS)'; \
+	  printf 'Cflags: -I$${includedir}\n'; \
+	  printf 'Libs: -L$${libdir} -lthreatgate\n'; \
+	  printf 'Libs.private: -lcmark-gfm-extensions -pthread\n'; \
+	} >$@.tmp && mv $@.tmp $@
+
+install-lib: $(LIB) $(BUILD)/threatgate.pc
+	install -d $(DESTDIR)$(INCLUDEDIR)/threatgate $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PCDIR)
+	install -m 0644 include/threatgate.h $(DESTDIR)$(INCLUDEDIR)/threatgate.h
+	install -m 0644 include/threatgate/*.h $(DESTDIR)$(INCLUDEDIR)/threatgate/
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libthreatgate.a
+	install -m 0644 $(BUILD)/threatgate.pc $(DESTDIR)$(PCDIR)/threatgate.pc
+
+install: $(BIN) $(BUILD)/man/threatgate-rules.7 install-lib
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/hooks $(DESTDIR)$(DATADIR)/templates \
 		$(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/threatgate
 	install -m 0644 man/threatgate.1 $(DESTDIR)$(MANDIR)/man1/threatgate.1
 	install -m 0644 man/threatgate-policy.5 $(DESTDIR)$(MANDIR)/man5/threatgate-policy.5
+	install -m 0644 $(BUILD)/man/threatgate-rules.7 $(DESTDIR)$(MANDIR)/man7/threatgate-rules.7
 	install -m 0755 hooks/* $(DESTDIR)$(DATADIR)/hooks/
 	install -m 0644 templates/sdd.md $(DESTDIR)$(DATADIR)/templates/sdd.md
 	install -D -m 0644 -t $(DESTDIR)$(DATADIR)/templates/ci templates/ci/*
@@ -243,4 +280,4 @@ dist:
 clean:
 	rm -rf $(BUILD) build-fuzz dist
 
-.PHONY: all test test-quick valgrind fuzz lint format screenshot install clean dist FORCE
+.PHONY: all test test-quick valgrind fuzz lint format screenshot install install-lib clean dist FORCE

@@ -8,6 +8,8 @@
 #  2. with a build directory, the symbols: which folder's objects define a
 #     tg_ or cli_ symbol that another folder's objects use (nm).
 #
+# It also checks that the library reads no environment variable.
+#
 # usage: tests/check-layers.sh [BUILD_DIR] [-v]
 # Exit 1 and a line per upward edge when the order is broken; -v prints
 # the whole folder graph.
@@ -135,6 +137,15 @@ END {
 	exit bad
 }' "$edges"
 rc=$?
+
+# The library reads no environment variable: the CLI reads them once and
+# passes them down (tg_options). TMPDIR, where a scratch file may go, is
+# the C library's convention and stays.
+if grep -n 'getenv *(' $(find src -name '*.c' ! -path 'src/cli/*' | sort) |
+	grep -v 'getenv("TMPDIR")'; then
+	echo "environment read outside src/cli/ (pass it in tg_options)"
+	rc=1
+fi
 if [ $rc -eq 0 ]; then
 	echo "layers: no upward or forbidden edge ($LAYERS)"
 fi

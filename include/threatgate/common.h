@@ -65,9 +65,38 @@ typedef struct {
 	int code;		/* a tg_error_code */
 } tg_error;
 
-/* Library set-up: libgit2 and the cmark-gfm extension registry. */
+/*
+ * Library set-up: libgit2 and the cmark-gfm extension registry. It
+ * changes no process-wide libgit2 setting: the CLI turns off libgit2's
+ * strict hash verification itself, as git does not verify either.
+ */
 TG_EXTERN(int) tg_init(void);
 TG_EXTERN(void) tg_shutdown(void);
+
+/*
+ * What the library would otherwise have to read from the environment.
+ * It reads none: the CLI reads THREATGATE_TODAY, THREATGATE_THREADS,
+ * THREATGATE_CACHE, THREATGATE_INDEX, GIT_INDEX_FILE and GIT_AUTHOR_EMAIL
+ * once and sets these; a library user sets what it wants, before any
+ * check starts (the settings are read, never locked, by every thread).
+ */
+typedef struct {
+	long today;		/* days since 1970-01-01; -1: the clock */
+	long threads;		/* threads for a check; 0: one per processor
+				 * (at most 16) */
+	bool no_covers_cache;	/* neither read nor write the covers cache
+				 * in the git directory */
+	bool index_libgit2;	/* read the index with libgit2, not our reader */
+	const char *index_file;	/* the index (GIT_INDEX_FILE); NULL: the
+				 * repository's own */
+	const char *author_email; /* whose an uncommitted line is
+				   * (GIT_AUTHOR_EMAIL); NULL: user.email */
+} tg_options;
+
+#define TG_OPTIONS_INIT { .today = -1 }
+
+/* Copy `options` (NULL: the defaults) into the library: 0 or TG_ENOMEM. */
+TG_EXTERN(int) tg_options_set(const tg_options *options);
 
 /* The last error recorded on this thread; never NULL. */
 TG_EXTERN(const tg_error *) tg_error_last(void);

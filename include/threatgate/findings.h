@@ -209,6 +209,14 @@ TG_EXTERN(int) tg_findings_add_suppressed(tg_findings *findings,
 	const tg_finding *finding, tg_suppress_reason reason,
 	const tg_suppressed *exc);
 
+/*
+ * How many design documents covered the code a change touched (their
+ * `covers`), stale or not: the summary says code was checked against
+ * them even when no design document changed.
+ */
+TG_EXTERN(void) tg_findings_add_covering(tg_findings *findings, size_t n);
+TG_EXTERN(size_t) tg_findings_covering(const tg_findings *findings);
+
 TG_EXTERN(size_t) tg_findings_suppressed_count(const tg_findings *findings);
 TG_EXTERN(const tg_suppressed *) tg_findings_suppressed(
 	const tg_findings *findings, size_t i);

@@ -50,8 +50,8 @@ typedef struct {
 	bool no_reviewers;
 } tg_report_options;
 
-#define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL, false }
+#define TG_REPORT_OPTIONS_INIT { .format = TG_FORMAT_TEXT, \
+	.fail_on = TG_SEVERITY_ERROR, .comment_on_pass = true }
 
 /*
  * The hidden first line of the markdown report: a bot finds its one

@@ -53,6 +53,9 @@ typedef struct {
 				 * `commits` is a lower bound */
 } tg_drift;
 
+/* Free what a drift holds and zero it (a drift the caller filled). */
+TG_EXTERN(void) tg_drift_release(tg_drift *drift);
+
 /* One document of a scan. Every pointer is owned by the scan. */
 typedef struct {
 	const tg_doc_summary *doc;
@@ -138,7 +141,7 @@ typedef struct {
 	size_t max_commits;		/* 0: no bound */
 } tg_scan_options;
 
-#define TG_SCAN_OPTIONS_INIT { NULL, NULL, -1, 0 }
+#define TG_SCAN_OPTIONS_INIT { .since = -1 }
 
 /*
  * Scan a repository: check every design document at the revision (as

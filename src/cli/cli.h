@@ -97,9 +97,7 @@ struct cli_options {
 	int nreviewers;
 };
 
-#define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
-	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-	NULL, NULL, false, NULL, false, false, false, false, NULL, { NULL }, 0 }
+#define CLI_OPTIONS_INIT { .format = TG_FORMAT_TEXT, .color = CLI_COLOR_AUTO }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);

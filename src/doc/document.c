@@ -1,3 +1,8 @@
+/*
+ * A design document: its bytes (size, binary and UTF-8 checks that make
+ * it unreadable, never an error), line ends normalised, front matter and
+ * the cmark-gfm tree. One free releases it all.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,8 @@
+/*
+ * The YAML front matter of a document (libyaml): title, dri,
+ * participants, threat-model-reviewed, covers; a field of the wrong type
+ * is an invalid-metadata problem, not an error.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,7 @@
+/*
+ * Markdown to a cmark-gfm tree (tables and task lists attached), carved
+ * from a per-document arena, and the line numbers of its nodes.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -42,9 +46,14 @@ struct header {
 
 static _Thread_local struct tg_arena *current;
 
+/*
+ * NEEDSWORK: cmark-gfm cannot take NULL from its allocator, so running out
+ * of memory inside the parser aborts, as cmark's own allocator does. Its
+ * blocks therefore come straight from the C library, (malloc) and
+ * (calloc), not through the allocator that unit tests make fail.
+ */
 static void *out_of_memory(void)
 {
-	/* As cmark's own allocator does: its callers cannot take NULL. */
 	fputs("threatgate: out of memory\n", stderr);
 	abort();
 }
@@ -66,7 +75,7 @@ static struct header *carve(size_t size)
 	if (!c || c->size - c->used < need) {
 		size_t n = need > CHUNK_SIZE ? need : CHUNK_SIZE;
 
-		c = malloc(sizeof(*c) + n);
+		c = (malloc)(sizeof(*c) + n);
 		if (!c)
 			return out_of_memory();
 		c->size = n;
@@ -89,7 +98,8 @@ static void *block(size_t size, bool zero)
 	} else {
 		if (size > SIZE_MAX - sizeof(*h))
 			return out_of_memory();
-		h = zero ? calloc(1, sizeof(*h) + size) : malloc(sizeof(*h) + size);
+		h = zero ? (calloc)(1, sizeof(*h) + size)
+		         : (malloc)(sizeof(*h) + size);
 		if (!h)
 			return out_of_memory();
 	}

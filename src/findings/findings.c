@@ -22,6 +22,7 @@ struct tg_findings {
 	size_t seq;
 	tg_vec documents;	/* tg_doc_summary * */
 	tg_vec suppressed;	/* struct sentry * */
+	size_t covering;	/* designs covering changed code */
 };
 
 /* A waived finding and its arrival order. */
@@ -157,8 +158,6 @@ static int copy_finding(tg_finding *copy, const tg_finding *finding)
 int tg_findings_add(tg_findings *findings, const tg_finding *finding)
 {
 	tg_finding copy;
-	struct entry *items;
-	size_t n;
 	int error;
 
 	memset(&copy, 0, sizeof(copy));
@@ -172,16 +171,10 @@ int tg_findings_add(tg_findings *findings, const tg_finding *finding)
 	if (error < 0)
 		goto done;
 
-	if (findings->count == findings->alloc) {
-		n = findings->alloc ? findings->alloc * 2 : 16;
-		items = realloc(findings->items, n * sizeof(*items));
-		if (!items) {
-			error = tg_error_oom();
-			goto done;
-		}
-		findings->items = items;
-		findings->alloc = n;
-	}
+	error = tg_array__grow((void **)&findings->items, &findings->alloc,
+	                       sizeof(*findings->items), findings->count + 1);
+	if (error < 0)
+		goto done;
 	findings->items[findings->count].finding = copy;
 	findings->items[findings->count].seq = findings->seq++;
 	findings->count++;
@@ -256,6 +249,17 @@ done:
 	return error;
 }
 
+void tg_findings_add_covering(tg_findings *findings, size_t n)
+{
+	if (findings)
+		findings->covering += n;
+}
+
+size_t tg_findings_covering(const tg_findings *findings)
+{
+	return findings ? findings->covering : 0;
+}
+
 size_t tg_findings_suppressed_count(const tg_findings *findings)
 {
 	return findings ? findings->suppressed.length : 0;
@@ -288,36 +292,33 @@ size_t tg_findings_suppressed_total(const tg_findings *findings,
 
 int tg_findings_move(tg_findings *to, tg_findings *from)
 {
-	size_t i, n = from->count + to->count;
-	struct entry *items = to->items;
-	size_t supp = to->suppressed.length;
+	size_t i, supp = to->suppressed.length;
 
 	for (i = 0; i < from->suppressed.length; i++)
 		if (tg_vec_push(&to->suppressed, from->suppressed.items[i]) < 0) {
 			to->suppressed.length = supp;	/* still from's */
 			return tg_error_oom();
 		}
-	if (n > to->alloc) {
-		items = realloc(to->items, n * sizeof(*items));
-		if (!items)
-			goto oom;
-		to->items = items;
-		to->alloc = n;
-	}
+	if (from->count > SIZE_MAX - to->count ||
+	    tg_array__grow((void **)&to->items, &to->alloc, sizeof(*to->items),
+	                   to->count + from->count) < 0)
+		goto oom;
 	for (i = 0; i < from->documents.length; i++)
 		if (tg_vec_push(&to->documents, from->documents.items[i]) < 0) {
 			to->documents.length -= i;	/* still from's */
 			goto oom;
 		}
 	for (i = 0; i < from->count; i++) {
-		items[to->count] = from->items[i];
-		items[to->count++].seq = to->seq++;
+		to->items[to->count] = from->items[i];
+		to->items[to->count++].seq = to->seq++;
 	}
 	for (i = supp; i < to->suppressed.length; i++)
 		((struct sentry *)to->suppressed.items[i])->seq = to->seq++;
+	to->covering += from->covering;
 	from->count = 0;
 	from->documents.length = 0;
 	from->suppressed.length = 0;
+	from->covering = 0;
 	return 0;
 oom:
 	to->suppressed.length = supp;
@@ -349,14 +350,6 @@ const tg_doc_summary *tg_findings_document(const tg_findings *findings,
 	return findings->documents.items[i];
 }
 
-/* NULL sorts first: the work tree before any revision. */
-static int strcmp_null(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int cmp_int(int a, int b)
 {
 	return (a > b) - (a < b);
@@ -367,7 +360,7 @@ static int cmp_finding(const tg_finding *a, const tg_finding *b)
 {
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c == 0)
 		c = cmp_int(a->line, b->line);
 	if (c == 0)
@@ -375,7 +368,7 @@ static int cmp_finding(const tg_finding *a, const tg_finding *b)
 	if (c == 0)
 		c = cmp_int((int)a->rule, (int)b->rule);
 	if (c == 0)
-		c = strcmp_null(a->revision, b->revision);
+		c = tg_strcmp_null(a->revision, b->revision);
 	return c;
 }
 
@@ -396,7 +389,7 @@ static int cmp_entry(const void *pa, const void *pb)
 	const tg_finding *a = &ea->finding, *b = &eb->finding;
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c == 0)
 		c = cmp_int(a->line, b->line);
 	if (c == 0)
@@ -404,7 +397,7 @@ static int cmp_entry(const void *pa, const void *pb)
 	if (c == 0)
 		c = cmp_int((int)a->rule, (int)b->rule);
 	if (c == 0)
-		c = strcmp_null(a->revision, b->revision);
+		c = tg_strcmp_null(a->revision, b->revision);
 	if (c != 0)
 		return c;
 	/* Same place, same rule (two threats on one line): keep arrival order. */
@@ -417,10 +410,10 @@ static int cmp_summary(const void *pa, const void *pb)
 	const tg_doc_summary *b = *(const tg_doc_summary *const *)pb;
 	int c;
 
-	c = strcmp_null(a->path, b->path);
+	c = tg_strcmp_null(a->path, b->path);
 	if (c != 0)
 		return c;
-	return strcmp_null(a->revision, b->revision);
+	return tg_strcmp_null(a->revision, b->revision);
 }
 
 /* The first of the n sorted findings whose path is not below `path`. */
@@ -431,7 +424,7 @@ static size_t lower_bound(const struct entry *items, size_t n,
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp_null(items[mid].finding.path, path) < 0)
+		if (tg_strcmp_null(items[mid].finding.path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -447,7 +440,7 @@ static size_t lower_bound_s(void *const *items, size_t n, const char *path)
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		e = items[mid];
-		if (strcmp_null(e->s.finding.path, path) < 0)
+		if (tg_strcmp_null(e->s.finding.path, path) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -474,9 +467,9 @@ static void count_per_document(tg_findings *findings)
 		for (j = lower_bound(findings->items, findings->count, doc->path);
 		     j < findings->count; j++) {
 			f = &findings->items[j].finding;
-			if (strcmp_null(f->path, doc->path) != 0)
+			if (tg_strcmp_null(f->path, doc->path) != 0)
 				break;
-			if (strcmp_null(f->revision, doc->revision) != 0)
+			if (tg_strcmp_null(f->revision, doc->revision) != 0)
 				continue;
 			if (f->severity == TG_SEVERITY_ERROR)
 				doc->errors++;
@@ -489,9 +482,9 @@ static void count_per_document(tg_findings *findings)
 		                       findings->suppressed.length, doc->path);
 		     j < findings->suppressed.length; j++) {
 			e = findings->suppressed.items[j];
-			if (strcmp_null(e->s.finding.path, doc->path) != 0)
+			if (tg_strcmp_null(e->s.finding.path, doc->path) != 0)
 				break;
-			if (strcmp_null(e->s.finding.revision, doc->revision) == 0)
+			if (tg_strcmp_null(e->s.finding.revision, doc->revision) == 0)
 				doc->waived[e->s.reason]++;
 		}
 	}
@@ -514,29 +507,23 @@ void tg_findings_sort(tg_findings *findings)
 }
 
 /*
- * FNV-1a, 64 bits. A fingerprint only has to tell findings apart and stay
- * the same from run to run; nothing here needs a cryptographic hash.
+ * A fingerprint only has to tell findings apart and stay the same from
+ * run to run: util's FNV-1a will do.
  */
-#define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
-
 static uint64_t fnv1a(uint64_t hash, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-
-	for (; *p; p++) {
-		hash ^= *p;
-		hash *= FNV_PRIME;
-	}
 	/* A separator that no string holds: ("ab","c") differs from ("a","bc"). */
-	hash ^= 0xff;
-	hash *= FNV_PRIME;
-	return hash;
+	static const unsigned char separator = 0xff;
+
+	if (!s)
+		s = "";
+	hash = tg_hash_bytes(hash, s, strlen(s));
+	return tg_hash_bytes(hash, &separator, 1);
 }
 
 static uint64_t key_hash(const tg_finding *f)
 {
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TG_HASH_INIT;
 
 	hash = fnv1a(hash, tg_rule_name(f->rule));
 	/* The repository's path: the same wherever the check ran from. */
@@ -561,7 +548,7 @@ static int cmp_keyed(const void *pa, const void *pb)
 
 	if (a->hash != b->hash)
 		return a->hash < b->hash ? -1 : 1;
-	c = strcmp_null(a->finding->revision, b->finding->revision);
+	c = tg_strcmp_null(a->finding->revision, b->finding->revision);
 	if (c != 0)
 		return c;
 	return (a->rank > b->rank) - (a->rank < b->rank);
@@ -610,7 +597,7 @@ int tg_findings_fingerprints(tg_fingerprint **out_active,
 		qsort(all, na + ns, sizeof(*all), cmp_keyed);
 	for (i = 0; i < na + ns; i++) {
 		if (i == 0 || all[i].hash != all[i - 1].hash ||
-		    strcmp_null(all[i].finding->revision,
+		    tg_strcmp_null(all[i].finding->revision,
 		                all[i - 1].finding->revision) != 0)
 			occurrence = 0;
 		occurrence++;
@@ -705,17 +692,6 @@ tg_severity tg_findings_max_severity(const tg_findings *findings)
 	return max;
 }
 
-static void free_strs(char **strs, size_t count)
-{
-	size_t i;
-
-	if (!strs)
-		return;
-	for (i = 0; i < count; i++)
-		free(strs[i]);
-	free(strs);
-}
-
 void tg_doc_summary_free(tg_doc_summary *summary)
 {
 	size_t i;
@@ -728,9 +704,9 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	free(summary->dri);
 	free(summary->status);
 	free(summary->signoff_via);
-	free_strs(summary->participants, summary->participants_count);
+	tg_strs_free(summary->participants, summary->participants_count);
 	free(summary->reviewed);
-	free_strs(summary->covers, summary->covers_count);
+	tg_strs_free(summary->covers, summary->covers_count);
 	if (summary->threats) {
 		for (i = 0; i < summary->threats_count; i++) {
 			free(summary->threats[i].id);
@@ -765,7 +741,7 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 		}
 		free(summary->sections);
 	}
-	free_strs(summary->handles, summary->handles_count);
-	free_strs(summary->signoff_by, summary->signoff_by_count);
+	tg_strs_free(summary->handles, summary->handles_count);
+	tg_strs_free(summary->signoff_by, summary->signoff_by_count);
 	free(summary);
 }

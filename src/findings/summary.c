@@ -77,6 +77,13 @@ static int add_sections(tg_doc_summary *s, const struct tg_model *model)
 	return error;
 }
 
+/* A copy of `s` (may be NULL) into *out: false when memory ran out. */
+static bool dup(char **out, const char *s)
+{
+	*out = tg_strdup(s);
+	return *out || !s;
+}
+
 int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
                            const tg_policy *policy, const size_t counts[4],
                            bool signoff_required, const char *signoff_who,
@@ -93,14 +100,15 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	*out = NULL;
 	if (!s)
 		return tg_error_oom();
-	s->path = tg_strdup(doc->path);
-	s->revision = tg_strdup(doc->revision);
 	s->readable = doc->readable;
-	s->title = tg_strdup(fm->title);
-	s->dri = tg_strdup(fm->dri);
-	s->status = tg_strdup(tg_design_status_name(fm->design_status) ?
-		tg_design_status_name(fm->design_status) : fm->status);
-	s->reviewed = tg_strdup(fm->reviewed);
+	/* A summary is whole or not at all: no string lost to OOM. */
+	if (!dup(&s->path, doc->path) || !s->path ||
+	    !dup(&s->revision, doc->revision) || !dup(&s->title, fm->title) ||
+	    !dup(&s->dri, fm->dri) ||
+	    !dup(&s->status, tg_design_status_name(fm->design_status) ?
+	         tg_design_status_name(fm->design_status) : fm->status) ||
+	    !dup(&s->reviewed, fm->reviewed))
+		goto done;
 	s->age_days = fm->reviewed_days >= 0 ?
 		(int)(tg_date_today() - fm->reviewed_days) : -1;
 	/* A superseded or withdrawn design is not judged for freshness. */
@@ -109,13 +117,13 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	            (fm->reviewed_days < 0 && policy->require_reviewed_date));
 	s->participants = copy_strs(&fm->participants, &s->participants_count);
 	s->covers = copy_strs(&fm->covers, &s->covers_count);
-	if (!s->path || !s->participants || !s->covers)
+	if (!s->participants || !s->covers)
 		goto done;
 	if (!s->title && model->sections.length) {
 		const struct tg_section *first = model->sections.items[0];
 
-		if (first->level == 1)
-			s->title = tg_strdup(first->title);
+		if (first->level == 1 && !dup(&s->title, first->title))
+			goto done;
 	}
 
 	s->threats = calloc(model->threats.length + 1, sizeof(*s->threats));
@@ -127,15 +135,14 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 
 		s->threats_count++;
 		snprintf(prio, sizeof(prio), "P%d", t->priority);
-		ts->id = tg_strdup(t->id);
-		ts->title = tg_strdup(t->title);
-		ts->category = category_letters(policy, t->categories);
-		ts->priority = t->priority ? tg_strdup(prio) : NULL;
-		ts->rating = tg_strdup(t->priority_text);
-		ts->mitigation = tg_strdup(t->mitigation);
-		ts->status = tg_strdup(tg_status_name(t->status));
 		ts->line = t->line;
-		if (!ts->category || !ts->status)
+		ts->category = category_letters(policy, t->categories);
+		if (!dup(&ts->id, t->id) || !dup(&ts->title, t->title) ||
+		    !ts->category ||
+		    !dup(&ts->priority, t->priority ? prio : NULL) ||
+		    !dup(&ts->rating, t->priority_text) ||
+		    !dup(&ts->mitigation, t->mitigation) ||
+		    !dup(&ts->status, tg_status_name(t->status)) || !ts->status)
 			goto done;
 	}
 

@@ -1,8 +1,14 @@
+/*
+ * Which documents a change touches: the index against HEAD (--staged),
+ * A..B and A...B, every document at a revision, and what a push brings;
+ * each becomes a target that check.c reads and checks.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "git.h"
+#include "util/containers.h"
 #include "util/banned.h"
 
 double tg_clock_now(void)
@@ -389,10 +395,10 @@ static void diff_options(git_diff_options *opts)
 /* The index libgit2 reads, honouring GIT_INDEX_FILE as git does. */
 static int open_index(git_index **out, git_repository *repo)
 {
-	const char *env = getenv("GIT_INDEX_FILE");
+	const char *file = tg_options__get()->index_file;
 	int error;
 
-	error = env && *env ? git_index_open(out, env)
+	error = file ? git_index_open(out, file)
 		: git_repository_index(out, repo);
 	return error < 0 ? tg_error_from_git(error, "cannot read the index") : 0;
 }
@@ -407,15 +413,13 @@ static int staged_fast(struct tg_changes *changes, struct tg_target *target,
 {
 	tg_vec deltas = TG_VEC_INIT;
 	char *path = tg_git__index_path(repo);
-	const char *env;
 	size_t i;
 	int error;
 
 	if (!path)
 		return tg_error_oom();
 	/* THREATGATE_INDEX=libgit2: the slow reader, to compare or work around. */
-	env = getenv("THREATGATE_INDEX");
-	if (env && strcmp(env, "libgit2") == 0) {
+	if (tg_options__get()->index_libgit2) {
 		free(path);
 		return TG_GIT_INDEX_FALLBACK;
 	}
@@ -646,88 +650,13 @@ struct oids {
 
 static int oids_push(struct oids *a, const git_oid *id)
 {
-	git_oid *p;
+	int error = tg_array__grow((void **)&a->ids, &a->alloc,
+	                           sizeof(*a->ids), a->length + 1);
 
-	if (a->length == a->alloc) {
-		size_t alloc = a->alloc ? a->alloc * 2 : 64;
-
-		p = realloc(a->ids, alloc * sizeof(*p));
-		if (!p)
-			return tg_error_oom();
-		a->ids = p;
-		a->alloc = alloc;
-	}
+	if (error < 0)
+		return error;
 	git_oid_cpy(&a->ids[a->length++], id);
 	return 0;
-}
-
-/* A set of object ids, open addressing; the zero id marks a free slot. */
-struct oidset {
-	git_oid *slots;
-	size_t cap;	/* 0 or a power of two */
-	size_t count;
-};
-
-static size_t oid_hash(const git_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h;
-}
-
-static bool oidset_has(const struct oidset *s, const git_oid *id)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return false;
-	for (i = oid_hash(id) & (s->cap - 1); !git_oid_is_zero(&s->slots[i]);
-	     i = (i + 1) & (s->cap - 1))
-		if (git_oid_equal(&s->slots[i], id))
-			return true;
-	return false;
-}
-
-/* 1 when added, 0 when it was there already, or TG_ENOMEM. */
-static int oidset_add(struct oidset *s, const git_oid *id)
-{
-	size_t i, j;
-
-	if (oidset_has(s, id))
-		return 0;
-	if ((s->count + 1) * 2 > s->cap) {
-		struct oidset bigger = { NULL, s->cap ? s->cap * 2 : 256, 0 };
-
-		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
-		if (!bigger.slots)
-			return tg_error_oom();
-		for (j = 0; j < s->cap; j++) {
-			if (git_oid_is_zero(&s->slots[j]))
-				continue;
-			for (i = oid_hash(&s->slots[j]) & (bigger.cap - 1);
-			     !git_oid_is_zero(&bigger.slots[i]);
-			     i = (i + 1) & (bigger.cap - 1))
-				;
-			git_oid_cpy(&bigger.slots[i], &s->slots[j]);
-		}
-		bigger.count = s->count;
-		free(s->slots);
-		*s = bigger;
-	}
-	for (i = oid_hash(id) & (s->cap - 1); !git_oid_is_zero(&s->slots[i]);
-	     i = (i + 1) & (s->cap - 1))
-		;
-	git_oid_cpy(&s->slots[i], id);
-	s->count++;
-	return 1;
-}
-
-static void oidset_release(struct oidset *s)
-{
-	free(s->slots);
-	s->slots = NULL;
-	s->cap = s->count = 0;
 }
 
 /*
@@ -735,7 +664,7 @@ static void oidset_release(struct oidset *s)
  * directory, one id a line). libgit2 1.5 does not know them: its walks
  * fail on the missing parents.
  */
-static int read_shallow(struct oidset *roots, git_repository *repo)
+static int read_shallow(tg_oidset *roots, git_repository *repo)
 {
 	char *path = NULL;
 	char line[128];
@@ -755,7 +684,7 @@ static int read_shallow(struct oidset *roots, git_repository *repo)
 			git_error_clear();
 			continue;
 		}
-		error = oidset_add(roots, &id);
+		error = tg_oidset_add(roots, &id);
 	}
 	if (error > 0)
 		error = 0;
@@ -779,10 +708,10 @@ static int walk_budget_exhausted(size_t n)
  * commit we lack ends known history quietly when `lenient`; a pushed
  * commit we lack is an error.
  */
-static int mark_reachable(struct oidset *set, struct oids *list,
+static int mark_reachable(tg_oidset *set, struct oids *list,
                           struct oids *stack, git_repository *repo,
-                          const struct oidset *roots,
-                          const struct oidset *stop, bool lenient,
+                          const tg_oidset *roots,
+                          const tg_oidset *stop, bool lenient,
                           const struct tg_changes *changes)
 {
 	git_commit *commit = NULL;
@@ -792,9 +721,9 @@ static int mark_reachable(struct oidset *set, struct oids *list,
 
 	while (stack->length > 0 && error == 0) {
 		git_oid_cpy(&id, &stack->ids[--stack->length]);
-		if (stop && oidset_has(stop, &id))
+		if (stop && tg_oidset_has(stop, &id))
 			continue;
-		error = oidset_add(set, &id);
+		error = tg_oidset_add(set, &id);
 		if (error <= 0)
 			continue;	/* seen already, or out of memory */
 		error = list ? oids_push(list, &id) : 0;
@@ -804,7 +733,7 @@ static int mark_reachable(struct oidset *set, struct oids *list,
 			error = walk_budget_exhausted(set->count);
 			break;
 		}
-		if (oidset_has(roots, &id))
+		if (tg_oidset_has(roots, &id))
 			continue;	/* the history below is not here */
 		error = git_commit_lookup(&commit, repo, &id);
 		if (error < 0 && lenient) {
@@ -880,11 +809,11 @@ done:
  * to that, never past the shallow boundary.
  */
 static int walk_shallow(struct oids *fresh, git_repository *repo,
-                        const struct oidset *roots, const git_oid *old,
+                        const tg_oidset *roots, const git_oid *old,
                         const git_oid *tip, const char *known,
                         bool skip_tags, const struct tg_changes *changes)
 {
-	struct oidset have = { NULL, 0, 0 }, pushed = { NULL, 0, 0 };
+	tg_oidset have = TG_OIDSET_INIT, pushed = TG_OIDSET_INIT;
 	struct oids stack = { NULL, 0, 0 };
 	int error;
 
@@ -900,8 +829,8 @@ static int walk_shallow(struct oids *fresh, git_repository *repo,
 		error = mark_reachable(&pushed, fresh, &stack, repo, roots, &have,
 		                       false, changes);
 	free(stack.ids);
-	oidset_release(&pushed);
-	oidset_release(&have);
+	tg_oidset_release(&pushed);
+	tg_oidset_release(&have);
 	return error;
 }
 
@@ -978,9 +907,9 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
                               const git_oid *a, const git_oid *b,
                               const struct tg_changes *changes)
 {
-	struct oidset roots = { NULL, 0, 0 }, of_a = { NULL, 0, 0 };
-	struct oidset of_b = { NULL, 0, 0 }, seen = { NULL, 0, 0 };
-	struct oidset below = { NULL, 0, 0 };
+	tg_oidset roots = TG_OIDSET_INIT, of_a = TG_OIDSET_INIT;
+	tg_oidset of_b = TG_OIDSET_INIT, seen = TG_OIDSET_INIT;
+	tg_oidset below = TG_OIDSET_INIT;
 	struct oids stack = { NULL, 0, 0 }, only_b = { NULL, 0, 0 };
 	struct oids cands = { NULL, 0, 0 };
 	git_commit *commit = NULL;
@@ -995,7 +924,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 		                       true, changes);
 	if (error < 0)
 		goto done;
-	if (oidset_has(&of_a, b)) {
+	if (tg_oidset_has(&of_a, b)) {
 		git_oid_cpy(out, b);	/* b is in a's history */
 		goto done;
 	}
@@ -1004,7 +933,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 		error = mark_reachable(&of_b, &only_b, &stack, repo, &roots, &of_a,
 		                       true, changes);
 	for (i = 0; i < only_b.length && error == 0; i++) {
-		if (oidset_has(&roots, &only_b.ids[i]) ||
+		if (tg_oidset_has(&roots, &only_b.ids[i]) ||
 		    git_commit_lookup(&commit, repo, &only_b.ids[i]) < 0) {
 			git_error_clear();
 			continue;
@@ -1012,9 +941,9 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 		for (j = 0; j < git_commit_parentcount(commit) && error == 0; j++) {
 			const git_oid *parent = git_commit_parent_id(commit, j);
 
-			if (!oidset_has(&of_a, parent))
+			if (!tg_oidset_has(&of_a, parent))
 				continue;
-			error = oidset_add(&seen, parent);
+			error = tg_oidset_add(&seen, parent);
 			if (error == 1)
 				error = oids_push(&cands, parent);
 		}
@@ -1029,7 +958,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 	}
 	/* Everything below a candidate is not the best one. */
 	for (i = 0; i < cands.length && error == 0; i++) {
-		if (oidset_has(&roots, &cands.ids[i]) ||
+		if (tg_oidset_has(&roots, &cands.ids[i]) ||
 		    git_commit_lookup(&commit, repo, &cands.ids[i]) < 0) {
 			git_error_clear();
 			continue;
@@ -1046,7 +975,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 		goto done;
 	git_oid_cpy(out, &cands.ids[0]);
 	for (i = 0; i < cands.length; i++) {
-		if (!oidset_has(&below, &cands.ids[i])) {
+		if (!tg_oidset_has(&below, &cands.ids[i])) {
 			git_oid_cpy(out, &cands.ids[i]);
 			break;
 		}
@@ -1055,11 +984,11 @@ done:
 	free(cands.ids);
 	free(only_b.ids);
 	free(stack.ids);
-	oidset_release(&below);
-	oidset_release(&seen);
-	oidset_release(&of_b);
-	oidset_release(&of_a);
-	oidset_release(&roots);
+	tg_oidset_release(&below);
+	tg_oidset_release(&seen);
+	tg_oidset_release(&of_b);
+	tg_oidset_release(&of_a);
+	tg_oidset_release(&roots);
 	return error;
 }
 
@@ -1075,7 +1004,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 {
 	git_commit *commit = NULL;
 	struct oids fresh = { NULL, 0, 0 }, forks = { NULL, 0, 0 };
-	struct oidset roots = { NULL, 0, 0 };
+	tg_oidset roots = TG_OIDSET_INIT;
 	struct tg_target *target;
 	bool everything = false;
 	size_t i, j;
@@ -1102,7 +1031,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 	/* Fork points: parents of new commits that are not new themselves. */
 	qsort(fresh.ids, fresh.length, sizeof(*fresh.ids), oid_cmp);
 	for (i = 0; i < fresh.length && error == 0; i++) {
-		if (oidset_has(&roots, &fresh.ids[i]))
+		if (tg_oidset_has(&roots, &fresh.ids[i]))
 			continue;	/* a shallow root: a root here */
 		error = git_commit_lookup(&commit, repo, &fresh.ids[i]);
 		if (error < 0) {
@@ -1135,7 +1064,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 			error = add_diff(changes, repo, &forks.ids[i], tip, policy,
 			                 target);
 done:
-	oidset_release(&roots);
+	tg_oidset_release(&roots);
 	free(forks.ids);
 	free(fresh.ids);
 	git_commit_free(commit);

@@ -1,3 +1,9 @@
+/*
+ * Checking the documents of a tg_changes: each read from a blob, with
+ * what git knows (the document before the change, blame for sign-off
+ * authors), on one thread or many, then the findings no document
+ * produces alone (no-documents, covered-code-changed).
+ */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -71,7 +77,7 @@ static int line_author_locked(char **email, int line, void *payload)
 	struct blame_ctx *b = payload;
 	const git_blame_hunk *hunk = NULL;
 	git_signature *self = NULL;
-	const char *env = getenv("GIT_AUTHOR_EMAIL");
+	const char *env = tg_options__get()->author_email;
 	int error;
 
 	*email = NULL;

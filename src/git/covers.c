@@ -11,6 +11,7 @@
  * one that cannot be written only costs time.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,13 +226,12 @@ void tg_git__covers_cache_free(struct tg_covers_cache *cache)
 int tg_git__covers_cache_open(struct tg_covers_cache **out,
                               git_repository *repo)
 {
-	const char *env = getenv("THREATGATE_CACHE");
 	struct tg_covers_cache *cache = calloc(1, sizeof(*cache));
 
 	*out = NULL;
 	if (!cache)
 		return tg_error_oom();
-	if (!(env && strcmp(env, "0") == 0)) {
+	if (!tg_options__get()->no_covers_cache) {
 		cache->path = tg_printf("%sthreatgate/covers",
 		                        git_repository_commondir(repo));
 		if (!cache->path) {
@@ -411,7 +411,35 @@ struct covered {
 	size_t *suffix_len;
 	struct tg_covers_cache *cache;
 	int error;
+	/*
+	 * What the findings are made of once every document was seen: the
+	 * stale covering documents, and for each changed path (by its index
+	 * in target->changed) the stale ones that cover it.
+	 */
+	tg_vec stale;		/* struct stale_doc * */
+	tg_vec *hits;		/* [changed.length] of indexes into stale */
+	size_t covering;	/* documents covering a changed path */
 };
+
+/* A stale design that covers changed code. */
+struct stale_doc {
+	char *path;
+	char *reviewed;		/* NULL: no review date */
+	long age;
+	char *glob;		/* the first of its covers that matched */
+};
+
+static void stale_doc_free(void *item)
+{
+	struct stale_doc *d = item;
+
+	if (!d)
+		return;
+	free(d->path);
+	free(d->reviewed);
+	free(d->glob);
+	free(d);
+}
 
 /* How much literal text a glob ends with: what a match must end with. */
 static size_t literal_suffix(const char *glob)
@@ -471,22 +499,15 @@ static bool was_changed(const struct covered *cv, const char *path)
 	               sizeof(*cv->sorted), str_cmp) != NULL;
 }
 
-static const char *more_paths(size_t n)
-{
-	static _Thread_local char buf[24];
-
-	snprintf(buf, sizeof(buf), "%zu", n);
-	return buf;
-}
-
 static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 {
 	const tg_policy *policy = cv->policy;
 	const struct covers_info *info = NULL;
-	const char *hit = NULL, *glob = NULL;
-	size_t i, j, more = 0;
+	struct stale_doc *doc = NULL;
+	const char *glob = NULL;
+	size_t i, j, index = cv->stale.length;
+	bool any = false, stale;
 	long age;
-	char *message = NULL;
 	int error;
 
 	if (!may_be_document(cv, path) || !tg_policy_is_document(policy, path) ||
@@ -498,41 +519,145 @@ static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 		return error;
 	age = info->reviewed_days >= 0 ? tg_date_today() - info->reviewed_days
 	                               : -1;
-	if (!(age > policy->max_age ||
-	      (info->reviewed_days < 0 && policy->require_reviewed_date)))
-		return 0;	/* fresh: the code may move */
+	stale = age > policy->max_age ||
+	        (info->reviewed_days < 0 && policy->require_reviewed_date);
 	for (i = 0; i < cv->target->changed.length; i++) {
 		const char *changed = cv->target->changed.items[i];
 
 		for (j = 0; j < info->covers.length; j++) {
 			if (!tg_glob_match(info->covers.items[j], changed))
 				continue;
-			if (!hit) {
-				hit = changed;
+			if (!any)
 				glob = info->covers.items[j];
-			} else {
-				more++;
-			}
+			any = true;
+			if (!stale)
+				break;	/* fresh: the code may move */
+			error = tg_vec_push(&cv->hits[i], (void *)(uintptr_t)index);
+			if (error < 0)
+				return error;
 			break;
 		}
+		if (any && !stale)
+			break;
 	}
-	if (!hit)
+	if (!any)
 		return 0;
-	if (info->reviewed)
-		message = tg_printf("'%s'%s%s%s changed, which this design covers "
-			"('%s'), but its threat model was last reviewed %s, %ld days "
-			"ago: review the threat model and update it in this change",
-			hit, more ? " and " : "", more ? more_paths(more) : "",
-			more ? " more covered paths" : "", glob, info->reviewed, age);
-	else
-		message = tg_printf("'%s' changed, which this design covers ('%s'), "
-			"but its threat model has no review date: review it and set "
-			"threat-model-reviewed in this change", hit, glob);
-	if (!message)
+	cv->covering++;
+	if (!stale)
+		return 0;
+	doc = calloc(1, sizeof(*doc));
+	if (!doc)
 		return tg_error_oom();
-	error = tg_rules_add_finding(cv->findings, policy,
-		TG_RULE_COVERED_CODE_CHANGED, path, cv->revision, 1, 0, message);
-	free(message);
+	doc->path = tg_strdup(path);
+	doc->reviewed = info->reviewed ? tg_strdup(info->reviewed) : NULL;
+	doc->glob = tg_strdup(glob);
+	doc->age = age;
+	if (!doc->path || !doc->glob || (info->reviewed && !doc->reviewed) ||
+	    tg_vec_push(&cv->stale, doc) < 0) {
+		stale_doc_free(doc);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+/* Order of changed paths for grouping: by their stale designs, then path. */
+static _Thread_local const struct covered *group_cv;
+
+static int cmp_hits(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb, k;
+	const tg_vec *ha = &group_cv->hits[a], *hb = &group_cv->hits[b];
+
+	for (k = 0; k < ha->length && k < hb->length; k++)
+		if (ha->items[k] != hb->items[k])
+			return (uintptr_t)ha->items[k] < (uintptr_t)hb->items[k] ?
+			       -1 : 1;
+	if (ha->length != hb->length)
+		return ha->length < hb->length ? -1 : 1;
+	return strcmp(group_cv->target->changed.items[a],
+	              group_cv->target->changed.items[b]);
+}
+
+static bool same_hits(const tg_vec *a, const tg_vec *b)
+{
+	return a->length == b->length &&
+	       memcmp(a->items, b->items, a->length * sizeof(*a->items)) == 0;
+}
+
+/* At most this many designs are named in one finding. */
+#define NAMED_DESIGNS 5
+
+/*
+ * One finding per changed path, or per set of changed paths that the same
+ * stale designs cover: named by its first path, naming the designs (the
+ * first few, and how many more), so that a shared path that 100 designs
+ * cover is one warning, not 100.
+ */
+static int report_covered(struct covered *cv)
+{
+	const tg_vec *changed = &cv->target->changed;
+	const struct stale_doc *d;
+	tg_buf msg = TG_BUF_INIT;
+	size_t *order = NULL, n = 0, i, j, k, paths;
+	int error = 0;
+
+	order = calloc(changed->length + 1, sizeof(*order));
+	if (!order)
+		return tg_error_oom();
+	for (i = 0; i < changed->length; i++)
+		if (cv->hits[i].length > 0)
+			order[n++] = i;
+	group_cv = cv;
+	if (n > 1)
+		qsort(order, n, sizeof(*order), cmp_hits);
+	for (i = 0; i < n && error == 0; i = j) {
+		const tg_vec *h = &cv->hits[order[i]];
+
+		for (j = i + 1; j < n && same_hits(h, &cv->hits[order[j]]); j++)
+			;
+		paths = j - i;
+		tg_buf_clear(&msg);
+		tg_buf_printf(&msg, "'%s'", (const char *)changed->items[order[i]]);
+		if (paths > 1)
+			tg_buf_printf(&msg, " and %zu more path%s", paths - 1,
+			              paths == 2 ? "" : "s");
+		if (h->length == 1) {
+			d = cv->stale.items[(uintptr_t)h->items[0]];
+			tg_buf_printf(&msg, " changed, which '%s' covers ('%s'), but "
+			              "its threat model ", d->path, d->glob);
+			if (d->reviewed)
+				tg_buf_printf(&msg, "was last reviewed %s, %ld days "
+				              "ago: review the threat model and update "
+				              "it in this change", d->reviewed, d->age);
+			else
+				tg_buf_puts(&msg, "has no review date: review it and "
+				            "set threat-model-reviewed in this change");
+		} else {
+			tg_buf_printf(&msg, " changed, which %zu designs cover while "
+			              "their threat models are stale: ", h->length);
+			for (k = 0; k < h->length && k < NAMED_DESIGNS; k++) {
+				d = cv->stale.items[(uintptr_t)h->items[k]];
+				tg_buf_printf(&msg, "%s'%s' (%s%s)", k ? ", " : "",
+				              d->path, d->reviewed ? "reviewed " :
+				              "no review date", d->reviewed ?
+				              d->reviewed : "");
+			}
+			if (h->length > NAMED_DESIGNS)
+				tg_buf_printf(&msg, " and %zu more",
+				              h->length - NAMED_DESIGNS);
+			tg_buf_puts(&msg, ": review their threat models and update "
+			            "them in this change");
+		}
+		if (msg.failed) {
+			error = tg_error_oom();
+			break;
+		}
+		error = tg_rules_add_finding(cv->findings, cv->policy,
+			TG_RULE_COVERED_CODE_CHANGED, changed->items[order[i]],
+			cv->revision, 1, 0, tg_buf_cstr(&msg));
+	}
+	tg_buf_release(&msg);
+	free(order);
 	return error;
 }
 
@@ -561,8 +686,7 @@ int tg_git__covered_code_changed(tg_findings *findings,
                                  const tg_policy *policy,
                                  struct tg_covers_cache *cache)
 {
-	struct covered cv = { findings, repo, policy, target, NULL, NULL, false,
-	                      NULL, NULL, cache, 0 };
+	struct covered cv;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_tree *tree = NULL;
 	git_commit *commit = NULL;
@@ -573,10 +697,20 @@ int tg_git__covered_code_changed(tg_findings *findings,
 	if (target->changed.length == 0 ||
 	    tg_policy__rule_off(policy, TG_RULE_COVERED_CODE_CHANGED))
 		return 0;
+	memset(&cv, 0, sizeof(cv));
+	cv.findings = findings;
+	cv.repo = repo;
+	cv.policy = policy;
+	cv.target = target;
+	cv.cache = cache;
+	cv.hits = calloc(target->changed.length, sizeof(*cv.hits));
 	/* A push may change every path: look them up, do not scan them. */
 	cv.sorted = malloc(target->changed.length * sizeof(*cv.sorted));
-	if (!cv.sorted)
+	if (!cv.sorted || !cv.hits) {
+		free(cv.sorted);
+		free(cv.hits);
 		return tg_error_oom();
+	}
 	memcpy(cv.sorted, target->changed.items,
 	       target->changed.length * sizeof(*cv.sorted));
 	qsort(cv.sorted, target->changed.length, sizeof(*cv.sorted), str_cmp);
@@ -594,9 +728,9 @@ int tg_git__covered_code_changed(tg_findings *findings,
 		goto done;
 	}
 	if (target->source == TG_SOURCE_INDEX) {
-		const char *env = getenv("GIT_INDEX_FILE");
+		const char *file = tg_options__get()->index_file;
 
-		error = env && *env ? git_index_open(&index, env)
+		error = file ? git_index_open(&index, file)
 			: git_repository_index(&index, repo);
 		if (error < 0) {
 			error = tg_error_from_git(error, "cannot read the index");
@@ -627,6 +761,14 @@ int tg_git__covered_code_changed(tg_findings *findings,
 	else if (error < 0)
 		error = tg_error_from_git(error, "cannot walk the tree of %s", hex);
 done:
+	if (error == 0)
+		error = report_covered(&cv);
+	if (error == 0)
+		tg_findings_add_covering(findings, cv.covering);
+	for (i = 0; i < target->changed.length; i++)
+		tg_vec_release(&cv.hits[i], NULL);
+	free(cv.hits);
+	tg_vec_release(&cv.stale, stale_doc_free);
 	git_index_free(index);
 	git_tree_free(tree);
 	git_commit_free(commit);

@@ -1,3 +1,7 @@
+/*
+ * The hook protocols: the ref updates git gives pre-push and pre-receive
+ * on standard input, turned into pushes to check.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "git.h"

@@ -386,11 +386,11 @@ fail:
 
 char *tg_git__index_path(git_repository *repo)
 {
-	const char *env = getenv("GIT_INDEX_FILE");
+	const char *file = tg_options__get()->index_file;
 
 	/* git honours it in hooks: `git commit -a` stages into a lock file. */
-	if (env && *env)
-		return tg_strdup(env);
+	if (file)
+		return tg_strdup(file);
 	return tg_printf("%sindex", git_repository_path(repo));
 }
 

@@ -17,14 +17,6 @@ int tg_init(void)
 
 	if (error < 0)
 		return tg_error_from_git(error, "cannot initialise libgit2");
-	/*
-	 * Do not hash every object again on each read, as git does not: a
-	 * 10,000-commit push spent a sixth of its hook time there. Damage
-	 * still shows (zlib and pack checksums), as it does to git.
-	 */
-	error = git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	if (error < 0)
-		return tg_error_from_git(error, "cannot set up libgit2");
 	/* Register table and tasklist once; parsers attach them later. */
 	cmark_gfm_core_extensions_ensure_registered();
 	/* What is learnt once is learnt now, before any thread could race. */
@@ -35,5 +27,6 @@ int tg_init(void)
 
 void tg_shutdown(void)
 {
+	tg_options__release();
 	git_libgit2_shutdown();
 }

@@ -1,3 +1,7 @@
+/*
+ * The policy of a repository: its work tree's .threatgate, --config,
+ * --policy-rev, or a bare repository's default branch, then git config.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "git.h"

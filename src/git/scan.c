@@ -18,129 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "git.h"
+#include "util/containers.h"
 #include "doc/document.h"
 #include "model/model.h"
 #include "threatgate/rules.h"
 #include "threatgate/scan.h"
 #include "util/banned.h"
-
-/* ---- a string-keyed hash map ------------------------------------------ */
-
-struct map_entry {
-	char *key;
-	size_t len;
-	uint64_t hash;
-	size_t value;		/* an index, for maps of single values */
-	tg_vec list;		/* or a list, for the covers index */
-	struct map_entry *next;
-};
-
-struct map {
-	struct map_entry **buckets;
-	size_t cap;		/* 0 or a power of two */
-	size_t count;
-};
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-static struct map_entry *map_find(const struct map *m, const char *key,
-                                  size_t len)
-{
-	struct map_entry *e;
-	uint64_t h;
-
-	if (m->cap == 0)
-		return NULL;
-	h = hash_bytes(key, len);
-	for (e = m->buckets[h & (m->cap - 1)]; e; e = e->next)
-		if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0)
-			return e;
-	return NULL;
-}
-
-static int map_grow(struct map *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 64, i;
-	struct map_entry **buckets = calloc(cap, sizeof(*buckets));
-	struct map_entry *e, *next;
-
-	if (!buckets)
-		return tg_error_oom();
-	for (i = 0; i < m->cap; i++) {
-		for (e = m->buckets[i]; e; e = next) {
-			next = e->next;
-			e->next = buckets[e->hash & (cap - 1)];
-			buckets[e->hash & (cap - 1)] = e;
-		}
-	}
-	free(m->buckets);
-	m->buckets = buckets;
-	m->cap = cap;
-	return 0;
-}
-
-/* The entry for `key`, added (value 0, empty list) when new. */
-static int map_get(struct map_entry **out, struct map *m, const char *key,
-                   size_t len, bool *added)
-{
-	struct map_entry *e;
-	int error;
-
-	*out = map_find(m, key, len);
-	if (added)
-		*added = false;
-	if (*out)
-		return 0;
-	if (!m->buckets || (m->count + 1) * 4 > m->cap * 3) {
-		error = map_grow(m);
-		if (error < 0 || !m->buckets)
-			return error < 0 ? error : tg_error_oom();
-	}
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return tg_error_oom();
-	e->key = tg_strndup(key, len);
-	if (!e->key) {
-		free(e);
-		return tg_error_oom();
-	}
-	e->len = len;
-	e->hash = hash_bytes(key, len);
-	e->next = m->buckets[e->hash & (m->cap - 1)];
-	m->buckets[e->hash & (m->cap - 1)] = e;
-	m->count++;
-	if (added)
-		*added = true;
-	*out = e;
-	return 0;
-}
-
-static void map_release(struct map *m)
-{
-	struct map_entry *e, *next;
-	size_t i;
-
-	for (i = 0; i < m->cap; i++) {
-		for (e = m->buckets[i]; e; e = next) {
-			next = e->next;
-			tg_vec_release(&e->list, free);
-			free(e->key);
-			free(e);
-		}
-	}
-	free(m->buckets);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ---- a max-heap of commits by committer time -------------------------- */
 
@@ -151,9 +34,7 @@ struct heap_item {
 };
 
 struct heap {
-	struct heap_item *items;
-	size_t length;
-	size_t alloc;
+	tg_heap heap;		/* struct heap_item */
 	uint64_t seq;
 };
 
@@ -162,131 +43,35 @@ static bool heap_before(const struct heap_item *a, const struct heap_item *b)
 	return a->time > b->time || (a->time == b->time && a->seq < b->seq);
 }
 
+static bool item_before(const void *a, const void *b)
+{
+	return heap_before(a, b);
+}
+
 static int heap_push(struct heap *h, git_commit *commit)
 {
-	struct heap_item item, *items;
-	size_t i, parent;
+	struct heap_item item;
 
-	if (h->length == h->alloc) {
-		size_t alloc = h->alloc ? h->alloc * 2 : 64;
-
-		items = realloc(h->items, alloc * sizeof(*items));
-		if (!items)
-			return tg_error_oom();
-		h->items = items;
-		h->alloc = alloc;
-	}
 	item.commit = commit;
 	item.time = (int64_t)git_commit_time(commit);
 	item.seq = h->seq++;
-	for (i = h->length++; i > 0; i = parent) {
-		parent = (i - 1) / 2;
-		if (!heap_before(&item, &h->items[parent]))
-			break;
-		h->items[i] = h->items[parent];
-	}
-	h->items[i] = item;
-	return 0;
+	return tg_heap_push(&h->heap, &item);
 }
 
 static git_commit *heap_pop(struct heap *h)
 {
-	git_commit *top;
-	struct heap_item last;
-	size_t i = 0, child;
+	struct heap_item item;
 
-	if (h->length == 0)
-		return NULL;
-	top = h->items[0].commit;
-	last = h->items[--h->length];
-	for (;;) {
-		child = 2 * i + 1;
-		if (child >= h->length)
-			break;
-		if (child + 1 < h->length &&
-		    heap_before(&h->items[child + 1], &h->items[child]))
-			child++;
-		if (!heap_before(&h->items[child], &last))
-			break;
-		h->items[i] = h->items[child];
-		i = child;
-	}
-	if (h->length > 0)
-		h->items[i] = last;
-	return top;
+	return tg_heap_pop(&h->heap, &item) ? item.commit : NULL;
 }
 
 static void heap_release(struct heap *h)
 {
-	size_t i;
+	struct heap_item item;
 
-	for (i = 0; i < h->length; i++)
-		git_commit_free(h->items[i].commit);
-	free(h->items);
-	memset(h, 0, sizeof(*h));
-}
-
-/* ---- a set of object ids ---------------------------------------------- */
-
-struct oidset {
-	git_oid *slots;		/* the zero id marks a free slot */
-	size_t cap;
-	size_t count;
-};
-
-static size_t oid_slot(const git_oid *id, size_t cap)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h & (cap - 1);
-}
-
-static bool oidset_has(const struct oidset *s, const git_oid *id)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return false;
-	for (i = oid_slot(id, s->cap); !git_oid_is_zero(&s->slots[i]);
-	     i = (i + 1) & (s->cap - 1))
-		if (git_oid_equal(&s->slots[i], id))
-			return true;
-	return false;
-}
-
-/* 1 when added, 0 when present, or TG_ENOMEM. */
-static int oidset_add(struct oidset *s, const git_oid *id)
-{
-	struct oidset bigger;
-	size_t i, j;
-
-	if (oidset_has(s, id))
-		return 0;
-	if ((s->count + 1) * 2 > s->cap) {
-		bigger.cap = s->cap ? s->cap * 2 : 1024;
-		bigger.count = s->count;
-		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
-		if (!bigger.slots)
-			return tg_error_oom();
-		for (j = 0; j < s->cap; j++) {
-			if (git_oid_is_zero(&s->slots[j]))
-				continue;
-			for (i = oid_slot(&s->slots[j], bigger.cap);
-			     !git_oid_is_zero(&bigger.slots[i]);
-			     i = (i + 1) & (bigger.cap - 1))
-				;
-			git_oid_cpy(&bigger.slots[i], &s->slots[j]);
-		}
-		free(s->slots);
-		*s = bigger;
-	}
-	for (i = oid_slot(id, s->cap); !git_oid_is_zero(&s->slots[i]);
-	     i = (i + 1) & (s->cap - 1))
-		;
-	git_oid_cpy(&s->slots[i], id);
-	s->count++;
-	return 1;
+	while (tg_heap_pop(&h->heap, &item))
+		git_commit_free(item.commit);
+	tg_heap_release(&h->heap);
 }
 
 /* ---- the scan state ---------------------------------------------------- */
@@ -327,10 +112,10 @@ struct scanner {
 	struct tracked *docs;
 	size_t docs_count;
 	size_t pending;		/* docs still looking for a review point */
-	struct map covers;	/* folder -> list of struct cover * */
+	tg_map covers;	/* folder -> list of struct cover * */
 	tg_vec anywhere;	/* struct cover * matched against every path */
-	struct map doc_paths;	/* path -> index into docs, pending ones */
-	struct map author_ids;	/* "Name <email>" -> index into authors */
+	tg_map doc_paths;	/* path -> index into docs, pending ones */
+	tg_map author_ids;	/* "Name <email>" -> index into authors */
 	tg_vec authors;		/* char *, borrowed from author_ids keys */
 	struct hit_commit *commits;
 	size_t commits_count;
@@ -364,10 +149,10 @@ static void scanner_release(struct scanner *s)
 	for (i = 0; i < s->docs_count; i++)
 		tracked_release(&s->docs[i]);
 	free(s->docs);
-	map_release(&s->covers);
+	tg_map_release(&s->covers, free);
 	tg_vec_release(&s->anywhere, free);
-	map_release(&s->doc_paths);
-	map_release(&s->author_ids);
+	tg_map_release(&s->doc_paths, free);
+	tg_map_release(&s->author_ids, free);
 	tg_vec_release(&s->authors, NULL);
 	free(s->commits);
 	for (i = 0; i < TREE_CACHE; i++)
@@ -402,7 +187,7 @@ static bool glob_folder(const char *glob, const char **key, size_t *len)
 
 static int index_cover(struct scanner *s, size_t doc, const char *glob)
 {
-	struct map_entry *e;
+	tg_map_entry *e;
 	struct cover *c = NULL;
 	tg_vec *list = &s->anywhere;
 	const char *key;
@@ -415,7 +200,7 @@ static int index_cover(struct scanner *s, size_t doc, const char *glob)
 	c->doc = doc;
 	c->glob = glob;
 	if (glob_folder(glob, &key, &len)) {
-		error = map_get(&e, &s->covers, key, len, NULL);
+		error = tg_map_get(&e, &s->covers, key, len, NULL);
 		if (error < 0) {
 			free(c);
 			return error;
@@ -433,7 +218,7 @@ static int hit(struct scanner *s, size_t doc)
 {
 	struct tracked *t = &s->docs[doc];
 	const git_signature *author;
-	struct map_entry *e;
+	tg_map_entry *e;
 	struct hit_commit *c;
 	char *who = NULL;
 	bool added;
@@ -443,15 +228,10 @@ static int hit(struct scanner *s, size_t doc)
 		return 0;	/* this commit counted already */
 	t->stamp = s->serial;
 	if (s->commit_hit < 0) {
-		if (s->commits_count == s->commits_alloc) {
-			size_t alloc = s->commits_alloc ? s->commits_alloc * 2 : 256;
-
-			c = realloc(s->commits, alloc * sizeof(*c));
-			if (!c)
-				return tg_error_oom();
-			s->commits = c;
-			s->commits_alloc = alloc;
-		}
+		error = tg_array__grow((void **)&s->commits, &s->commits_alloc,
+		                       sizeof(*s->commits), s->commits_count + 1);
+		if (error < 0)
+			return error;
 		c = &s->commits[s->commits_count];
 		git_oid_cpy(&c->id, git_commit_id(s->commit));
 		c->time = (int64_t)git_commit_time(s->commit);
@@ -460,7 +240,7 @@ static int hit(struct scanner *s, size_t doc)
 		                author && author->email ? author->email : "");
 		if (!who)
 			return tg_error_oom();
-		error = map_get(&e, &s->author_ids, who, strlen(who), &added);
+		error = tg_map_get(&e, &s->author_ids, who, strlen(who), &added);
 		free(who);
 		if (error < 0)
 			return error;
@@ -473,15 +253,10 @@ static int hit(struct scanner *s, size_t doc)
 		c->author = (uint32_t)e->value;
 		s->commit_hit = (int64_t)s->commits_count++;
 	}
-	if (t->hits_count == t->hits_alloc) {
-		size_t alloc = t->hits_alloc ? t->hits_alloc * 2 : 8;
-		uint32_t *hits = realloc(t->hits, alloc * sizeof(*hits));
-
-		if (!hits)
-			return tg_error_oom();
-		t->hits = hits;
-		t->hits_alloc = alloc;
-	}
+	error = tg_array__grow((void **)&t->hits, &t->hits_alloc,
+	                       sizeof(*t->hits), t->hits_count + 1);
+	if (error < 0)
+		return error;
 	t->hits[t->hits_count++] = (uint32_t)s->commit_hit;
 	return 0;
 }
@@ -507,7 +282,7 @@ static int match_list(struct scanner *s, const tg_vec *list, const char *path)
 /* Match a changed path against the globs filed under its folders. */
 static int match_covers(struct scanner *s, const char *path, size_t len)
 {
-	const struct map_entry *e;
+	const tg_map_entry *e;
 	size_t i;
 	int error;
 
@@ -515,7 +290,7 @@ static int match_covers(struct scanner *s, const char *path, size_t len)
 	for (i = 1; i <= len && error == 0; i++) {
 		if (i < len && path[i] != '/')
 			continue;
-		e = map_find(&s->covers, path, i);
+		e = tg_map_find(&s->covers, path, i);
 		if (e)
 			error = match_list(s, &e->list, path);
 	}
@@ -644,13 +419,13 @@ static bool is_blob(const git_tree_entry *e)
 static int changed(struct scanner *s, const git_tree_entry *before,
                    const git_tree_entry *after)
 {
-	const struct map_entry *e;
+	const tg_map_entry *e;
 	int error;
 
 	error = match_covers(s, s->path, s->path_len);
 	if (error < 0 || s->pending == 0)
 		return error;
-	e = map_find(&s->doc_paths, s->path, s->path_len);
+	e = tg_map_find(&s->doc_paths, s->path, s->path_len);
 	if (!e || !s->docs[e->value].pending || !is_blob(after))
 		return 0;
 	return check_review(s, e->value,
@@ -780,7 +555,7 @@ static int compare_trees(struct scanner *s, const git_tree *a,
 /* ---- the walk ------------------------------------------------------------ */
 
 /* The commits a shallow clone has no parents for. */
-static int read_shallow(struct oidset *roots, git_repository *repo)
+static int read_shallow(tg_oidset *roots, git_repository *repo)
 {
 	char *path = NULL;
 	char line[128];
@@ -800,7 +575,7 @@ static int read_shallow(struct oidset *roots, git_repository *repo)
 			git_error_clear();
 			continue;
 		}
-		error = oidset_add(roots, &id);
+		error = tg_oidset_add(roots, &id);
 	}
 	if (f)
 		fclose(f);
@@ -860,8 +635,8 @@ struct walk_result {
 static int walk(struct walk_result *out, struct scanner *s,
                 const git_oid *tip, const tg_scan_options *options)
 {
-	struct heap queue = { NULL, 0, 0, 0 };
-	struct oidset seen = { NULL, 0, 0 }, shallow = { NULL, 0, 0 };
+	struct heap queue = { TG_HEAP_INIT(struct heap_item, item_before), 0 };
+	tg_oidset seen = TG_OIDSET_INIT, shallow = TG_OIDSET_INIT;
 	git_commit *commit = NULL, *parent = NULL;
 	int64_t since = options->since >= 0 ? (int64_t)options->since * 86400
 	                                    : INT64_MIN;
@@ -875,7 +650,7 @@ static int walk(struct walk_result *out, struct scanner *s,
 	out->horizon = INT64_MIN;
 	error = read_shallow(&shallow, s->repo);
 	if (error == 0)
-		error = oidset_add(&seen, tip);
+		error = tg_oidset_add(&seen, tip);
 	if (error < 0)
 		goto done;
 	error = git_commit_lookup(&commit, s->repo, tip);
@@ -910,7 +685,7 @@ static int walk(struct walk_result *out, struct scanner *s,
 				out->horizon = since;
 		}
 		out->walked++;
-		if (oidset_has(&shallow, git_commit_id(commit))) {
+		if (tg_oidset_has(&shallow, git_commit_id(commit))) {
 			/* Its parent is not here: what it changed is unknown. */
 			out->bounded = true;
 			if (time > out->horizon)
@@ -919,7 +694,7 @@ static int walk(struct walk_result *out, struct scanner *s,
 			have_parent_tree = false;
 			for (i = 0; i < git_commit_parentcount(commit); i++) {
 				const git_oid *pid = git_commit_parent_id(commit, i);
-				int added = oidset_add(&seen, pid);
+				int added = tg_oidset_add(&seen, pid);
 
 				if (added < 0) {
 					error = added;
@@ -973,8 +748,8 @@ done:
 	git_commit_free(parent);
 	git_commit_free(commit);
 	heap_release(&queue);
-	free(seen.slots);
-	free(shallow.slots);
+	tg_oidset_release(&seen);
+	tg_oidset_release(&shallow);
 	return error;
 }
 
@@ -1112,7 +887,7 @@ done:
 static int track(struct scanner *s, const tg_doc_summary *doc)
 {
 	struct tracked *t = &s->docs[s->docs_count];
-	struct map_entry *e;
+	tg_map_entry *e;
 	long day;
 	size_t i;
 	int error;
@@ -1134,7 +909,7 @@ static int track(struct scanner *s, const tg_doc_summary *doc)
 	} else {
 		t->pending = true;
 		s->pending++;
-		error = map_get(&e, &s->doc_paths, doc->path,
+		error = tg_map_get(&e, &s->doc_paths, doc->path,
 		                strlen(doc->path), NULL);
 		if (error < 0)
 			return error;

@@ -37,22 +37,11 @@ int tg_scan_new(tg_scan **out)
 	return 0;
 }
 
-static void free_strs(char **strs, size_t count)
-{
-	size_t i;
-
-	if (!strs)
-		return;
-	for (i = 0; i < count; i++)
-		free(strs[i]);
-	free(strs);
-}
-
-static void drift_release(tg_drift *drift)
+void tg_drift_release(tg_drift *drift)
 {
 	free(drift->newest);
 	free(drift->newest_date);
-	free_strs(drift->authors, drift->authors_count);
+	tg_strs_free(drift->authors, drift->authors_count);
 	free(drift->since);
 	memset(drift, 0, sizeof(*drift));
 }
@@ -75,7 +64,7 @@ void tg_scan_free(tg_scan *scan)
 	if (!scan)
 		return;
 	for (i = 0; i < scan->count; i++) {
-		drift_release(&scan->items[i].pub.drift);
+		tg_drift_release(&scan->items[i].pub.drift);
 		tg_doc_summary_free(scan->items[i].owned);
 	}
 	free(scan->items);
@@ -119,7 +108,7 @@ static char **dup_strs(char *const *strs, size_t count)
 	for (i = 0; i < count; i++) {
 		out[i] = tg_strdup(strs[i] ? strs[i] : "");
 		if (!out[i]) {
-			free_strs(out, i);
+			tg_strs_free(out, i);
 			return NULL;
 		}
 	}
@@ -245,15 +234,14 @@ static int drift_copy(tg_drift *out, const tg_drift *drift)
 	}
 	return 0;
 oom:
-	drift_release(out);
+	tg_drift_release(out);
 	return tg_error_oom();
 }
 
 int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
                          const tg_drift *drift)
 {
-	struct entry *e, *items;
-	size_t n;
+	struct entry *e;
 	int error;
 
 	if (!summary || scan->repos.length == 0) {
@@ -261,15 +249,11 @@ int tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
 		return tg_error_set(TG_EINVALID,
 			"a scan document needs a summary and a repository");
 	}
-	if (scan->count == scan->alloc) {
-		n = scan->alloc ? scan->alloc * 2 : 64;
-		items = realloc(scan->items, n * sizeof(*items));
-		if (!items) {
-			tg_doc_summary_free(summary);
-			return tg_error_oom();
-		}
-		scan->items = items;
-		scan->alloc = n;
+	error = tg_array__grow((void **)&scan->items, &scan->alloc,
+	                       sizeof(*scan->items), scan->count + 1);
+	if (error < 0) {
+		tg_doc_summary_free(summary);
+		return error;
 	}
 	e = &scan->items[scan->count];
 	memset(e, 0, sizeof(*e));
@@ -320,21 +304,14 @@ const char *tg_scan_date(const tg_scan *scan)
 	return scan->date;
 }
 
-static int strcmp_null(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
 	int c;
 
-	c = strcmp_null(a->pub.repository, b->pub.repository);
+	c = tg_strcmp_null(a->pub.repository, b->pub.repository);
 	if (c == 0)
-		c = strcmp_null(a->pub.doc->path, b->pub.doc->path);
+		c = tg_strcmp_null(a->pub.doc->path, b->pub.doc->path);
 	if (c != 0)
 		return c;
 	return (a->seq > b->seq) - (a->seq < b->seq);
@@ -463,9 +440,9 @@ static int cmp_attention(const void *pa, const void *pb)
 			return a->doc->age_days < 0 ? -1 : 1;
 		return a->doc->age_days > b->doc->age_days ? -1 : 1;
 	}
-	c = strcmp_null(a->repository, b->repository);
+	c = tg_strcmp_null(a->repository, b->repository);
 	if (c == 0)
-		c = strcmp_null(a->doc->path, b->doc->path);
+		c = tg_strcmp_null(a->doc->path, b->doc->path);
 	if (c == 0)
 		c = (ka->index > kb->index) - (ka->index < kb->index);
 	return c;

@@ -193,19 +193,6 @@ static tg_doc_summary *read_document(struct reader *r, const json_t *d)
 	return s;
 }
 
-static void drift_release(tg_drift *d)
-{
-	size_t i;
-
-	free(d->newest);
-	free(d->newest_date);
-	free(d->since);
-	for (i = 0; d->authors && i < d->authors_count; i++)
-		free(d->authors[i]);
-	free(d->authors);
-	memset(d, 0, sizeof(*d));
-}
-
 /* The document's drift into *out; false when it has none (null). */
 static bool read_drift(struct reader *r, tg_drift *out, const json_t *d)
 {
@@ -266,13 +253,13 @@ static int add_documents(tg_scan *scan, struct reader *r, const json_t *docs,
 			return tg_error_oom();
 		has_drift = read_drift(r, &drift, d);
 		if (r->failed) {
-			drift_release(&drift);
+			tg_drift_release(&drift);
 			tg_doc_summary_free(summary);
 			return tg_error_oom();
 		}
 		error = tg_scan_add_document(scan, summary,
 		                             has_drift ? &drift : NULL);
-		drift_release(&drift);
+		tg_drift_release(&drift);
 	}
 	return error;
 }

@@ -1,3 +1,8 @@
+/*
+ * The model of a document: built from its tree (sections, threats,
+ * sign-offs, suppressions, triggers), and the vocabulary every part
+ * shares: priorities, categories, statuses, a node's text.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -245,20 +250,21 @@ static int category_index(const tg_policy *policy, const char *token)
 	return -1;
 }
 
-unsigned tg_model__categories(const tg_policy *policy, const char *text,
-                              char **bad_token)
+int tg_model__parse_categories(unsigned *out, const tg_policy *policy,
+                               const char *text, char **bad_token)
 {
 	char *copy, *p, *start;
 	unsigned bits = 0;
 	int idx;
 
+	*out = 0;
 	if (bad_token)
 		*bad_token = NULL;
 	if (!text)
 		return 0;
 	copy = tg_strdup(text);
 	if (!copy)
-		return 0;
+		return tg_error_oom();
 	/* " and " joins like a comma does */
 	for (p = copy; (p = strstr(p, " and ")) != NULL; p += 5)
 		memcpy(p, " ,   ", 5);
@@ -275,8 +281,13 @@ unsigned tg_model__categories(const tg_policy *policy, const char *text,
 				idx = category_index(policy, start);
 				if (idx >= 0)
 					bits |= 1u << idx;
-				else if (bad_token && !*bad_token)
+				else if (bad_token && !*bad_token) {
 					*bad_token = tg_strdup(start);
+					if (!*bad_token) {
+						free(copy);
+						return tg_error_oom();
+					}
+				}
 			}
 			if (!saved)
 				break;
@@ -284,7 +295,17 @@ unsigned tg_model__categories(const tg_policy *policy, const char *text,
 		start = p + 1;
 	}
 	free(copy);
-	return bits;
+	*out = bits;
+	return 0;
+}
+
+unsigned tg_model__categories(const tg_policy *policy, const char *text,
+                              char **bad_token)
+{
+	unsigned bits;
+
+	return tg_model__parse_categories(&bits, policy, text, bad_token) < 0 ?
+	       0 : bits;
 }
 
 tg_status tg_model__status(const char *text)
@@ -314,15 +335,16 @@ tg_status tg_model__status(const char *text)
 		{ "not applicable", TG_STATUS_NOT_APPLICABLE },
 		{ "n/a", TG_STATUS_NOT_APPLICABLE }, { "na", TG_STATUS_NOT_APPLICABLE },
 	};
-	char *copy;
+	/* The first words decide: a prefix will do, and it needs no heap. */
+	char copy[64];
 	size_t i;
 	tg_status status = TG_STATUS_UNKNOWN;
 
 	if (!text)
 		return TG_STATUS_NONE;
-	copy = tg_strdup(text);
-	if (!copy)
-		return TG_STATUS_UNKNOWN;
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	snprintf(copy, sizeof(copy), "%s", text);
 	tg_squeeze(tg_lower(tg_trim(copy)));
 	if (!*copy)
 		status = TG_STATUS_NONE;
@@ -336,7 +358,6 @@ tg_status tg_model__status(const char *text)
 			break;
 		}
 	}
-	free(copy);
 	return status;
 }
 

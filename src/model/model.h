@@ -195,6 +195,9 @@ bool tg_model__names_threat_model(const char *text);
 /* Category letters/names joined by '/', ',', '+' or "and": a bit set. */
 unsigned tg_model__categories(const tg_policy *policy, const char *text,
 	char **bad_token);
+/* The same, telling out of memory (TG_ENOMEM) from "no category". */
+int tg_model__parse_categories(unsigned *out, const tg_policy *policy,
+	const char *text, char **bad_token);
 tg_status tg_model__status(const char *text);
 const char *tg_status_name(tg_status status);
 

@@ -1,3 +1,8 @@
+/*
+ * Sections of a document: headings matched against the policy's section
+ * names and aliases, nesting, content, placeholders and filler text.
+ */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -338,21 +343,17 @@ bool tg_model__names_threat_model(const char *text)
 		"threat assessment", "security design", "stride",
 		"threat models", "security model",
 	};
-	char *copy, *p;
-	bool yes;
+	/* A title's first 511 bytes will do, and they need no heap. */
+	char copy[512], *p;
 
 	if (!text)
 		return false;
-	copy = tg_strdup(text);
-	if (!copy)
-		return false;
+	snprintf(copy, sizeof(copy), "%s", text);
 	for (p = copy; *p; p++)
 		if (*p == '-' || *p == '_' || *p == '.' || *p == '/')
 			*p = ' ';
 	tg_squeeze(tg_lower(copy));
-	yes = HAS_ANY(copy, names);
-	free(copy);
-	return yes;
+	return HAS_ANY(copy, names);
 }
 
 /* Which section rule a heading answers to, and whether it sits right. */

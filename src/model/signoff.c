@@ -1,3 +1,7 @@
+/*
+ * Sign-offs in their forms: task items, review tables and trailer lines,
+ * who signed and when, and why one does not count.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <cmark-gfm-core-extensions.h>
@@ -53,11 +57,13 @@ static int invalid(struct tg_signoff *s, const char *why)
 	return s->why_invalid ? 0 : tg_error_oom();
 }
 
-static char *first_date(const char *text)
+/* The first YYYY-MM-DD of `text` into *out, or NULL: 0 or TG_ENOMEM. */
+static int first_date(char **out, const char *text)
 {
 	const char *p;
 	char date[11];
 
+	*out = NULL;
 	for (p = text; *p; p++) {
 		if (p > text && p[-1] >= '0' && p[-1] <= '9')
 			continue;
@@ -65,10 +71,12 @@ static char *first_date(const char *text)
 			continue;
 		memcpy(date, p, 10);
 		date[10] = '\0';
-		if (tg_date_parse(date) >= 0)
-			return tg_strdup(date);
+		if (tg_date_parse(date) >= 0) {
+			*out = tg_strdup(date);
+			return *out ? 0 : tg_error_oom();
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 /*
@@ -143,8 +151,9 @@ static int task_item(struct tg_model *model, cmark_node *item)
 		return 0;
 	}
 	error = find_people(s, s->text);
+	if (error == 0)
+		error = first_date(&s->date, s->text);
 	if (error == 0) {
-		s->date = first_date(s->text);
 		s->valid = cmark_gfm_extensions_get_tasklist_item_checked(item) &&
 		           s->people.length > 0;
 		if (!cmark_gfm_extensions_get_tasklist_item_checked(item))
@@ -202,7 +211,8 @@ static int trailers(struct tg_model *model, cmark_node *para)
 			break;
 		}
 		error = extract_people(s, strchr(p, ':') + 1);
-		s->date = first_date(p);
+		if (error == 0)
+			error = first_date(&s->date, p);
 		s->valid = s->people.length > 0;
 		if (error == 0 && !s->valid)
 			error = invalid(s, "it names nobody");
@@ -329,7 +339,8 @@ static int review_table(struct tg_model *model, cmark_node *table)
 			goto next;
 		}
 		error = extract_people(s, cells[0]);
-		s->date = cells[1] ? first_date(cells[1]) : NULL;
+		if (error == 0 && cells[1])
+			error = first_date(&s->date, cells[1]);
 		s->valid = s->people.length > 0 && s->date &&
 		           cells[2] && approves(cells[2]);
 		if (error == 0 && !s->valid) {

@@ -1,3 +1,7 @@
+/*
+ * Inline suppressions: threatgate-disable comments, and the code blocks
+ * that hide what looks like one.
+ */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +129,7 @@ static int collect_code_spans(const struct tg_model *model, struct span **out,
 	cmark_iter *iter = cmark_iter_new(doc->root);
 	cmark_event_type ev;
 	cmark_node *node;
-	struct span *spans = NULL, *p;
+	struct span *spans = NULL;
 	size_t n = 0, alloc = 0;
 
 	if (!iter)
@@ -135,15 +139,11 @@ static int collect_code_spans(const struct tg_model *model, struct span **out,
 		if (ev != CMARK_EVENT_ENTER ||
 		    cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
 			continue;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			p = realloc(spans, alloc * sizeof(*p));
-			if (!p) {
-				free(spans);
-				cmark_iter_free(iter);
-				return tg_error_oom();
-			}
-			spans = p;
+		if (tg_array__grow((void **)&spans, &alloc, sizeof(*spans),
+		                   n + 1) < 0) {
+			free(spans);
+			cmark_iter_free(iter);
+			return tg_error_oom();
 		}
 		spans[n].first = tg_document__line(doc, node);
 		spans[n].last = tg_document__end_line(doc, node);

@@ -544,9 +544,12 @@ static int read_fields(struct tg_threat *t, const char *text)
 	return error < 0 ? error : fields;
 }
 
-static void finish_threat(struct tg_model *model, struct tg_threat *t,
-                          unsigned inherited)
+/* 0 or TG_ENOMEM: a threat does not lose a field to OOM. */
+static int finish_threat(struct tg_model *model, struct tg_threat *t,
+                         unsigned inherited)
 {
+	int error;
+
 	t->priority = tg_model__rating(t->priority_text);
 	if (!t->priority && (t->impact || t->likelihood)) {
 		t->priority = tg_model__impact_likelihood(t->impact, t->likelihood);
@@ -556,11 +559,16 @@ static void finish_threat(struct tg_model *model, struct tg_threat *t,
 				          t->likelihood) :
 				t->impact ? tg_printf("Impact: %s", t->impact) :
 				tg_printf("Likelihood: %s", t->likelihood);
+			if (!t->priority_text)
+				return tg_error_oom();
 		}
 	}
-	if (t->category_text)
-		t->categories = tg_model__categories(model->policy,
-			t->category_text, &t->bad_category);
+	if (t->category_text) {
+		error = tg_model__parse_categories(&t->categories,
+			model->policy, t->category_text, &t->bad_category);
+		if (error < 0)
+			return error;
+	}
 	if (!t->categories && !t->bad_category)
 		t->categories = inherited;
 	t->status = tg_model__status(t->status_text);
@@ -568,6 +576,7 @@ static void finish_threat(struct tg_model *model, struct tg_threat *t,
 		free(t->mitigation);
 		t->mitigation = NULL;
 	}
+	return 0;
 }
 
 static int keep_threat(struct tg_model *model, struct tg_threat *t)
@@ -996,7 +1005,11 @@ static int finish_keep(struct walk *w, struct tg_threat *t, unsigned cats)
 	if (t->form == TG_THREAT_LIST && w->heading_categories &&
 	    cats == w->heading_categories)
 		t->form = TG_THREAT_HEADING;
-	finish_threat(w->model, t, cats);
+	error = finish_threat(w->model, t, cats);
+	if (error < 0) {
+		tg_model__free_threat(t);
+		return error;
+	}
 	return keep_threat(w->model, t);
 }
 

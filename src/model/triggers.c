@@ -165,15 +165,11 @@ static int section_places(const struct tg_model *model,
 static int add_segment(struct scan *sc, int line, int column,
                        const struct place *place)
 {
-	if (sc->nsegs == sc->asegs) {
-		size_t n = sc->asegs ? sc->asegs * 2 : 16;
-		struct segment *p = realloc(sc->segs, n * sizeof(*p));
+	int error = tg_array__grow((void **)&sc->segs, &sc->asegs,
+	                           sizeof(*sc->segs), sc->nsegs + 1);
 
-		if (!p)
-			return tg_error_oom();
-		sc->segs = p;
-		sc->asegs = n;
-	}
+	if (error < 0)
+		return error;
 	sc->segs[sc->nsegs].offset = sc->text.size;
 	sc->segs[sc->nsegs].line = line;
 	sc->segs[sc->nsegs].column = column;
@@ -341,15 +337,8 @@ static bool overlaps(const struct range *r, size_t n, size_t start, size_t end)
 static int push_range(struct range **r, size_t *n, size_t *alloc,
                       size_t start, size_t end)
 {
-	if (*n == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 16;
-		struct range *p = realloc(*r, na * sizeof(*p));
-
-		if (!p)
-			return tg_error_oom();
-		*r = p;
-		*alloc = na;
-	}
+	if (tg_array__grow((void **)r, alloc, sizeof(**r), *n + 1) < 0)
+		return tg_error_oom();
 	(*r)[*n].start = start;
 	(*r)[*n].end = end;
 	(*n)++;
@@ -719,7 +708,8 @@ static int gather(struct scan *sc)
 	if (error == 0 && sc->text.failed)
 		error = tg_error_oom();
 done:
-	cmark_iter_free(iter);
+	if (iter)	/* cmark_iter_free() takes no NULL */
+		cmark_iter_free(iter);
 	free(places);
 	free(threats);
 	return error;

@@ -221,6 +221,7 @@ int tg_policy__read_exceptions_data(tg_policy *policy, const char *name,
 	}
 	for (i = 0; i < st.pending.length; i++) {
 		p = st.pending.items[i];
+		p->exc->line = p->line;
 		error = tg_vec_push(&policy->exceptions, p->exc);
 		if (error < 0)
 			goto done;

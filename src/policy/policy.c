@@ -1124,7 +1124,12 @@ static int scratch_file(int *fd, char **path, char **unlink_path,
 	*fd = memfd_create("threatgate-policy", MFD_CLOEXEC);
 	if (*fd >= 0) {
 		*path = tg_printf("/proc/self/fd/%d", *fd);
-		if (*path && access(*path, R_OK) == 0)
+		if (!*path) {
+			close(*fd);
+			*fd = -1;
+			return tg_error_oom();
+		}
+		if (access(*path, R_OK) == 0)
 			return 0;
 		free(*path);
 		close(*fd);	/* no /proc: fall back to a file */
@@ -1438,6 +1443,10 @@ static int finalize_roles(struct tg_policy_ext *ext)
 	for (i = 0; i < ext->role_order.length; i++) {
 		tg_buf_printf(&names, "%s%s", i ? ", " : "",
 		              (const char *)ext->role_order.items[i]);
+	}
+	if (names.failed) {
+		error = tg_error_oom();
+		goto done;
 	}
 	for (i = 0; i < policy->roles.length; i++) {
 		r = policy->roles.items[i];

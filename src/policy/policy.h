@@ -74,6 +74,7 @@ struct tg_exception {
 	char *ticket;
 	char *expires;		/* ISO date */
 	long expires_days;
+	int line;		/* where the exceptions file starts it */
 };
 
 /* pusher.<name>.identity: who an authenticated pusher is. */

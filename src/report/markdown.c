@@ -181,6 +181,8 @@ static void put_line_link(const struct md *md, const char *revision,
 		tg_buf_printf(md->buf, "[%s %d](%s)", label, line,
 		              tg_buf_cstr(&url));
 	} else {
+		if (url.failed)
+			md->buf->failed = true;	/* not a report without its link */
 		tg_buf_printf(md->buf, "%s %d", label, line);
 	}
 	tg_buf_release(&url);
@@ -198,6 +200,8 @@ static void put_path_link(const struct md *md, const char *revision,
 		put_code(md->buf, path, in_table);
 		tg_buf_printf(md->buf, "](%s)", tg_buf_cstr(&url));
 	} else {
+		if (url.failed)
+			md->buf->failed = true;	/* not a report without its link */
 		put_code(md->buf, path, in_table);
 	}
 	tg_buf_release(&url);

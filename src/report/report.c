@@ -14,29 +14,40 @@
  */
 static const struct writer {
 	const char *name;
-	tg_format format;
 	/* NULL: the format has no findings report (csv, html) */
 	int (*findings)(FILE *out, const tg_findings *findings,
 	                const tg_report_options *options);
 	/* NULL: the format has no scan report */
 	int (*scan)(FILE *out, const tg_scan *scan,
 	            const tg_report_options *options);
+	tg_format format;
 	unsigned needs;		/* TG_REPORT_NEEDS_* */
 } writers[] = {
 	/* Text shows findings only: triggers may stay lazy. */
-	{ "text", TG_FORMAT_TEXT, tg_report__text, tg_report__scan_text, 0 },
-	{ "json", TG_FORMAT_JSON, tg_report__json, tg_report__scan_json,
-	  TG_REPORT_NEEDS_TRIGGERS },
-	{ "sarif", TG_FORMAT_SARIF, tg_report__sarif, NULL,
-	  TG_REPORT_NEEDS_TRIGGERS },
-	{ "markdown", TG_FORMAT_MARKDOWN, tg_report__markdown,
-	  tg_report__scan_markdown, TG_REPORT_NEEDS_TRIGGERS },
-	{ "github", TG_FORMAT_GITHUB, tg_report__github, NULL,
-	  TG_REPORT_NEEDS_TRIGGERS },
-	{ "gitlab", TG_FORMAT_GITLAB, tg_report__gitlab, NULL,
-	  TG_REPORT_NEEDS_TRIGGERS },
-	{ "csv", TG_FORMAT_CSV, NULL, tg_report__scan_csv, 0 },
-	{ "html", TG_FORMAT_HTML, NULL, tg_report__scan_html, 0 },
+	{ .name = "text", .format = TG_FORMAT_TEXT,
+	  .findings = tg_report__text, .scan = tg_report__scan_text,
+	  .needs = 0 },
+	{ .name = "json", .format = TG_FORMAT_JSON,
+	  .findings = tg_report__json, .scan = tg_report__scan_json,
+	  .needs = TG_REPORT_NEEDS_TRIGGERS },
+	{ .name = "sarif", .format = TG_FORMAT_SARIF,
+	  .findings = tg_report__sarif, .scan = NULL,
+	  .needs = TG_REPORT_NEEDS_TRIGGERS },
+	{ .name = "markdown", .format = TG_FORMAT_MARKDOWN,
+	  .findings = tg_report__markdown, .scan = tg_report__scan_markdown,
+	  .needs = TG_REPORT_NEEDS_TRIGGERS },
+	{ .name = "github", .format = TG_FORMAT_GITHUB,
+	  .findings = tg_report__github, .scan = NULL,
+	  .needs = TG_REPORT_NEEDS_TRIGGERS },
+	{ .name = "gitlab", .format = TG_FORMAT_GITLAB,
+	  .findings = tg_report__gitlab, .scan = NULL,
+	  .needs = TG_REPORT_NEEDS_TRIGGERS },
+	{ .name = "csv", .format = TG_FORMAT_CSV,
+	  .findings = NULL, .scan = tg_report__scan_csv,
+	  .needs = 0 },
+	{ .name = "html", .format = TG_FORMAT_HTML,
+	  .findings = NULL, .scan = tg_report__scan_html,
+	  .needs = 0 },
 };
 
 #define WRITERS_COUNT (sizeof(writers) / sizeof(writers[0]))

@@ -180,7 +180,8 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	size_t docs = tg_findings_document_count(findings);
 
 	if (docs == 0 && tg_findings_count(findings) == 0 &&
-	    tg_findings_suppressed_count(findings) == 0) {
+	    tg_findings_suppressed_count(findings) == 0 &&
+	    tg_findings_covering(findings) == 0) {
 		tg_buf_puts(buf, "threatgate: no design documents checked\n");
 		return;
 	}
@@ -193,7 +194,13 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	tg_buf_puts(buf, ", ");
 	put_count(buf, tg_findings_total(findings, TG_SEVERITY_NOTE),
 	          "note", "notes");
-	if (docs == 0) {
+	if (docs == 0 && tg_findings_covering(findings) > 0) {
+		/* Code was checked against the designs that cover it. */
+		tg_buf_puts(buf, "; no design document changed, the changed "
+		            "code checked against ");
+		put_count(buf, tg_findings_covering(findings), "design that "
+		          "covers it", "designs that cover it");
+	} else if (docs == 0) {
 		tg_buf_puts(buf, "; no design documents checked");
 	} else {
 		tg_buf_puts(buf, " in ");

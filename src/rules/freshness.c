@@ -1,3 +1,8 @@
+/*
+ * Rules on the document's metadata and age: stale-threat-model,
+ * missing-dri, too-few-participants, invalid-metadata and
+ * reviewed-date-not-updated (against the document before the change).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"

@@ -1,3 +1,8 @@
+/*
+ * The rule driver: the check of each rule by id, the policy's severities,
+ * inline suppressions and exceptions applied to what checks report, and
+ * the summary of each checked document.
+ */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +70,7 @@ static int add_or_waive(tg_findings *findings, const tg_policy *policy,
                         tg_finding *f, const char *policy_path, bool inline_)
 {
 	const struct tg_exception *exc = NULL, *expired = NULL;
+	tg_finding_note *notes = NULL;
 	tg_suppressed waiver;
 	char *message = NULL;
 	int error;
@@ -86,14 +92,26 @@ static int add_or_waive(tg_findings *findings, const tg_policy *policy,
 	}
 	if (!expired)
 		return tg_findings_add(findings, f);
-	message = tg_printf("%s (note: exception '%s' covered this until it "
-	                    "expired on %s)", f->message, expired->id,
+	/* One more note, at the exception in the exceptions file. */
+	notes = calloc(f->notes_count + 1, sizeof(*notes));
+	message = tg_printf("exception '%s' covered this until it expired on "
+	                    "%s: renew it there or fix the finding", expired->id,
 	                    expired->expires);
-	if (!message)
+	if (!notes || !message) {
+		free(notes);
+		free(message);
 		return tg_error_oom();
-	f->message = message;
+	}
+	if (f->notes_count)
+		memcpy(notes, f->notes, f->notes_count * sizeof(*notes));
+	notes[f->notes_count].path = policy->exceptions_path;
+	notes[f->notes_count].line = expired->line;
+	notes[f->notes_count].message = message;
+	f->notes = notes;
+	f->notes_count++;
 	error = tg_findings_add(findings, f);
 	free(message);
+	free(notes);
 	return error;
 }
 
@@ -116,15 +134,9 @@ int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
 	char *message = NULL;
 	int n;
 
-	if (ctx->notes_count == ctx->notes_alloc) {
-		size_t alloc = ctx->notes_alloc ? ctx->notes_alloc * 2 : 8;
-		tg_finding_note *p = realloc(ctx->notes, alloc * sizeof(*p));
-
-		if (!p)
-			return tg_error_oom();
-		ctx->notes = p;
-		ctx->notes_alloc = alloc;
-	}
+	if (tg_array__grow((void **)&ctx->notes, &ctx->notes_alloc,
+	                   sizeof(*ctx->notes), ctx->notes_count + 1) < 0)
+		return tg_error_oom();
 	va_start(ap, fmt);
 	n = vasprintf(&message, fmt, ap);
 	va_end(ap);

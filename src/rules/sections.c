@@ -1,3 +1,6 @@
+/*
+ * Rules on sections: missing-section and empty-section.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
@@ -117,6 +120,10 @@ int tg_check_empty_section(struct tg_rule_ctx *ctx, const struct tg_model *model
 		if (!s || s->has_content)
 			continue;
 		path = tg_rules__section_path(s);
+		if (!path) {
+			error = tg_error_oom();
+			break;
+		}
 		ctx->section = path;
 		if (s->has_placeholder)
 			error = tg_rule_report(ctx, s->placeholder_line, 0,

@@ -1,3 +1,7 @@
+/*
+ * Rules on sign-offs: whether one is required (triggers, severe threats,
+ * the policy) and present; signoff-required and signoff-unauthorized.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
@@ -438,17 +442,20 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s%s", i ? ", " : "", h->trigger->name,
-		              h->declared ? " declared" : "");
+		/* Why it is required is written only for who asked. */
+		if (why)
+			tg_buf_printf(&buf, "%s%s%s", i ? ", " : "",
+			              h->trigger->name,
+			              h->declared ? " declared" : "");
 		required = true;
 	}
 	severe = first_severe_threat(model);
-	if (severe) {
+	if (severe && why)
 		tg_buf_printf(&buf, "%sP%d threat %s", required ? "; " : "",
 		              severe->priority,
 		              tg_rules__threat_label(severe, label, sizeof(label)));
+	if (severe)
 		required = true;
-	}
 	if (why && required)
 		*why = tg_buf_detach(&buf);
 	tg_buf_release(&buf);
@@ -575,13 +582,18 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 {
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
+	const char *signer = NULL, *via = NULL;
 	tg_buf note = TG_BUF_INIT;
 	int line = 1, column = 0, error = 0;
 	bool unauthorized = false;
 	size_t i;
 
-	if (!tg_rules__signoff_required(model, &why) ||
-	    tg_rules__signoff_present(ctx, model))
+	/*
+	 * Signed: why one was required is not worth writing down. Out of
+	 * memory is an error, never "not signed".
+	 */
+	error = tg_rules__signoff_by(ctx, model, &signer, &via);
+	if (error < 0 || signer || !tg_rules__signoff_required(model, &why))
 		goto done;
 	if (!why || !(who = reviewer_list(ctx->policy))) {
 		error = tg_error_oom();
@@ -615,6 +627,10 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	}
 	if (model->signoff) {
 		path = tg_rules__section_path(model->signoff);
+		if (!path) {
+			error = tg_error_oom();
+			goto done;
+		}
 		ctx->section = path;
 	}
 	error = reason_notes(ctx, model);

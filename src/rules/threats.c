@@ -1,3 +1,7 @@
+/*
+ * Rules on threats: no-threats, a threat without priority, category or
+ * mitigation, risk acceptance approvers, STRIDE coverage.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
@@ -9,15 +13,19 @@ struct about {
 	char label[64];
 };
 
-static void about_threat(struct tg_rule_ctx *ctx, struct about *a,
-                         const struct tg_model *model,
-                         const struct tg_threat *t)
+static int about_threat(struct tg_rule_ctx *ctx, struct about *a,
+                        const struct tg_model *model,
+                        const struct tg_threat *t)
 {
-	if (!a->section && model->threat_model)
+	if (!a->section && model->threat_model) {
 		a->section = tg_rules__section_path(model->threat_model);
+		if (!a->section)
+			return tg_error_oom();
+	}
 	ctx->section = a->section;
 	tg_rules__threat_label(t, a->label, sizeof(a->label));
 	ctx->threat = t->id ? t->id : t->title;
+	return 0;
 }
 
 static void done_about(struct tg_rule_ctx *ctx, struct about *a)
@@ -113,7 +121,9 @@ int tg_check_threat_missing_priority(struct tg_rule_ctx *ctx,
 
 		if (t->priority)
 			continue;
-		about_threat(ctx, &a, model, t);
+		error = about_threat(ctx, &a, model, t);
+		if (error < 0)
+			break;
 		if (t->priority_text)
 			error = tg_rule_report(ctx, t->line, t->column,
 				"threat %s has priority '%s', which is not on the scale: "
@@ -158,7 +168,9 @@ int tg_check_threat_missing_category(struct tg_rule_ctx *ctx,
 			error = tg_error_oom();
 			break;
 		}
-		about_threat(ctx, &a, model, t);
+		error = about_threat(ctx, &a, model, t);
+		if (error < 0)
+			break;
 		if (t->bad_category)
 			error = tg_rule_report(ctx, t->line, t->column,
 				"threat %s has category '%s', which is not one of %s",
@@ -195,7 +207,9 @@ int tg_check_threat_missing_mitigation(struct tg_rule_ctx *ctx,
 		    t->priority > 3)
 			continue;
 		severity = t->priority <= 2 ? TG_SEVERITY_ERROR : TG_SEVERITY_WARNING;
-		about_threat(ctx, &a, model, t);
+		error = about_threat(ctx, &a, model, t);
+		if (error < 0)
+			break;
 		error = tg_rule_report_severity(ctx, severity, t->line, t->column,
 			"threat %s (P%d) has no mitigation: say how it is mitigated, "
 			"or set its status to accepted and name an approver",
@@ -232,7 +246,9 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *ctx,
 
 		if (t->status != TG_STATUS_ACCEPTED)
 			continue;
-		about_threat(ctx, &a, model, t);
+		error = about_threat(ctx, &a, model, t);
+		if (error < 0)
+			break;
 		role = t->priority ? policy->accept[t->priority - 1] : NULL;
 		approver = approver_of(t);
 		if (!approver) {
@@ -296,6 +312,11 @@ int tg_check_stride_coverage(struct tg_rule_ctx *ctx,
 	if (n == 0)
 		return 0;
 	path = tg_rules__section_path(tm);
+	if (!path || missing.failed) {
+		free(path);
+		tg_buf_release(&missing);
+		return tg_error_oom();
+	}
 	ctx->section = path;
 	error = tg_rule_report(ctx, tm->line, tm->column,
 		"no threat covers %s: add a threat for %s, or declare %s not "

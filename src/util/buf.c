@@ -1,3 +1,7 @@
+/*
+ * tg_buf: a growable byte buffer with a cap and a sticky failure state,
+ * checked once at the end [curl dynbuf, libgit2 git_str].
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

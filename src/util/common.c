@@ -1,3 +1,6 @@
+/*
+ * Names of severities and rules, for every stage.
+ */
 #include <string.h>
 #include "util.h"
 #include "banned.h"

@@ -1,3 +1,7 @@
+/*
+ * Dates as days since 1970-01-01 (civil-from-days), parsed strictly as
+ * YYYY-MM-DD, and today (tg_options).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,15 +61,9 @@ long tg_date_parse(const char *s)
 
 long tg_date_today(void)
 {
-	const char *env = getenv("THREATGATE_TODAY");
-	long d;
+	long d = tg_options__get()->today;
 
-	if (env && *env) {
-		d = tg_date_parse(env);
-		if (d >= 0)
-			return d;
-	}
-	return (long)(time(NULL) / 86400);
+	return d >= 0 ? d : (long)(time(NULL) / 86400);
 }
 
 void tg_date_format(char out[11], long z)

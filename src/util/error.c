@@ -1,3 +1,8 @@
+/*
+ * Errors: a per-thread record of the last one (tg_error_set,
+ * tg_error_from_git), and the string copies tg_strdup, tg_strndup and
+ * tg_printf (NULL when memory runs out).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +74,7 @@ void tg_error_clear(void)
 
 char *tg_strdup(const char *s)
 {
-	return s ? strdup(s) : NULL;
+	return s ? tg_strndup(s, strlen(s)) : NULL;
 }
 
 char *tg_strndup(const char *s, size_t n)

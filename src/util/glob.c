@@ -1,3 +1,6 @@
+/*
+ * Path globs of the policy: *, ?, [...] and ** across folders.
+ */
 #include <string.h>
 #include <strings.h>
 #include <ctype.h>

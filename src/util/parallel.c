@@ -48,9 +48,10 @@ static void *run(void *arg)
 
 size_t tg_parallel_threads(size_t jobs)
 {
-	const char *env = getenv("THREATGATE_THREADS");
-	long n = env && *env ? strtol(env, NULL, 10)
-	                     : sysconf(_SC_NPROCESSORS_ONLN);
+	long n = tg_options__get()->threads;
+
+	if (n == 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (n > 16)
 		n = 16;

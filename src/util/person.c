@@ -1,3 +1,7 @@
+/*
+ * People in sign-offs and approver lists: handles, emails and names,
+ * compared without case.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"

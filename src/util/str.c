@@ -1,5 +1,9 @@
+/*
+ * ASCII string helpers: case folding, trimming, squeezing spaces.
+ */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "util.h"
 #include "banned.h"
@@ -162,4 +166,22 @@ const char *tg_suggest(const char *word, const char *const *candidates,
 		}
 	}
 	return tie || found == SIZE_MAX ? NULL : candidates[found];
+}
+
+int tg_strcmp_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+void tg_strs_free(char **strs, size_t count)
+{
+	size_t i;
+
+	if (!strs)
+		return;
+	for (i = 0; i < count; i++)
+		free(strs[i]);
+	free(strs);
 }

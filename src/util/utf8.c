@@ -1,3 +1,6 @@
+/*
+ * UTF-8 validation: where a document stops being text.
+ */
 #include <string.h>
 #include "util.h"
 #include "banned.h"

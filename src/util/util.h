@@ -73,7 +73,7 @@ typedef struct {
 	bool failed;	/* out of memory or over the cap: sticky */
 } tg_buf;
 
-#define TG_BUF_INIT { NULL, 0, 0, 0, false }
+#define TG_BUF_INIT { .ptr = NULL }
 
 void tg_buf_init(tg_buf *buf, size_t cap);
 void tg_buf_put(tg_buf *buf, const char *data, size_t len);
@@ -88,6 +88,65 @@ void tg_buf_release(tg_buf *buf);
 /* "" when nothing was added. */
 const char *tg_buf_cstr(const tg_buf *buf);
 
+/* ---- the allocator (alloc.c), for tests ---- */
+
+/*
+ * Make the nth allocation from now fail (malloc, calloc, realloc and
+ * vasprintf of src/, through banned.h), once; 0: none. Counts restart.
+ */
+void tg_alloc__fail_nth(unsigned long n);
+/* Whether the allocation chosen has failed since. */
+bool tg_alloc__failed(void);
+/* Allocations made since tg_alloc__fail_nth(). */
+unsigned long tg_alloc__count(void);
+
+/* ---- the library's settings (options.c) ---- */
+
+/* What tg_options_set() set: never NULL. */
+const tg_options *tg_options__get(void);
+/* Free the copies (tg_shutdown). */
+void tg_options__release(void);
+
+/* ---- TG_ARRAY: a typed growable array (array.c) ---- */
+
+/*
+ * A struct of `items`, `length` and `alloc` for items of `type`:
+ *
+ *	TG_ARRAY(git_oid) ids = TG_ARRAY_INIT;
+ *	git_oid *slot = tg_array_append(&ids);
+ *	if (!slot)
+ *		return tg_error_oom();
+ *
+ * Release with free(ids.items) (or tg_array_release).
+ */
+#define TG_ARRAY(type) struct { type *items; size_t length; size_t alloc; }
+#define TG_ARRAY_INIT { .items = NULL }
+
+/*
+ * Make room for `want` items of `size` bytes in all (doubling, at least
+ * 16): 0, or TG_ENOMEM when memory runs out or the size would overflow;
+ * then the array is unchanged.
+ */
+int tg_array__grow(void **items, size_t *alloc, size_t size, size_t want);
+
+#define tg_array_reserve(a, want) \
+	tg_array__grow((void **)&(a)->items, &(a)->alloc, \
+	               sizeof(*(a)->items), (want))
+/* A pointer to a new, zeroed last item, or NULL when out of memory. */
+#define tg_array_append(a) \
+	((a)->length < (a)->alloc || \
+	 tg_array_reserve((a), (a)->length + 1) == 0 ? \
+	 tg_array__zero(&(a)->items[(a)->length++], sizeof(*(a)->items)) : NULL)
+void *tg_array__zero(void *item, size_t size);
+#define tg_array_release(a) \
+	(free((a)->items), (a)->items = NULL, (a)->length = (a)->alloc = 0)
+
+/* ---- hashing (hash.c) ---- */
+
+/* FNV-1a, 64 bits: not cryptographic, stable from run to run. */
+#define TG_HASH_INIT UINT64_C(0xcbf29ce484222325)
+uint64_t tg_hash_bytes(uint64_t hash, const void *data, size_t len);
+
 /* ---- tg_vec: a growable array of pointers ---- */
 
 typedef struct {
@@ -96,7 +155,7 @@ typedef struct {
 	size_t alloc;
 } tg_vec;
 
-#define TG_VEC_INIT { NULL, 0, 0 }
+#define TG_VEC_INIT { .items = NULL }
 
 int tg_vec_push(tg_vec *vec, void *item);	/* 0 or TG_ENOMEM */
 /* Free every item with `free_item` (may be NULL), then the array. */
@@ -107,6 +166,11 @@ int tg_vec_push_str(tg_vec *vec, const char *s);
 char **tg_vec_copy_strs(const tg_vec *vec);
 
 /* ---- strings (str.c) ---- */
+
+/* strcmp with NULL first: the work tree sorts before any revision. */
+int tg_strcmp_null(const char *a, const char *b);
+/* Free `count` strings and their array (NULL: nothing). */
+void tg_strs_free(char **strs, size_t count);
 
 /* ASCII-only case folding: documents are UTF-8, keywords are ASCII. */
 int tg_strcasecmp(const char *a, const char *b);

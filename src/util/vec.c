@@ -1,18 +1,17 @@
+/*
+ * tg_vec: a growable array of pointers, and copies of string lists.
+ */
 #include <stdlib.h>
 #include "util.h"
 #include "banned.h"
 
 int tg_vec_push(tg_vec *vec, void *item)
 {
-	if (vec->length == vec->alloc) {
-		size_t n = vec->alloc ? vec->alloc * 2 : 8;
-		void **p = realloc(vec->items, n * sizeof(*p));
+	int error = tg_array__grow((void **)&vec->items, &vec->alloc,
+	                           sizeof(*vec->items), vec->length + 1);
 
-		if (!p)
-			return tg_error_oom();
-		vec->items = p;
-		vec->alloc = n;
-	}
+	if (error < 0)
+		return error;
 	vec->items[vec->length++] = item;
 	return 0;
 }

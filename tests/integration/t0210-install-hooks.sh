@@ -194,4 +194,63 @@ test_expect_success 'bad usage and a directory that is no repository are errors'
 	expect_stderr_contains "no such directory"
 '
 
+test_expect_success 'threatgate install-hooks: the same without the source tree, from any folder' '
+	git init -q plain-install &&
+	cd plain-install &&
+	expect_exit 0 threatgate install-hooks &&
+	expect_stdout_contains "installed $TRASH_DIRECTORY/plain-install/.git/hooks/pre-commit" &&
+	cmp "$SOURCE_DIRECTORY/hooks/pre-commit" .git/hooks/pre-commit &&
+	cmp "$SOURCE_DIRECTORY/hooks/pre-push" .git/hooks/pre-push &&
+	expect_exit 0 threatgate install-hooks --server . &&
+	expect_stdout_contains "not a bare repository" &&
+	cmp "$SOURCE_DIRECTORY/hooks/pre-receive" .git/hooks/pre-receive &&
+	expect_exit 2 threatgate install-hooks one two &&
+	expect_exit 2 threatgate install-hooks --global repo
+'
+
+test_expect_success 'install-hooks --global on a fresh HOME: git init, then a commit runs the hook' '
+	mkdir -p fresh-home &&
+	export HOME="$TRASH_DIRECTORY/fresh-home" &&
+	unset XDG_CONFIG_HOME &&
+	test_must_fail test -e "$HOME/.gitconfig" &&
+	expect_exit 0 threatgate install-hooks --global &&
+	expect_stdout_contains "set init.templateDir = $HOME/.config/threatgate/git-template" &&
+	test "$(git config --global init.templateDir)" = "$HOME/.config/threatgate/git-template" &&
+	cmp "$SOURCE_DIRECTORY/hooks/pre-commit" "$HOME/.config/threatgate/git-template/hooks/pre-commit" &&
+	git init -q "$HOME/newrepo" &&
+	cd "$HOME/newrepo" &&
+	test -x .git/hooks/pre-commit &&
+	test -x .git/hooks/pre-push &&
+	tg_doc_bad | write_file docs/design/rotation.md &&
+	git add . &&
+	expect_exit 1 git commit -q -m "bad" &&
+	expect_stderr_matches "^docs/design/rotation\.md:[0-9]+:1: error: .*\[threat-missing-priority\]" &&
+	tg_doc_good >docs/design/rotation.md &&
+	git add . &&
+	expect_exit 0 git commit -q -m "good" &&
+	expect_exit 0 threatgate install-hooks --global &&
+	expect_stdout_lacks "set init.templateDir" &&
+	expect_stdout_lacks "kept"
+'
+
+test_expect_success 'install-hooks --global honours a global core.hooksPath, chaining what is there' '
+	export HOME="$TRASH_DIRECTORY/hookspath-home" &&
+	mkdir -p "$HOME/githooks" &&
+	printf "#!/bin/sh\necho corporate pre-commit >&2\n" >"$HOME/githooks/pre-commit" &&
+	chmod +x "$HOME/githooks/pre-commit" &&
+	git config --global core.hooksPath "~/githooks" &&
+	expect_exit 0 threatgate install-hooks --global &&
+	expect_stdout_contains "the global core.hooksPath is" &&
+	test -x "$HOME/githooks/pre-commit.local" &&
+	cmp "$SOURCE_DIRECTORY/hooks/pre-commit" "$HOME/githooks/pre-commit" &&
+	test_must_fail git config --global init.templateDir &&
+	git init -q "$HOME/r" &&
+	cd "$HOME/r" &&
+	tg_doc_bad | write_file docs/design/rotation.md &&
+	git add . &&
+	expect_exit 1 git commit -q -m "bad" &&
+	expect_stderr_contains "corporate pre-commit" &&
+	expect_stderr_contains "[threat-missing-priority]"
+'
+
 test_done

@@ -218,7 +218,8 @@ test_expect_success 'covered-code-changed: code a stale doc covers changes, the 
 	git add services &&
 	git commit -q -m "code it covers" &&
 	expect_exit 0 threatgate check --range HEAD~1..HEAD &&
-	expect_stdout_matches "^docs/design/covered\.md:1(:[0-9]+)?: warning: .*services/session/rotate\.c.*\[covered-code-changed\]$" &&
+	expect_stdout_matches "^services/session/rotate\.c:1(:[0-9]+)?: warning: .*docs/design/covered\.md.*\[covered-code-changed\]$" &&
+	expect_stdout_contains "no design document changed, the changed code checked against" &&
 	echo "int more;" >>services/session/rotate.c &&
 	git add services &&
 	expect_exit 0 threatgate check --staged &&

@@ -9,7 +9,8 @@ deletions, a file turned into a directory, a mode change, a symbolic
 link, intent-to-add entries, conflicts; a damaged, split or sparse index is
 an error (exit 2). A stale doc
 covering every path ("**") makes the set of changed paths visible: its
-covered-code-changed warning names the first and counts the others.
+covered-code-changed warning (one for the paths it alone covers) names
+the first and counts the others.
 
 What each design doc covers is cached by blob id under
 $GIT_DIR/threatgate/covers: a warm cache gives the same findings, a
@@ -42,8 +43,9 @@ expect_changed() {
 		say "error: git sees $(git diff --cached --name-only | wc -l) changed paths, not $n"
 		return 1
 	}
-	[ "$n" -gt 1 ] && more=" and $((n - 1)) more covered paths"
-	expect_stdout_contains "docs/design/all.md:1: warning: '$first'$more changed, which this design covers ('**')"
+	[ "$n" -eq 2 ] && more=" and 1 more path"
+	[ "$n" -gt 2 ] && more=" and $((n - 1)) more paths"
+	expect_stdout_contains "$first:1: warning: '$first'$more changed, which 'docs/design/all.md' covers ('**')"
 }
 
 test_expect_success 'set up: nested code, a good doc, a stale doc covering everything' '

@@ -12,10 +12,15 @@ committed, and partial staging is checked as staged.'
 test_expect_success 'set up a hooks repository holding .pre-commit-hooks.yaml' '
 	test_require pre-commit &&
 	git init -q hooks-repo &&
-	cp "$SOURCE_DIRECTORY/.pre-commit-hooks.yaml" hooks-repo/ &&
-	git -C hooks-repo add .pre-commit-hooks.yaml &&
+	cp "$SOURCE_DIRECTORY/.pre-commit-hooks.yaml" "$SOURCE_DIRECTORY/VERSION" hooks-repo/ &&
+	mkdir hooks-repo/hooks &&
+	cp "$SOURCE_DIRECTORY/hooks/pre-commit-framework" hooks-repo/hooks/ &&
+	git -C hooks-repo add . &&
 	git -C hooks-repo commit -q -m "threatgate hooks" &&
-	git -C hooks-repo tag v0.1.0
+	git -C hooks-repo tag v0.1.0 &&
+	echo 9.9.9 >hooks-repo/VERSION &&
+	git -C hooks-repo commit -q -a -m "a later release" &&
+	git -C hooks-repo tag v9.9.9
 '
 
 test_expect_success 'pre-commit install, with the hook from that repository' '
@@ -112,6 +117,46 @@ test_expect_success 'pre-commit run --all-files runs it outside a commit too' '
 	cd work &&
 	expect_exit 0 pre-commit run --all-files &&
 	expect_stdout_matches "^threatgate \(design document threat models\)\.+Passed"
+'
+
+test_expect_success 'threatgate-all: pre-commit run --all-files fails on a failing committed doc' '
+	test_require pre-commit &&
+	git init -q all &&
+	cd all &&
+	write_file .pre-commit-config.yaml <<-EOF &&
+	repos:
+	  - repo: $TRASH_DIRECTORY/hooks-repo
+	    rev: v0.1.0
+	    hooks:
+	      - id: threatgate
+	      - id: threatgate-all
+	EOF
+	tg_doc_good | write_file docs/design/good.md &&
+	tg_doc_bad | write_file docs/design/legacy.md &&
+	git add . &&
+	git commit -q --no-verify -m "a failing doc, committed past the hooks" &&
+	line=$(tg_line docs/design/legacy.md "^\| T2 \|") &&
+	expect_exit 1 pre-commit run --all-files &&
+	cat "$TG_LAST_STDOUT" >>"$TG_LAST_STDERR" &&
+	expect_stderr_matches "^threatgate \(design document threat models\)\.+Passed" &&
+	expect_stderr_matches "^threatgate \(every design document\)\.+Failed" &&
+	expect_stderr_matches "^docs/design/legacy\.md:$line:1: error: .*\[threat-missing-priority\]" &&
+	tg_doc_good >docs/design/legacy.md &&
+	git commit -q --no-verify -a -m "fixed" &&
+	expect_exit 0 pre-commit run --all-files &&
+	expect_stdout_matches "^threatgate \(every design document\)\.+Passed"
+'
+
+test_expect_success 'a rev: of another release refuses to run, naming both versions' '
+	test_require pre-commit &&
+	cd all &&
+	sed -i -e "s/rev: v0.1.0/rev: v9.9.9/" .pre-commit-config.yaml &&
+	git commit -q --no-verify -a -m "pin 9.9.9" &&
+	expect_exit 1 pre-commit run --all-files &&
+	cat "$TG_LAST_STDOUT" >>"$TG_LAST_STDERR" &&
+	expect_stderr_contains "wants threatgate 9.9.9 (its rev:), but threatgate $(cat "$SOURCE_DIRECTORY/VERSION") is installed" &&
+	expect_stderr_lacks "error: " &&
+	expect_exit 0 env TG_PRE_COMMIT_ANY_VERSION=1 pre-commit run --all-files
 '
 
 test_done

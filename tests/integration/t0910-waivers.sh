@@ -64,8 +64,13 @@ test_expect_success 'both rules and both paths of a multi-valued exception apply
 test_expect_success 'an expired exception is named on each finding it used to cover' '
 	cd work &&
 	expect_exit 0 threatgate check docs/design/new/c.md &&
-	expect_stdout_matches "^docs/design/new/c\.md:[0-9]+: warning: .*\(note: exception ${SQ}SEC-0${SQ} covered this until it expired on 2026-10-01\) \[too-few-participants\]\$" &&
-	expect_stdout_contains "0 errors, 1 warning, 0 notes in 1 document; 1 waived (1 exception)"
+	expect_stdout_matches "^docs/design/new/c\.md:[0-9]+: warning: .* \[too-few-participants\]\$" &&
+	expect_stdout_contains "0 errors, 1 warning, 0 notes in 1 document; 1 waived (1 exception)" &&
+	line=$(( $(tg_line security/exceptions "^\[exception \"SEC-0\"\]") + 1 )) &&
+	expect_stdout_matches "^security/exceptions:$line: note: exception ${SQ}SEC-0${SQ} covered this until it expired on 2026-10-01: renew it there or fix the finding\$" &&
+	expect_exit 0 threatgate check --format json docs/design/new/c.md &&
+	jq -e ".findings[0].notes[-1] | .path == \"security/exceptions\" and .line == $line and (.message | contains(\"SEC-0\"))" "$TG_LAST_STDOUT" &&
+	true
 '
 
 test_expect_success 'JSON lists every waived finding with its reason, exception and justification' '

@@ -144,11 +144,21 @@ static bool has_str(const tg_vec *v, const char *s)
 	return false;
 }
 
+/* The day the library takes for today (NULL: the clock). */
+static void set_today(const char *date)
+{
+	tg_options options = TG_OPTIONS_INIT;
+
+	if (date)
+		options.today = tg_date_parse(date);
+	assert_int_equal(tg_options_set(&options), 0);
+}
+
 static int setup_group(void **state)
 {
 	(void)state;
 	git_libgit2_init();
-	unsetenv("THREATGATE_TODAY");
+	set_today(NULL);
 	return 0;
 }
 
@@ -881,7 +891,7 @@ static void test_exceptions(void **state)
 		fail_msg("%s", tg_error_last()->message);
 	assert_int_equal(p->exceptions.length, 2);
 
-	setenv("THREATGATE_TODAY", "2026-12-31", 1);
+	set_today("2026-12-31");
 	assert_true(tg_policy__excepted(p, TG_RULE_STALE_THREAT_MODEL,
 	                                "docs/design/legacy/a.md"));
 	assert_false(tg_policy__excepted(p, TG_RULE_MISSING_DRI,
@@ -891,15 +901,15 @@ static void test_exceptions(void **state)
 	/* SEC-2 expired: kept, but ignored */
 	assert_false(tg_policy__excepted(p, TG_RULE_MISSING_DRI,
 	                                 "docs/design/old.md"));
-	setenv("THREATGATE_TODAY", "2027-01-01", 1);
+	set_today("2027-01-01");
 	assert_false(tg_policy__excepted(p, TG_RULE_STALE_THREAT_MODEL,
 	                                 "docs/design/legacy/a.md"));
-	setenv("THREATGATE_TODAY", "2025-01-31", 1);
+	set_today("2025-01-31");
 	assert_true(tg_policy__excepted(p, TG_RULE_MISSING_DRI,
 	                                "docs/design/old.md"));
 	assert_true(tg_policy__excepted(p, TG_RULE_NO_THREATS,
 	                                "docs/design/old.md"));
-	unsetenv("THREATGATE_TODAY");
+	set_today(NULL);
 	tg_policy_free(p);
 
 	/* an absolute path ignores the root */

@@ -385,10 +385,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_summary_dup, setup,
 		                                teardown),
 	};
+	tg_options options = TG_OPTIONS_INIT;
 	int failed;
 
-	putenv((char *)"THREATGATE_TODAY=2026-11-27");
+	options.today = tg_date_parse("2026-11-27");
 	tg_init();
+	tg_options_set(&options);
 	failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tg_shutdown();
 	return failed;

@@ -161,15 +161,39 @@ static void test_date_bad(void **state)
 	assert_int_equal(tg_date_parse("yesterday"), -1);
 }
 
-static void test_date_today_env(void **state)
+/* Today is the library's setting, never THREATGATE_TODAY itself. */
+static void test_date_today_option(void **state)
 {
+	tg_options options = TG_OPTIONS_INIT;
+
 	(void)state;
-	setenv("THREATGATE_TODAY", "2026-11-01", 1);
+	options.today = tg_date_parse("2026-11-01");
+	assert_int_equal(tg_options_set(&options), 0);
 	assert_int_equal(tg_date_today(), tg_date_parse("2026-11-01"));
-	setenv("THREATGATE_TODAY", "garbage", 1);
-	assert_true(tg_date_today() > tg_date_parse("2024-01-01"));
+	setenv("THREATGATE_TODAY", "2020-01-01", 1);
+	assert_int_equal(tg_date_today(), tg_date_parse("2026-11-01"));
 	unsetenv("THREATGATE_TODAY");
+	assert_int_equal(tg_options_set(NULL), 0);
 	assert_true(tg_date_today() > tg_date_parse("2024-01-01"));
+}
+
+/* Strings are copied; the defaults come back with NULL. */
+static void test_options_copied(void **state)
+{
+	tg_options options = TG_OPTIONS_INIT;
+	char file[] = "/tmp/index";
+
+	(void)state;
+	options.index_file = file;
+	options.threads = 3;
+	assert_int_equal(tg_options_set(&options), 0);
+	file[1] = 'x';
+	assert_string_equal(tg_options__get()->index_file, "/tmp/index");
+	assert_int_equal(tg_parallel_threads(100), 3);
+	assert_int_equal(tg_options_set(NULL), 0);
+	assert_null(tg_options__get()->index_file);
+	assert_int_equal(tg_options__get()->today, -1);
+	tg_options__release();
 }
 
 /* ---- people ---- */
@@ -531,7 +555,8 @@ int main(void)
 		cmocka_unit_test(test_date_parse),
 		cmocka_unit_test(test_date_leap_years),
 		cmocka_unit_test(test_date_bad),
-		cmocka_unit_test(test_date_today_env),
+		cmocka_unit_test(test_date_today_option),
+		cmocka_unit_test(test_options_copied),
 		cmocka_unit_test(test_person_handle),
 		cmocka_unit_test(test_person_email),
 		cmocka_unit_test(test_person_name),
