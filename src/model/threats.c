@@ -756,7 +756,8 @@ static bool generic_heading(const char *t)
 static bool mitigation_words(const char *t)
 {
 	return strstr(t, "mitigation") || strstr(t, "countermeasure") ||
-	       strstr(t, "remediation") || strstr(t, "recommended fix");
+	       strstr(t, "remediation") || strstr(t, "recommended fix") ||
+	       strstr(t, "recommendation");
 }
 
 /* A title saying threats follow: "Threats", "Potential threats". */
@@ -803,6 +804,8 @@ static bool mitigation_led(const char *text)
 		"set up", "keep", "rely", "run", "add", "check", "define",
 		"document", "educate", "review", "scan", "pin", "harden",
 		"using", "implementing", "enabling", "enforcing", "applying",
+		"ensuring", "the need to", "need for", "importance of", "prevent",
+		"avoid", "disable", "disallow", "deny", "block",
 	};
 	size_t i;
 
@@ -832,8 +835,7 @@ static bool answers(const char *text)
 static bool says_risk_of(const char *text)
 {
 	return strstr(text, "the risk of") || strstr(text, "the risk in") ||
-	       strstr(text, "the impact of") || strstr(text, "protects against") ||
-	       strstr(text, "protect against") || strstr(text, "defends against");
+	       strstr(text, "the impact of");
 }
 
 /* Template text: "Example bad thing that might happen", "{{...}}". */
@@ -1934,6 +1936,16 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 						break;
 					}
 					inline_fields = skip || word_count(before) >= 3;
+					/* "Title (P3). Mitigation: x": a field after a
+					 * sentence, not "Role-Based Access Control: x" */
+					if (inline_fields && !skip && !plain) {
+						const char *b = key;
+
+						while (b > text && strchr(" *_", b[-1]))
+							b--;
+						if (b == text || !strchr(".;,)\n", b[-1]))
+							inline_fields = false;
+					}
 					free(before);
 					if (!inline_fields) {
 						free(text);
@@ -1983,9 +1995,12 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				free(text);
 				continue;
 			}
-			/* a plain bullet: a threat when it reads as one */
-			if (!skip && !inline_fields && f == F_NONE && plain < 2 &&
-			    w->label != L_THREATS && !cats && !threat_words(text)) {
+			/* a plain bullet: a threat when it reads as one; a
+			 * "Name: what it is" legend is not */
+			if (!skip && !inline_fields && f == F_NONE &&
+			    ((plain < 2 && w->label != L_THREATS && !cats) ||
+			     unknown_label(text)) &&
+			    !threat_words(unknown_label(text) ? strchr(text, ':') : text)) {
 				free(text);
 				continue;
 			}
@@ -2063,8 +2078,12 @@ static int heading(struct walk *w, cmark_node *node)
 	raw = s->title;
 	if (w->open && !w->open_details && w->open_level >= level)
 		error = close_open(w);
-	if (w->open && w->open_details)
-		error = close_open(w);
+	if (w->open && w->open_details) {
+		/* <details> holding headings folds a section, not a threat */
+		tg_model__free_threat(w->open);
+		w->open = NULL;
+		w->open_details = false;
+	}
 	if (error < 0)
 		return error;
 	if (w->mit_target && w->mit_level >= level)
@@ -2175,6 +2194,7 @@ static int heading(struct walk *w, cmark_node *node)
 		w->open_level = level;
 		w->open_group = !skip;
 		w->open_details = false;
+		w->plain_ok = w->open_group;
 	}
 	return 0;
 }
