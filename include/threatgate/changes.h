@@ -8,6 +8,7 @@
 #include "common.h"
 #include "policy.h"
 #include "findings.h"
+#include "rules.h"
 
 typedef struct git_repository git_repository;
 typedef struct git_oid git_oid;
@@ -44,6 +45,15 @@ TG_EXTERN(int) tg_changes_add_all(tg_changes *changes,
 TG_EXTERN(int) tg_changes_add_push(tg_changes *changes,
 	git_repository *repo, const git_oid *old, const git_oid *tip,
 	const char *known, const tg_policy *policy);
+
+/*
+ * The approvals of the pull request whose range is checked (check
+ * --approvals), copied, and its author's forge login (may be NULL). Each
+ * document gets those given at a commit where it is as it is checked
+ * (tg_approval.current); the others are shown as not counting.
+ */
+TG_EXTERN(int) tg_changes_set_approvals(tg_changes *changes,
+	const tg_approval *approvals, size_t count, const char *author);
 
 /*
  * See tg_check_context.lazy_triggers: for report formats that do not need
@@ -87,6 +97,16 @@ TG_EXTERN(int) tg_changes_add_hook_input(tg_changes *changes,
 TG_EXTERN(int) tg_changes_add_receive(tg_changes *protected_refs,
 	tg_changes *other, git_repository *repo, const char *input, size_t len,
 	const tg_policy *policy);
+
+/*
+ * pre-receive: the policy changes refused (a policy file that does not
+ * parse or is not a regular file, a loosening not pushed by a policy
+ * admin), each a message naming the branch and commit. Any refuses the
+ * push.
+ */
+TG_EXTERN(size_t) tg_changes_refusal_count(const tg_changes *changes);
+TG_EXTERN(const char *) tg_changes_refusal(const tg_changes *changes,
+	size_t i);
 
 /* The refs whose updates were added (pre-receive), in input order. */
 TG_EXTERN(size_t) tg_changes_ref_count(const tg_changes *changes);

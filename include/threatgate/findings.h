@@ -10,6 +10,19 @@
 
 #include "common.h"
 
+/*
+ * A note attached to a finding: evidence or context at another place, as
+ * gcc's "note:" lines after an error. Text output prints each one as
+ * `path:line:col: note: message` after its finding; JSON lists them under
+ * "notes"; other formats may ignore them or append them to the message.
+ */
+typedef struct {
+	char *path;		/* NULL: the finding's path */
+	int line;		/* 1-based, 0 when unknown */
+	int column;		/* 1-based, 0 when unknown */
+	char *message;
+} tg_finding_note;
+
 typedef struct {
 	tg_rule_id rule;
 	tg_severity severity;
@@ -22,6 +35,8 @@ typedef struct {
 	char *threat;		/* threat id, or NULL */
 	char *repo_path;	/* repository-relative path when `path` is
 				   shown otherwise (cwd-relative), or NULL */
+	tg_finding_note *notes;	/* in order; copied by tg_findings_add */
+	size_t notes_count;
 } tg_finding;
 
 /* Why a finding does not count: it was waived, and reports say by what. */
@@ -44,10 +59,24 @@ typedef struct {
 	int line;
 } tg_threat_summary;
 
+/* One match that counted toward a trigger: the evidence. */
+typedef struct {
+	char *words;
+	int line;
+	int column;
+	double weight;		/* 2 strong, 1 weak, times where it sits */
+	char *where;		/* "title", "summary", "body", "aside", ... */
+} tg_trigger_evidence;
+
 typedef struct {
 	char *id;
-	char *match;
+	char *match;		/* the strongest words, or the declaration */
 	int line;
+	bool declared;		/* by front matter (handles or a field) */
+	double score;		/* summed weight of the prose evidence */
+	double threshold;	/* what the prose needed */
+	tg_trigger_evidence *matches;	/* every counted match, in order */
+	size_t matches_count;
 } tg_trigger_summary;
 
 /* A section the model recognised: what it is, its title and line. */
@@ -78,6 +107,9 @@ typedef struct {
 	size_t threats_count;
 	tg_trigger_summary *triggers;
 	size_t triggers_count;
+	bool handles_given;	/* front matter `handles` present */
+	char **handles;		/* its concerns; none for `handles: []` */
+	size_t handles_count;
 	tg_section_summary *sections;
 	size_t sections_count;
 	bool signoff_required;

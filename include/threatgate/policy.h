@@ -144,6 +144,17 @@ TG_EXTERN(int) tg_policy_set_fail_on(tg_policy *policy, const char *value);
  */
 TG_EXTERN(const char *) tg_policy_baseline_path(const tg_policy *policy);
 TG_EXTERN(void) tg_policy_ignore_baseline(tg_policy *policy);
+
+/*
+ * Call `fn` for each exception of the exceptions file that is still in
+ * force and ends within threatgate.exceptionWarnDays (default 14) of
+ * today, with its id, expiry date and the days left (0: its last day).
+ * Returns how many there were.
+ */
+TG_EXTERN(size_t) tg_policy_expiring_exceptions(const tg_policy *policy,
+	void (*fn)(const char *id, const char *expires, long days_left,
+	           void *payload),
+	void *payload);
 /*
  * Read the baseline file from memory (from the trusted revision, as the
  * policy), before tg_policy_finalize(), which then reads none from disk.

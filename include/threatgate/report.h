@@ -43,10 +43,15 @@ typedef struct {
 	bool comment_on_pass;
 	/* github: also append the Markdown report to this file, or NULL */
 	const char *step_summary;
+	/*
+	 * text, markdown: the policy names no security reviewer, so any
+	 * named sign-off counts; the report says so in one line.
+	 */
+	bool no_reviewers;
 } tg_report_options;
 
 #define TG_REPORT_OPTIONS_INIT { TG_FORMAT_TEXT, false, NULL, NULL, NULL, 0, \
-	TG_SEVERITY_ERROR, true, NULL }
+	TG_SEVERITY_ERROR, true, NULL, false }
 
 /*
  * The hidden first line of the markdown report: a bot finds its one

@@ -62,6 +62,13 @@ typedef struct {
 	const tg_approval *approvals;
 	size_t approvals_count;
 	const char *change_author;	/* forge login, or NULL */
+	/*
+	 * (pre-receive with threatgate.pusher) Who pushed the commit that
+	 * added a line, as the server recorded it when that commit was pushed
+	 * with a sign-off by the reviewer it names: *pusher (caller frees),
+	 * or NULL when nobody such is recorded.
+	 */
+	int (*line_pusher)(char **pusher, int line, void *payload);
 } tg_check_context;
 
 /*

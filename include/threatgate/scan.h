@@ -118,6 +118,7 @@ typedef struct {
 	size_t open_by_priority[6];	/* [0]: no priority, [1..5]: P1..P5 */
 	size_t drifting;		/* documents with drift commits */
 	size_t with_findings;		/* documents with errors or warnings */
+	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
 } tg_scan_totals;
 
 TG_EXTERN(void) tg_scan_totals_compute(tg_scan_totals *out,

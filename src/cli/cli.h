@@ -38,6 +38,10 @@ typedef enum {
 #define CLI_OPT_OUTPUT	(1u << 9)	/* -o --output alone (baseline) */
 #define CLI_OPT_BASELINE (1u << 10)	/* --prune (baseline) */
 #define CLI_OPT_INSTALL	(1u << 11)	/* --server --global (install-hooks) */
+#define CLI_OPT_REVIEWER (1u << 12)	/* --reviewer (init), repeatable */
+
+/* How many --reviewer options init takes. */
+#define CLI_MAX_REVIEWERS 32
 
 struct cli_options {
 	const char *command;	/* "check", ... */
@@ -85,11 +89,17 @@ struct cli_options {
 	bool global;		/* --global */
 	/* Set by `baseline`: the policy's baseline does not apply. */
 	bool no_baseline;
+	/* CLI_OPT_GIT, CLI_OPT_RANGE: --approvals FILE (hooks/pr-approvals) */
+	const char *approvals;
+
+	/* CLI_OPT_REVIEWER: --reviewer WHO, in order */
+	const char *reviewers[CLI_MAX_REVIEWERS];
+	int nreviewers;
 };
 
 #define CLI_OPTIONS_INIT { NULL, 0, NULL, NULL, NULL, TG_FORMAT_TEXT, NULL, \
 	NULL, CLI_COLOR_AUTO, false, false, NULL, false, NULL, false, NULL, 0, \
-	NULL, NULL, false, NULL, false, false, false, false }
+	NULL, NULL, false, NULL, false, false, false, false, NULL, { NULL }, 0 }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
@@ -210,6 +220,12 @@ int cli_cmd_install_hooks(int argc, char **argv);
  */
 int cli_check_git(const struct cli_options *opts, tg_findings *findings,
 	tg_policy **policy_out);
+
+/*
+ * Read an approvals file (hooks/pr-approvals, check --approvals) into
+ * `changes`. A file that does not parse is TG_EINVALID saying why.
+ */
+int cli_approvals_load(tg_changes *changes, const char *path);
 
 /*
  * What `check` collects, for `baseline`: the git modes as cli_check_git(),

@@ -34,6 +34,8 @@ static const char annotate_help[] =
 "  --repo DIR            repository (default: found from the current directory)\n"
 "  --config FILE         policy file to use instead of .threatgate\n"
 "  --policy-rev REV      read .threatgate from REV\n"
+"  --approvals FILE      with --range: the pull request's approvals\n"
+"                        (hooks/pr-approvals), as for check\n"
 "  --format FORMAT       the note's format: text (default), json, sarif,\n"
 "                        markdown, github or gitlab\n"
 "  -o, --output FILE     also write the report to FILE\n"
@@ -115,6 +117,33 @@ done:
 	return error;
 }
 
+/* How a sign-off was given, in the note's words. */
+static const char *means(const char *via)
+{
+	if (via && strcmp(via, "pusher") == 0)
+		return "pushed by the reviewer as the authenticated pusher";
+	if (via && strcmp(via, "approval") == 0)
+		return "an approval of the pull request";
+	return "a sign-off line in the document";
+}
+
+/* Who signed each design, and by which means: the paper trail. */
+static void put_signers(FILE *out, const tg_findings *findings)
+{
+	size_t i, j;
+
+	for (i = 0; i < tg_findings_document_count(findings); i++) {
+		const tg_doc_summary *d = tg_findings_document(findings, i);
+
+		if (!d->signoff_present || d->signoff_by_count == 0)
+			continue;
+		fprintf(out, "signed: %s by ", d->path);
+		for (j = 0; j < d->signoff_by_count && j < 3; j++)
+			fprintf(out, "%s%s", j ? ", " : "", d->signoff_by[j]);
+		fprintf(out, " (%s)\n", means(d->signoff_via));
+	}
+}
+
 /*
  * The note's text: for the text format a first line with the verdict and
  * what was checked, then the compiler-style report; other formats as they
@@ -140,10 +169,12 @@ static int render_note(char **out, const struct cli_options *opts,
 		error = tg_error_oom();
 		goto done;
 	}
-	if (opts->format == TG_FORMAT_TEXT)
+	if (opts->format == TG_FORMAT_TEXT) {
 		fprintf(mem, "threatgate: %s (%s)\n",
 		        cli_exit_code(findings, policy) ? "blocked" : "passed",
 		        what);
+		put_signers(mem, findings);
+	}
 	error = tg_report_write(mem, findings, &options);
 	if (fclose(mem) != 0 && error == 0)
 		error = tg_error_oom();
@@ -193,7 +224,7 @@ int cli_cmd_annotate(int argc, char **argv)
 	tg_findings *findings = NULL;
 	char *range = NULL, *shown = NULL, *text = NULL;
 	char tip_hex[GIT_OID_HEXSZ + 1];
-	const char *what;
+	const char *what, *env;
 	git_oid tip;
 	int error, code = CLI_EXIT_USAGE;
 
@@ -226,6 +257,21 @@ int cli_cmd_annotate(int argc, char **argv)
 	       opts.rev ? opts.rev : "HEAD";
 
 	error = tg_changes_new(&changes);
+	if (error < 0)
+		goto done;
+	/*
+	 * On the server (post-receive) the note says who pushed a sign-off,
+	 * as pre-receive judged it; elsewhere a range is a merge gate's.
+	 */
+	env = tg_policy_pusher_env(policy);
+	if (git_repository_is_bare(repo) && env) {
+		tg_policy_set_stage(policy, TG_STAGE_PRE_RECEIVE);
+		error = tg_changes_set_pusher(changes, getenv(env));
+	} else if (opts.range || range) {
+		tg_policy_set_stage(policy, TG_STAGE_CI);
+	}
+	if (error == 0 && opts.approvals)
+		error = cli_approvals_load(changes, opts.approvals);
 	if (error < 0)
 		goto done;
 	error = tg_findings_new(&findings);

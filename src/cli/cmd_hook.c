@@ -119,7 +119,7 @@ int cli_cmd_hook(int argc, char **argv)
 	const char *kind, *remote = NULL, *what, *env;
 	char *input = NULL, *failure = NULL, *other_failure = NULL;
 	char *refs = NULL;
-	size_t len = 0;
+	size_t len = 0, i;
 	double start = tg_clock_now();
 	bool receive, pushed_limit = false, lazy;
 	int error, code = CLI_EXIT_USAGE, failure_code = 0, other_code = 0;
@@ -153,6 +153,8 @@ int cli_cmd_hook(int argc, char **argv)
 		error = cli_repo_open(&repo, &opts, true);
 	if (error == 0)
 		error = cli_policy_load_git(&policy, &opts, repo);
+	if (error == 0)
+		opts.policy = policy;	/* the report names the reviewers */
 	if (error == 0)
 		tg_policy_set_stage(policy, strcmp(kind, "pre-commit") == 0 ?
 			TG_STAGE_PRE_COMMIT : strcmp(kind, "pre-push") == 0 ?
@@ -231,7 +233,19 @@ int cli_cmd_hook(int argc, char **argv)
 	}
 	if (tg_changes_skipped(changes))
 		cli_error("%s", tg_changes_skipped(changes));
-	if (code == CLI_EXIT_FINDINGS) {
+	for (i = 0; i < tg_changes_refusal_count(changes); i++) {
+		cli_error("%s", tg_changes_refusal(changes, i));
+		code = CLI_EXIT_FINDINGS;
+	}
+	if (code == CLI_EXIT_FINDINGS && receive) {
+		cli_error("push rejected: fix the design documents above "
+		          "(judged by the policy of %s at %s); 'threatgate "
+		          "explain RULE' says what each rule wants",
+		          tg_policy_source_ref(policy) ? tg_policy_source_ref(policy)
+		          : "an empty repository (the built-in defaults)",
+		          tg_policy_source_commit(policy) ?
+		          tg_policy_source_commit(policy) : "no commit");
+	} else if (code == CLI_EXIT_FINDINGS) {
 		cli_error("%s rejected: fix the design documents above; "
 		          "'threatgate explain RULE' says what each rule wants",
 		          what);

@@ -14,14 +14,20 @@
 #include "util/banned.h"
 
 static const char init_help[] =
-"usage: threatgate init [--force] [--repo DIR]\n"
+"usage: threatgate init [--force] [--repo DIR] [--reviewer WHO...]\n"
 "\n"
 "Write .threatgate (the policy, every setting commented out at its\n"
 "default) and templates/sdd.md (a design document template) into the\n"
 "root of the repository, or of the current directory outside one.\n"
 "Existing files are left alone unless --force is given.\n"
 "\n"
+"The security reviewers, who may sign off a design's security review,\n"
+"go into the policy as threatgate.reviewer: given with --reviewer, or\n"
+"asked for when standard input is a terminal. While none is set, any\n"
+"named sign-off counts, and reports say so.\n"
+"\n"
 "Options:\n"
+"  --reviewer WHO  a security reviewer, @handle or email (repeatable)\n"
 "  -f, --force     overwrite existing files\n"
 "  --repo DIR      repository (default: found from the current directory)\n"
 "  -q, --quiet     print nothing on success\n"
@@ -60,7 +66,8 @@ static int write_all(int fd, const unsigned char *data, size_t len)
  * place (fails if the file appeared meanwhile) or, with --force, rename
  * it over the old one: never a half-written file.
  */
-static int write_target(const char *root, const struct target *t, bool force)
+static int write_target(const char *root, const struct target *t, bool force,
+                        const tg_buf *content)
 {
 	char *path = NULL, *tmp = NULL;
 	int fd = -1, error = 0;
@@ -79,7 +86,9 @@ static int write_target(const char *root, const struct target *t, bool force)
 		tmp = NULL;
 		goto done;
 	}
-	if (fchmod(fd, 0644) < 0 || write_all(fd, t->data, *t->len) < 0 ||
+	if (fchmod(fd, 0644) < 0 ||
+	    write_all(fd, content ? (const unsigned char *)content->ptr : t->data,
+	              content ? content->size : *t->len) < 0 ||
 	    close(fd) < 0) {
 		fd = -1;
 		error = tg_error_set(TG_ERROR, "cannot write '%s': %s", t->path,
@@ -148,6 +157,73 @@ done:
 	return error;
 }
 
+/* "@handle" or an email, without what would break the policy file. */
+static int check_reviewer(const char *who)
+{
+	const char *p;
+
+	if (!who || !*who || strpbrk(who, "\"\\\n\r#;") ||
+	    !strchr(who, '@') || (who[0] == '@' && !who[1]))
+		return tg_error_set(TG_EINVALID, "bad reviewer '%s': give a "
+			"@handle or an email, e.g. --reviewer @alice or --reviewer "
+			"security@example.com", who ? who : "");
+	for (p = who; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return tg_error_set(TG_EINVALID, "bad reviewer '%s'", who);
+	return 0;
+}
+
+/*
+ * Ask for the reviewers on a terminal: one line, separated by commas or
+ * blanks; empty for none. The answers live in *line (caller frees).
+ */
+static int ask_reviewers(struct cli_options *opts, char **line)
+{
+	size_t alloc = 0;
+	char *p, *save = NULL;
+
+	*line = NULL;
+	fputs("Security reviewers who sign off designs (@handle or email, "
+	      "separated by commas; empty for none yet): ", stdout);
+	fflush(stdout);
+	if (getline(line, &alloc, stdin) < 0)
+		return 0;
+	for (p = strtok_r(*line, ", \t\r\n", &save); p;
+	     p = strtok_r(NULL, ", \t\r\n", &save)) {
+		if (opts->nreviewers >= CLI_MAX_REVIEWERS)
+			return tg_error_set(TG_EINVALID, "more than %d reviewers",
+			                    CLI_MAX_REVIEWERS);
+		opts->reviewers[opts->nreviewers++] = p;
+	}
+	return 0;
+}
+
+/* The sample policy with the reviewers filled in. */
+static int policy_text(tg_buf *out, const struct cli_options *opts)
+{
+	static const char sample[] = "\t# reviewer = @alice\n"
+		"\t# reviewer = security-team@example.com\n";
+	const char *data = (const char *)cli_template_threatgate_sample;
+	const char *at = memmem(data, cli_template_threatgate_sample_len,
+	                        sample, sizeof(sample) - 1);
+	int i, error = 0;
+
+	if (!at)
+		return tg_error_set(TG_ERROR, "the sample policy has no reviewer "
+		                    "lines to fill in");
+	tg_buf_put(out, data, (size_t)(at - data));
+	for (i = 0; i < opts->nreviewers && error == 0; i++) {
+		error = check_reviewer(opts->reviewers[i]);
+		tg_buf_printf(out, "\treviewer = %s\n", opts->reviewers[i]);
+	}
+	at += sizeof(sample) - 1;
+	tg_buf_put(out, at, cli_template_threatgate_sample_len -
+	           (size_t)(at - data));
+	if (error == 0 && out->failed)
+		error = tg_error_oom();
+	return error;
+}
+
 static int make_templates_dir(const char *root)
 {
 	struct stat st;
@@ -171,12 +247,14 @@ int cli_cmd_init(int argc, char **argv)
 {
 	struct cli_options opts = CLI_OPTIONS_INIT;
 	git_repository *repo = NULL;
-	char *root = NULL, *cwd = NULL;
+	char *root = NULL, *cwd = NULL, *answer = NULL;
+	tg_buf policy = TG_BUF_INIT;
 	size_t i;
 	int error, code = CLI_EXIT_OK;
 
 	error = cli_opts_parse(&opts, argc, argv,
-	                       CLI_OPT_REPO | CLI_OPT_FORCE | CLI_OPT_QUIET,
+	                       CLI_OPT_REPO | CLI_OPT_FORCE | CLI_OPT_QUIET |
+	                       CLI_OPT_REVIEWER,
 	                       init_help);
 	if (error != 0)
 		return cli_opts_exit(&opts, error);
@@ -197,13 +275,24 @@ int cli_cmd_init(int argc, char **argv)
 		if (error < 0)
 			goto done;
 	}
+	if (opts.nreviewers == 0 && isatty(STDIN_FILENO) && !opts.quiet) {
+		error = ask_reviewers(&opts, &answer);
+		if (error < 0)
+			goto done;
+	}
+	if (opts.nreviewers > 0) {
+		error = policy_text(&policy, &opts);
+		if (error < 0)
+			goto done;
+	}
 	error = make_templates_dir(root);
 	if (error < 0)
 		goto done;
 	/* Name the files as short as is unambiguous for the user. */
 	cwd = realpath(".", NULL);
 	for (i = 0; i < TARGETS_COUNT; i++) {
-		error = write_target(root, &targets[i], opts.force);
+		error = write_target(root, &targets[i], opts.force,
+		                     i == 0 && opts.nreviewers > 0 ? &policy : NULL);
 		if (error < 0)
 			goto done;
 		if (!cli_verbose(&opts))
@@ -213,12 +302,17 @@ int cli_cmd_init(int argc, char **argv)
 		else
 			printf("wrote %s/%s\n", root, targets[i].path);
 	}
+	if (cli_verbose(&opts) && opts.nreviewers == 0)
+		printf("no security reviewer set: any named sign-off counts "
+		       "until .threatgate names them (reviewer = @handle)\n");
 	if (cli_verbose(&opts))
 		printf("next: copy templates/sdd.md to docs/design/NAME.md, "
 		       "fill it in, and run 'threatgate check'\n");
 done:
 	if (error < 0)
 		code = cli_fail();
+	tg_buf_release(&policy);
+	free(answer);
 	free(cwd);
 	free(root);
 	git_repository_free(repo);

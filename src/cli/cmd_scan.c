@@ -242,6 +242,19 @@ static int merge_reports(tg_scan *scan, const struct cli_options *opts,
 	return error;
 }
 
+static void warn_expiring(const char *id, const char *expires, long days_left,
+                          void *payload)
+{
+	(void)payload;
+	if (days_left == 0)
+		cli_error("warning: exception '%s' expires today (%s): the "
+		          "findings it waives block from tomorrow", id, expires);
+	else
+		cli_error("warning: exception '%s' expires on %s, in %ld day%s: "
+		          "the findings it waives block after that", id, expires,
+		          days_left, days_left == 1 ? "" : "s");
+}
+
 static int scan_repository(tg_scan *scan, const struct cli_options *opts,
                            const tg_scan_options *settings)
 {
@@ -261,6 +274,8 @@ static int scan_repository(tg_scan *scan, const struct cli_options *opts,
 	error = cli_repo_open(&repo, opts, true);
 	if (error == 0)
 		error = cli_policy_load_git(&policy, opts, repo);
+	if (error == 0)
+		tg_policy_expiring_exceptions(policy, warn_expiring, NULL);
 	if (error == 0)
 		error = tg_scan_run(scan, repo, settings, policy);
 	tg_policy_free(policy);

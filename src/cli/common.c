@@ -138,6 +138,17 @@ done:
 	return error;
 }
 
+/* Whether a checked document needed a security sign-off. */
+static bool signoff_needed(const tg_findings *findings)
+{
+	size_t i;
+
+	for (i = 0; i < tg_findings_document_count(findings); i++)
+		if (tg_findings_document(findings, i)->signoff_required)
+			return true;
+	return false;
+}
+
 int cli_report_write(const struct cli_options *opts,
                      const tg_findings *findings, FILE *stream)
 {
@@ -163,6 +174,10 @@ int cli_report_write(const struct cli_options *opts,
 	if (out != stream && fclose(out) != 0 && error == 0)
 		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
 		                     opts->output, strerror(errno));
+	if (error == 0 && options.no_reviewers && signoff_needed(findings))
+		cli_error("no security reviewer is configured (threatgate.reviewer): "
+		          "any named sign-off counts; 'threatgate init --reviewer "
+		          "@handle' names them");
 	free(owned);
 	return error;
 }

@@ -27,7 +27,9 @@ enum {
 	OPT_NO_PASS_COMMENT,
 	OPT_PRUNE,
 	OPT_SERVER,
-	OPT_GLOBAL
+	OPT_GLOBAL,
+	OPT_APPROVALS,
+	OPT_REVIEWER
 };
 
 #define ANY_GROUP (~0u)
@@ -52,6 +54,9 @@ static const struct opt_def {
 	{ "staged", no_argument, OPT_STAGED, CLI_OPT_GIT },
 	{ "range", required_argument, OPT_RANGE, CLI_OPT_GIT | CLI_OPT_RANGE },
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
+	{ "approvals", required_argument, OPT_APPROVALS,
+	  CLI_OPT_GIT | CLI_OPT_RANGE },
+	{ "reviewer", required_argument, OPT_REVIEWER, CLI_OPT_REVIEWER },
 	{ "rev", required_argument, OPT_REV, CLI_OPT_REV },
 	{ "force", no_argument, 'f', CLI_OPT_FORCE },
 	{ "prune", no_argument, OPT_PRUNE, CLI_OPT_BASELINE },
@@ -241,6 +246,16 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 	case OPT_GLOBAL:
 		opts->global = true;
 		break;
+	case OPT_APPROVALS:
+		opts->approvals = value;
+		break;
+	case OPT_REVIEWER:
+		if (opts->nreviewers >= CLI_MAX_REVIEWERS)
+			return tg_error_set(TG_EINVALID, "more than %d --reviewer "
+				"options: list the team in .threatgate instead",
+				CLI_MAX_REVIEWERS);
+		opts->reviewers[opts->nreviewers++] = value;
+		break;
 	default:
 		return tg_error_set(TG_ERROR, "unhandled option %d", val);
 	}
@@ -255,6 +270,9 @@ static int check_combinations(const struct cli_options *opts)
 	if (modes > 1)
 		return tg_error_set(TG_EINVALID,
 			"--staged, --range and --all cannot be combined");
+	if (opts->approvals && !opts->range && (opts->accepted & CLI_OPT_GIT))
+		return tg_error_set(TG_EINVALID, "--approvals needs --range: "
+			"approvals are of a pull request, the range it merges");
 	if (opts->rev && (opts->accepted & CLI_OPT_GIT) && !opts->all)
 		return tg_error_set(TG_EINVALID, "--rev needs --all");
 	if (opts->config && opts->policy_rev)

@@ -78,6 +78,7 @@ int cli_report_options(tg_report_options *out, const struct cli_options *opts,
 		out->reviewers = tg_policy_reviewers(opts->policy,
 		                                     &out->reviewers_count);
 		fail_on = tg_policy_fail_on(opts->policy);
+		out->no_reviewers = out->reviewers_count == 0;
 	} else if (opts->fail_on) {
 		if (strcmp(opts->fail_on, "never") == 0)
 			fail_on = TG_SEVERITY_OFF;

@@ -54,6 +54,9 @@ struct tg_frontmatter {
 	tg_vec covers;		/* char * */
 	tg_vec classification;	/* data-classification: char * */
 	int classification_line;
+	bool handles_given;	/* `handles` present: it decides the triggers */
+	tg_vec handles;		/* char *, lower case; empty for `[]` */
+	int handles_line;
 	tg_vec problems;	/* struct tg_doc_problem * */
 };
 

@@ -25,6 +25,7 @@ void tg_frontmatter__release(struct tg_frontmatter *fm)
 	tg_vec_release(&fm->participants, free);
 	tg_vec_release(&fm->covers, free);
 	tg_vec_release(&fm->classification, free);
+	tg_vec_release(&fm->handles, free);
 	tg_vec_release(&fm->problems, free_problem);
 }
 
@@ -296,6 +297,36 @@ static int take_date(struct walk *w, const char *key, yaml_node_t *node)
 	return 0;
 }
 
+/*
+ * `handles: [authentication, pii]`: the concerns a design declares;
+ * `handles: []` (or `none`) declares none. A bare `handles:` declares
+ * nothing either way.
+ */
+static int take_handles(struct walk *w, const char *key, yaml_node_t *value)
+{
+	struct tg_frontmatter *fm = &w->doc->fm;
+	size_t i, before = fm->problems.length;
+	char *p;
+	int error;
+
+	if (is_null(value))
+		return 0;
+	fm->handles_line = node_line(w, value);
+	tg_vec_release(&fm->handles, free);
+	error = take_list(w, key, value, &fm->handles);
+	if (error < 0 || fm->problems.length > before)
+		return error;
+	fm->handles_given = true;
+	for (i = 0; i < fm->handles.length; i++)
+		for (p = fm->handles.items[i]; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+	if (fm->handles.length == 1 &&
+	    strcmp(fm->handles.items[0], "none") == 0)
+		tg_vec_release(&fm->handles, free);
+	return 0;
+}
+
 static int take_field(struct walk *w, const char *key, yaml_node_t *value)
 {
 	struct tg_frontmatter *fm = &w->doc->fm;
@@ -320,6 +351,8 @@ static int take_field(struct walk *w, const char *key, yaml_node_t *value)
 		fm->participants_line = node_line(w, value);
 	} else if (strcmp(key, "covers") == 0) {
 		error = take_list(w, key, value, &fm->covers);
+	} else if (strcmp(key, "handles") == 0) {
+		error = take_handles(w, key, value);
 	} else if (strcmp(key, "data-classification") == 0) {
 		error = take_list(w, key, value, &fm->classification);
 		fm->classification_line = node_line(w, value);

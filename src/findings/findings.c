@@ -42,8 +42,20 @@ int tg_findings_new(tg_findings **out)
 	return 0;
 }
 
+static void notes_release(tg_finding_note *notes, size_t count)
+{
+	size_t i;
+
+	for (i = 0; notes && i < count; i++) {
+		free(notes[i].path);
+		free(notes[i].message);
+	}
+	free(notes);
+}
+
 static void finding_release(tg_finding *finding)
 {
+	notes_release(finding->notes, finding->notes_count);
 	free(finding->path);
 	free(finding->revision);
 	free(finding->message);
@@ -97,6 +109,7 @@ static int copy_str(char **out, const char *s)
 /* A deep copy of `finding`; on failure *copy holds nothing to free. */
 static int copy_finding(tg_finding *copy, const tg_finding *finding)
 {
+	size_t n;
 	int error;
 
 	memset(copy, 0, sizeof(*copy));
@@ -118,6 +131,22 @@ static int copy_finding(tg_finding *copy, const tg_finding *finding)
 	if (error == 0 && finding->repo_path && finding->path &&
 	    strcmp(finding->repo_path, finding->path) != 0)
 		error = copy_str(&copy->repo_path, finding->repo_path);
+	if (error == 0 && finding->notes_count) {
+		copy->notes = calloc(finding->notes_count, sizeof(*copy->notes));
+		if (!copy->notes)
+			error = tg_error_oom();
+	}
+	for (n = 0; error == 0 && n < finding->notes_count; n++) {
+		const tg_finding_note *from = &finding->notes[n];
+
+		copy->notes_count++;
+		copy->notes[n].line = from->line;
+		copy->notes[n].column = from->column;
+		error = copy_str(&copy->notes[n].path, from->path);
+		if (error == 0)
+			error = copy_str(&copy->notes[n].message,
+			                 from->message ? from->message : "");
+	}
 	if (error < 0) {
 		finding_release(copy);
 		memset(copy, 0, sizeof(*copy));
@@ -716,8 +745,16 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	}
 	if (summary->triggers) {
 		for (i = 0; i < summary->triggers_count; i++) {
-			free(summary->triggers[i].id);
-			free(summary->triggers[i].match);
+			tg_trigger_summary *t = &summary->triggers[i];
+			size_t j;
+
+			free(t->id);
+			free(t->match);
+			for (j = 0; t->matches && j < t->matches_count; j++) {
+				free(t->matches[j].words);
+				free(t->matches[j].where);
+			}
+			free(t->matches);
 		}
 		free(summary->triggers);
 	}
@@ -728,6 +765,7 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 		}
 		free(summary->sections);
 	}
+	free_strs(summary->handles, summary->handles_count);
 	free_strs(summary->signoff_by, summary->signoff_by_count);
 	free(summary);
 }

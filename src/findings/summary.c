@@ -144,12 +144,38 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 		goto done;
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
+		tg_trigger_summary *ts = &s->triggers[i];
 
 		s->triggers_count++;
-		s->triggers[i].id = tg_strdup(h->trigger->name);
-		s->triggers[i].match = tg_strdup(h->match);
-		s->triggers[i].line = h->line;
-		if (!s->triggers[i].id || !s->triggers[i].match)
+		ts->id = tg_strdup(h->trigger->name);
+		ts->match = tg_strdup(h->match);
+		ts->line = h->line;
+		ts->declared = h->declared;
+		ts->score = h->score;
+		ts->threshold = h->trigger->threshold;
+		if (!ts->id || !ts->match)
+			goto done;
+		ts->matches = calloc(h->matches.length + 1, sizeof(*ts->matches));
+		if (!ts->matches)
+			goto done;
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *m = h->matches.items[j];
+			tg_trigger_evidence *e = &ts->matches[j];
+
+			ts->matches_count++;
+			e->words = tg_strdup(m->words);
+			e->where = tg_strdup(m->where);
+			e->line = m->line;
+			e->column = m->column;
+			e->weight = m->weight;
+			if (!e->words || !e->where)
+				goto done;
+		}
+	}
+	s->handles_given = fm->handles_given;
+	if (fm->handles_given) {
+		s->handles = copy_strs(&fm->handles, &s->handles_count);
+		if (!s->handles)
 			goto done;
 	}
 

@@ -45,6 +45,22 @@ int tg_changes_new(tg_changes **out)
 	return *out ? 0 : tg_error_oom();
 }
 
+static void free_approvals(struct tg_changes *changes)
+{
+	size_t i;
+
+	for (i = 0; i < changes->approvals_count; i++) {
+		free((char *)changes->approvals[i].login);
+		free((char *)changes->approvals[i].email);
+		free((char *)changes->approvals[i].commit);
+	}
+	free(changes->approvals);
+	free(changes->change_author);
+	changes->approvals = NULL;
+	changes->approvals_count = 0;
+	changes->change_author = NULL;
+}
+
 void tg_changes_free(tg_changes *changes)
 {
 	if (!changes)
@@ -55,7 +71,36 @@ void tg_changes_free(tg_changes *changes)
 	free(changes->markdown_path);
 	free(changes->pusher);
 	free(changes->skipped);
+	free_approvals(changes);
+	tg_vec_release(&changes->refusals, free);
+	tg_vec_release(&changes->hidden, tg_git__hidden_free);
 	free(changes);
+}
+
+int tg_changes_set_approvals(tg_changes *changes, const tg_approval *approvals,
+                             size_t count, const char *author)
+{
+	size_t i;
+
+	free_approvals(changes);
+	changes->approvals = calloc(count ? count : 1, sizeof(*approvals));
+	if (!changes->approvals)
+		return tg_error_oom();
+	for (i = 0; i < count; i++) {
+		tg_approval *to = &changes->approvals[i];
+		const tg_approval *from = &approvals[i];
+
+		changes->approvals_count++;
+		to->login = tg_strdup(from->login);
+		to->email = tg_strdup(from->email);
+		to->commit = tg_strdup(from->commit);
+		if ((from->login && !to->login) || (from->email && !to->email) ||
+		    (from->commit && !to->commit))
+			return tg_error_oom();
+	}
+	if (author && !(changes->change_author = tg_strdup(author)))
+		return tg_error_oom();
+	return 0;
 }
 
 void tg_changes_set_lazy_triggers(tg_changes *changes, bool lazy)
@@ -91,6 +136,16 @@ const char *tg_changes_ref(const tg_changes *changes, size_t i)
 	return t->ref;
 }
 
+size_t tg_changes_refusal_count(const tg_changes *changes)
+{
+	return changes->refusals.length;
+}
+
+const char *tg_changes_refusal(const tg_changes *changes, size_t i)
+{
+	return changes->refusals.items[i];
+}
+
 const char *tg_changes_skipped(const tg_changes *changes)
 {
 	return changes->skipped;
@@ -108,12 +163,106 @@ const char *tg_changes_path(const tg_changes *changes, size_t i)
 	return c->path;
 }
 
+static bool ends_with(const char *path, size_t n, const char *ext)
+{
+	size_t e = strlen(ext);
+
+	return n > e && tg_strcasecmp(path + n - e, ext) == 0;
+}
+
 static bool is_markdown(const char *path)
 {
 	size_t n = strlen(path);
 
-	return (n > 3 && tg_strcasecmp(path + n - 3, ".md") == 0) ||
-	       (n > 9 && tg_strcasecmp(path + n - 9, ".markdown") == 0);
+	return ends_with(path, n, ".md") || ends_with(path, n, ".markdown") ||
+	       ends_with(path, n, ".mdown") || ends_with(path, n, ".mkd");
+}
+
+/* A hidden-document finding to add at check time. */
+static int add_hidden(struct tg_changes *changes,
+                      const struct tg_target *target, const char *path,
+                      char *message)
+{
+	struct tg_hidden *h;
+
+	if (!message)
+		return tg_error_oom();
+	h = calloc(1, sizeof(*h));
+	if (!h || !(h->path = tg_strdup(path))) {
+		free(h);
+		free(message);
+		return tg_error_oom();
+	}
+	h->message = message;
+	h->has_commit = target->source == TG_SOURCE_COMMIT;
+	git_oid_cpy(&h->commit, &target->commit);
+	if (tg_vec_push(&changes->hidden, h) < 0) {
+		tg_git__hidden_free(h);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+void tg_git__hidden_free(void *p)
+{
+	struct tg_hidden *h = p;
+
+	if (h) {
+		free(h->path);
+		free(h->message);
+		free(h);
+	}
+}
+
+/*
+ * A path that would dodge the document globs: not a regular file at a
+ * design path, a name that reads as a design path once look-alike
+ * letters and trailing dots or spaces are dropped, or Markdown in a
+ * design folder that no glob matches. Returns 1 when it was reported.
+ */
+static int hidden_path(struct tg_changes *changes, struct tg_target *target,
+                       const char *path, unsigned int mode,
+                       const tg_policy *policy)
+{
+	char *skeleton = NULL;
+	int error = 0;
+
+	if (!tg_git__mode_is_file(mode)) {
+		if (!tg_policy__is_design_path(policy, path))
+			return 0;
+		error = add_hidden(changes, target, path, tg_printf(
+			"'%s' is %s (mode %06o), not a regular file: threatgate "
+			"checks design documents as regular files and follows no "
+			"link or submodule, so what it stands for would go "
+			"unchecked; commit the document itself", path,
+			tg_git__mode_kind(mode), mode));
+		return error < 0 ? error : 1;
+	}
+	if (tg_policy_is_document(policy, path))
+		return 0;
+	skeleton = tg_path_skeleton(path);
+	if (!skeleton)
+		return tg_error_oom();
+	if (strcmp(skeleton, path) != 0 &&
+	    (tg_policy_is_document(policy, skeleton) ||
+	     (is_markdown(skeleton) &&
+	      tg_policy__is_design_path(policy, skeleton))))
+		error = add_hidden(changes, target, path, tg_printf(
+			"'%s' reads as the design path '%s' but the document globs "
+			"do not match it (look-alike letters, or a name ending in a "
+			"dot or a space): rename it to '%s'", path, skeleton,
+			skeleton));
+	else if (is_markdown(path) && tg_policy__is_design_path(policy, path))
+		error = add_hidden(changes, target, path, tg_printf(
+			"'%s' is Markdown in a design folder but matches none of the "
+			"document globs (threatgate.docs): move it, or add a glob "
+			"that matches it", path));
+	else
+		error = -1;	/* nothing hidden */
+	free(skeleton);
+	if (error == -1)
+		return 0;
+	return error < 0 ? error : 1;
 }
 
 static struct tg_target *new_target(struct tg_changes *changes,
@@ -165,8 +314,12 @@ static int take_delta(struct tg_changes *changes, struct tg_target *target,
 	error = tg_vec_push_str(&target->changed, path);
 	if (error < 0 || d->status == GIT_DELTA_DELETED)
 		return error;
-	if (nf->mode != GIT_FILEMODE_BLOB &&
-	    nf->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+	/* Every mode git reads as a file is a file (100664, 100600...). */
+	error = hidden_path(changes, target, nf->path, (unsigned int)nf->mode,
+	                    policy);
+	if (error != 0)
+		return error < 0 ? error : 0;
+	if (!tg_git__mode_is_file((unsigned int)nf->mode))
 		return 0;
 	if (!tg_policy_is_document(policy, nf->path)) {
 		if (is_markdown(nf->path) && !changes->markdown_path) {

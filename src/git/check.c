@@ -1,7 +1,9 @@
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "git.h"
 #include "doc/document.h"
 #include "model/model.h"
@@ -99,6 +101,172 @@ static int line_author_locked(char **email, int line, void *payload)
 	return *email ? 0 : tg_error_oom();
 }
 
+/* The commit that last changed a line; *found false when uncommitted. */
+static int line_commit_locked(git_oid *out, bool *found, int line,
+                              struct blame_ctx *b)
+{
+	const git_blame_hunk *hunk = NULL;
+	int error;
+
+	*found = false;
+	if (!b->tried) {
+		error = compute_blame(b);
+		if (error < 0)
+			return error;
+	}
+	if (b->blame)
+		hunk = git_blame_get_hunk_byline(b->blame, (size_t)line);
+	if (hunk && !git_oid_is_zero(&hunk->final_commit_id)) {
+		git_oid_cpy(out, &hunk->final_commit_id);
+		*found = true;
+	}
+	return 0;
+}
+
+/*
+ * Who pushed which sign-off: on the server, a push whose authenticated
+ * pusher is the reviewer a new sign-off line names records the commit
+ * that added the line, in $GIT_COMMON_DIR/threatgate/signoffs ("<commit>
+ * TAB <pusher>" lines). A later update of a protected ref (the merge of
+ * that branch) then knows the reviewer pushed it, whoever pushes the
+ * merge. Nothing a push contains can write this file.
+ */
+static char *pushers_path(git_repository *repo)
+{
+	const char *dir = git_repository_commondir(repo);
+
+	return dir ? tg_printf("%s%sthreatgate/signoffs", dir,
+	                       dir[strlen(dir) - 1] == '/' ? "" : "/") : NULL;
+}
+
+static int pusher_record(git_repository *repo, const git_oid *commit,
+                         const char *pusher)
+{
+	char hex[GIT_OID_HEXSZ + 1], *path = pushers_path(repo), *slash;
+	FILE *f;
+	int error = 0;
+
+	if (!path)
+		return tg_error_oom();
+	if (strpbrk(pusher, "\t\r\n"))
+		goto done;	/* not a name we can store */
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	(void)mkdir(path, 0777);
+	*slash = '/';
+	f = fopen(path, "ae");
+	if (!f) {
+		error = tg_error_set(TG_ERROR, "cannot record the sign-off's pusher "
+			"in '%s': %s", path, strerror(errno));
+		goto done;
+	}
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (fprintf(f, "%s\t%s\n", hex, pusher) < 0)
+		error = tg_error_set(TG_ERROR, "cannot write '%s'", path);
+	if (fclose(f) != 0 && error == 0)
+		error = tg_error_set(TG_ERROR, "cannot write '%s'", path);
+done:
+	free(path);
+	return error;
+}
+
+/* The last pusher recorded for a commit, or NULL. */
+static int pusher_lookup(char **out, git_repository *repo,
+                         const git_oid *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1], *path = pushers_path(repo), *line = NULL;
+	size_t alloc = 0;
+	ssize_t len;
+	FILE *f;
+
+	*out = NULL;
+	if (!path)
+		return tg_error_oom();
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), commit);
+	while ((len = getline(&line, &alloc, f)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len > GIT_OID_HEXSZ + 1 && line[GIT_OID_HEXSZ] == '\t' &&
+		    strncmp(line, hex, GIT_OID_HEXSZ) == 0) {
+			free(*out);
+			*out = tg_strdup(line + GIT_OID_HEXSZ + 1);
+			if (!*out)
+				break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static int line_pusher(char **pusher, int line, void *payload)
+{
+	struct blame_ctx *b = payload;
+	git_oid commit;
+	bool found = false;
+	int error;
+
+	*pusher = NULL;
+	pthread_mutex_lock(&git_lock);
+	error = line_commit_locked(&commit, &found, line, b);
+	if (error == 0 && found)
+		error = pusher_lookup(pusher, b->repo, &commit);
+	pthread_mutex_unlock(&git_lock);
+	return error;
+}
+
+/* Whether the document before the change had this very sign-off line. */
+static bool signoff_in(const struct tg_model *base, const char *text)
+{
+	size_t i;
+
+	for (i = 0; base && i < base->signoffs.length; i++) {
+		const struct tg_signoff *s = base->signoffs.items[i];
+
+		if (s->valid && strcmp(s->text, text) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * On the server: the new sign-off lines that name the authenticated
+ * pusher are recorded as theirs (see pusher_record).
+ */
+static int record_pushed_signoffs(const struct tg_model *model,
+                                  const struct tg_model *base,
+                                  const tg_policy *policy, const char *pusher,
+                                  struct blame_ctx *b)
+{
+	git_oid commit;
+	size_t i, j;
+	bool found;
+	int error = 0;
+
+	for (i = 0; i < model->signoffs.length && error == 0; i++) {
+		const struct tg_signoff *s = model->signoffs.items[i];
+		bool theirs = false;
+
+		if (!s->valid || signoff_in(base, s->text))
+			continue;
+		for (j = 0; j < s->people.length && !theirs; j++)
+			theirs = tg_policy_pusher_is(policy, pusher,
+			                             s->people.items[j]);
+		if (!theirs)
+			continue;
+		pthread_mutex_lock(&git_lock);
+		error = line_commit_locked(&commit, &found, s->line, b);
+		if (error == 0 && found)
+			error = pusher_record(b->repo, &commit, pusher);
+		pthread_mutex_unlock(&git_lock);
+	}
+	return error;
+}
+
 /* The emails of who wrote lines first..last, each once. */
 static int lines_authors_locked(struct blame_ctx *b, int first, int last)
 {
@@ -187,10 +355,68 @@ static int load_blob(tg_document **out, git_repository *repo,
 	return error;
 }
 
+/*
+ * Whether the document is at `commit` as it is checked: an approval given
+ * there saw it. An id that does not resolve (a commit this clone lacks)
+ * saw nothing we know of.
+ */
+static bool approval_current(git_repository *repo, const struct tg_change *c,
+                             const char *commit)
+{
+	git_oid id;
+	git_commit *obj = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool same = false;
+
+	if (!commit || c->source != TG_SOURCE_COMMIT ||
+	    strlen(commit) != GIT_OID_HEXSZ || git_oid_fromstr(&id, commit) < 0)
+		goto done;
+	if (git_commit_lookup(&obj, repo, &id) < 0 ||
+	    git_commit_tree(&tree, obj) < 0 ||
+	    git_tree_entry_bypath(&entry, tree, c->path) < 0)
+		goto done;
+	same = git_oid_equal(git_tree_entry_id(entry), &c->blob);
+done:
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(obj);
+	return same;
+}
+
+/* The approvals as they apply to one document (caller frees the array). */
+static int doc_approvals(tg_approval **out, git_repository *repo,
+                         const struct tg_change *c,
+                         const struct tg_changes *changes)
+{
+	size_t i;
+
+	*out = NULL;
+	if (!changes || changes->approvals_count == 0)
+		return 0;
+	*out = calloc(changes->approvals_count, sizeof(**out));
+	if (!*out)
+		return tg_error_oom();
+	pthread_mutex_lock(&git_lock);
+	for (i = 0; i < changes->approvals_count; i++) {
+		(*out)[i] = changes->approvals[i];
+		(*out)[i].current = approval_current(repo, c,
+			changes->approvals[i].commit);
+	}
+	pthread_mutex_unlock(&git_lock);
+	return 0;
+}
+
 static int check_one(tg_findings *findings, git_repository *repo,
                      const struct tg_change *c, const tg_policy *policy,
-                     bool lazy, const char *pusher)
+                     bool lazy, const char *pusher,
+                     const struct tg_changes *changes)
 {
+	tg_approval *approvals = NULL;
+	/* pre-receive with threatgate.pusher: who pushed a sign-off counts */
+	bool on_server = tg_policy_stage(policy) == TG_STAGE_PRE_RECEIVE &&
+	                 tg_policy_pusher_env(policy) != NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *revision = NULL;
 	tg_document *doc = NULL, *base_doc = NULL;
@@ -214,8 +440,15 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	memset(&blame, 0, sizeof(blame));
 	ctx.lazy_triggers = lazy;
 	ctx.pusher = pusher;
-	if (c->has_base && !tg_policy__rule_off(policy,
-	                   TG_RULE_REVIEWED_DATE_NOT_UPDATED)) {
+	error = doc_approvals(&approvals, repo, c, changes);
+	if (error < 0)
+		goto done;
+	ctx.approvals = approvals;
+	ctx.approvals_count = approvals ? changes->approvals_count : 0;
+	ctx.change_author = changes ? changes->change_author : NULL;
+	/* (the pusher rule asks whether a sign-off line was there before) */
+	if (c->has_base && (!tg_policy__rule_off(policy,
+	                    TG_RULE_REVIEWED_DATE_NOT_UPDATED) || on_server)) {
 		error = load_blob(&base_doc, repo, &c->base_blob, c->path, revision,
 		                  policy);
 		if (error == 0)
@@ -229,17 +462,21 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	 * judged by who wrote what (reviewers configured: the authors of a
 	 * threat model cannot sign it).
 	 */
-	if (policy->verify_signoff_author || (policy->reviewers.length > 0 &&
-	                                      model->signoffs.length > 0)) {
+	if (policy->verify_signoff_author || (model->signoffs.length > 0 &&
+	    (policy->reviewers.length > 0 || on_server))) {
 		blame.repo = repo;
 		blame.change = c;
 		blame.data = doc->data;
 		blame.len = doc->len;
 		ctx.line_author = line_author;
 		ctx.lines_authors = lines_authors;
+		ctx.line_pusher = on_server ? line_pusher : NULL;
 		ctx.payload = &blame;
 	}
-	error = tg_rules_check(findings, model, policy, &ctx);
+	if (on_server && pusher && ctx.payload)
+		error = record_pushed_signoffs(model, base, policy, pusher, &blame);
+	if (error == 0)
+		error = tg_rules_check(findings, model, policy, &ctx);
 	if (blame.blame) {
 		pthread_mutex_lock(&git_lock);
 		git_blame_free(blame.blame);
@@ -247,6 +484,7 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	}
 	tg_vec_release(&blame.authors, free);
 done:
+	free(approvals);
 	tg_model_free(base);
 	tg_document_free(base_doc);
 	tg_model_free(model);
@@ -321,7 +559,8 @@ static int check_job(size_t i, void *payload)
 	if (error == 0)
 		error = check_one(job->findings, d->repo,
 		                  d->changes->docs.items[i], d->policy,
-		                  d->changes->lazy_triggers, d->changes->pusher);
+		                  d->changes->lazy_triggers, d->changes->pusher,
+		                  d->changes);
 	if (error < 0) {
 		job->error = error;
 		snprintf(job->message, sizeof(job->message), "%s",
@@ -420,6 +659,18 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 			note_failure(&first, &failures, failed, sizeof(failed), error);
 		error = 0;
 	}
+	for (i = 0; i < changes->hidden.length && error == 0; i++) {
+		const struct tg_hidden *h = changes->hidden.items[i];
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (h->has_commit)
+			git_oid_tostr(hex, sizeof(hex), &h->commit);
+		error = tg_rules_add_finding(findings, policy,
+			TG_RULE_HIDDEN_DOCUMENT, h->path, h->has_commit ? hex : NULL,
+			1, 0, h->message);
+	}
+	if (error < 0)
+		goto done;
 	if (failures > 0 || changes->docs.length > 0 || !changes->markdown_path)
 		goto done;
 	globs = glob_list(policy);

@@ -25,6 +25,15 @@ struct tg_change {
 	git_oid commit;		/* the tip it is checked at (TG_SOURCE_COMMIT) */
 };
 
+/* A path that dodges the globs (hidden-document), reported at check. */
+struct tg_hidden {
+	char *path;
+	char *message;
+	bool has_commit;
+	git_oid commit;
+};
+void tg_git__hidden_free(void *hidden);
+
 /* One place docs are checked at, for covered-code-changed. */
 struct tg_target {
 	enum tg_source source;
@@ -61,6 +70,12 @@ struct tg_changes {
 	bool lazy_triggers;
 	char *pusher;		/* the authenticated pusher, or NULL */
 	char *skipped;		/* a warning rule the budget left unchecked */
+	/* check --approvals: the pull request's approvals (owned strings) */
+	tg_approval *approvals;
+	size_t approvals_count;
+	char *change_author;	/* the pull request's author, or NULL */
+	tg_vec refusals;	/* char *: policy changes refused (pre-receive) */
+	tg_vec hidden;		/* struct tg_hidden *: hidden-document */
 };
 
 
@@ -70,6 +85,28 @@ int tg_git__deadline_passed(const struct tg_changes *changes);
 int tg_changes__add_update(struct tg_changes *changes, git_repository *repo,
 	const char *ref, const git_oid *old, const git_oid *tip,
 	const git_oid *base_tip, const tg_policy *policy);
+
+/*
+ * repo.c: the policy a commit would make: its `.threatgate` and
+ * exceptions file, with the repository's git config. Finalized.
+ */
+int tg_git__policy_at(tg_policy **out, git_repository *repo,
+	const git_oid *commit, const char *where);
+
+/*
+ * policygate.c: what makes `proposed` looser than `trusted`, one reason
+ * a string (pushed on `reasons`).
+ */
+int tg_git__policy_loosened(tg_vec *reasons, const tg_policy *trusted,
+	const tg_policy *proposed);
+/*
+ * An update of the policy branch (`old` NULL: a new one): its policy
+ * files must parse and be regular files, and may loosen the policy only
+ * when a policy admin pushed it. Refusals are pushed on `refusals`.
+ */
+int tg_git__gate_policy(tg_vec *refusals, git_repository *repo,
+	const char *ref, const git_oid *old, const git_oid *tip,
+	const tg_policy *policy, const char *pusher);
 
 /* Whether git reads a tree entry's mode as a regular file; what it is. */
 bool tg_git__mode_is_file(unsigned int mode);

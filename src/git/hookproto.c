@@ -166,6 +166,14 @@ done:
 	return error;
 }
 
+/* Whether an update writes the policy the next push is judged by. */
+static bool is_policy_branch(const tg_policy *policy, const char *ref)
+{
+	if (policy->source_ref)
+		return strcmp(ref, policy->source_ref) == 0;
+	return policy->repository_empty && strncmp(ref, "refs/heads/", 11) == 0;
+}
+
 int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
                            git_repository *repo, const char *input,
                            size_t len, const tg_policy *policy)
@@ -204,6 +212,10 @@ int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
 			continue;
 		}
 		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
+		if (error == 0 && !skip && is_policy_branch(policy, u.ref))
+			error = tg_git__gate_policy(&protected_refs->refusals, repo,
+				u.ref, git_oid_is_zero(&u.old) ? NULL : &u.old, &tip,
+				policy, protected_refs->pusher);
 		if (error == 0 && !skip)
 			error = tg_changes__add_update(
 				tg_policy_ref_protected(policy, u.ref) ? protected_refs

@@ -337,6 +337,38 @@ done:
 	return error;
 }
 
+int tg_git__policy_at(tg_policy **out, git_repository *repo,
+                      const git_oid *commit, const char *where)
+{
+	tg_policy *policy = NULL;
+	git_config *config = NULL;
+	bool found = false;
+	int error;
+
+	*out = NULL;
+	error = tg_policy_new(&policy);
+	if (error == 0)
+		error = load_from_commit(policy, repo, commit, where, &found);
+	if (error == 0) {
+		error = git_repository_config_snapshot(&config, repo);
+		if (error < 0)
+			error = tg_error_from_git(error, "cannot read git config");
+	}
+	if (error == 0)
+		error = tg_policy_load_git_config(policy, config);
+	if (error == 0)
+		error = files_from_commit(policy, repo, commit, where);
+	if (error == 0)
+		error = tg_policy_finalize(policy, NULL);
+	if (error == 0) {
+		*out = policy;
+		policy = NULL;
+	}
+	git_config_free(config);
+	tg_policy_free(policy);
+	return error;
+}
+
 int tg_policy_load_repository(tg_policy **out, git_repository *repo,
                               const char *policy_rev, const char *config_path)
 {

@@ -145,6 +145,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->threats_count = 0;
 	s->triggers = NULL;
 	s->triggers_count = 0;
+	s->handles = NULL;
+	s->handles_count = 0;
 	s->sections = NULL;
 	s->sections_count = 0;
 
@@ -165,6 +167,12 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
 	if (s->signoff_by)
 		s->signoff_by_count = summary->signoff_by_count;
+	if (summary->handles_count) {
+		s->handles = dup_strs(summary->handles, summary->handles_count);
+		if (s->handles)
+			s->handles_count = summary->handles_count;
+		ok = ok && s->handles;
+	}
 	ok = ok && s->participants && s->covers && s->signoff_by;
 	if (ok)
 		s->threats = calloc(summary->threats_count + 1,
@@ -191,6 +199,9 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	for (i = 0; ok && i < summary->triggers_count; i++) {
 		s->triggers_count++;
 		s->triggers[i].line = summary->triggers[i].line;
+		s->triggers[i].declared = summary->triggers[i].declared;
+		s->triggers[i].score = summary->triggers[i].score;
+		s->triggers[i].threshold = summary->triggers[i].threshold;
 		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
 		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
 	}
@@ -370,6 +381,8 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 		const tg_doc_summary *d = sd->doc;
 
 		out->documents++;
+		for (j = 0; j < TG_SUPPRESS__COUNT; j++)
+			out->waived[j] += d->waived[j];
 		if (!d->readable) {
 			out->unreadable++;
 			continue;

@@ -369,16 +369,6 @@ static void free_section(void *p)
 	}
 }
 
-static void free_hit(void *p)
-{
-	struct tg_trigger_hit *h = p;
-
-	if (h) {
-		free(h->match);
-		free(h);
-	}
-}
-
 static void free_suppression(void *p)
 {
 	struct tg_suppression *s = p;
@@ -409,9 +399,11 @@ void tg_model_free(tg_model *model)
 	tg_vec_release(&model->sections, free_section);
 	tg_vec_release(&model->threats, tg_model__free_threat);
 	tg_vec_release(&model->signoffs, tg_model__free_signoff);
-	tg_vec_release(&model->hits, free_hit);
+	tg_vec_release(&model->hits, tg_model__free_hit);
+	tg_vec_release(&model->undeclared, tg_model__free_hit);
 	tg_vec_release(&model->not_applicable, free);
 	tg_vec_release(&model->suppressions, free_suppression);
+	tg_vec_release(&model->unknown_rules, free_suppression);
 	free(model);
 }
 

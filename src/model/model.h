@@ -90,11 +90,28 @@ struct tg_unreadable {
 	char *message;		/* "could not read threats in this table: ..." */
 };
 
-struct tg_trigger_hit {
-	const struct tg_trigger *trigger;
-	char *match;		/* the words matched, or the field */
+/* One counted match of a trigger's prose pattern: evidence. */
+struct tg_trigger_match {
+	char *words;		/* as written */
 	int line;
 	int column;
+	double weight;		/* what it adds to the score (see triggers.c) */
+	const char *where;	/* "title", "summary", "body", ... (static) */
+	char *term;		/* the words folded: lower case, no plural 's' */
+};
+
+/*
+ * A trigger weighed on a document. It fires when declared (front matter)
+ * or when its prose evidence reaches the trigger's threshold.
+ */
+struct tg_trigger_hit {
+	const struct tg_trigger *trigger;
+	char *match;		/* the strongest words matched, or the field */
+	int line;
+	int column;
+	bool declared;		/* from front matter: handles or a field */
+	double score;		/* summed weight of `matches` */
+	tg_vec matches;		/* struct tg_trigger_match *, document order */
 };
 
 /* A category declared not applicable, for stride-coverage. */
@@ -116,9 +133,13 @@ struct tg_model {
 	tg_vec sections;	/* struct tg_section *, document order */
 	tg_vec threats;		/* struct tg_threat * */
 	tg_vec signoffs;	/* struct tg_signoff * */
-	tg_vec hits;		/* struct tg_trigger_hit * */
+	tg_vec hits;		/* struct tg_trigger_hit *: the triggers that fired */
+	/* Concerns the prose shows strongly but `handles` leaves out. */
+	tg_vec undeclared;	/* struct tg_trigger_hit * */
 	tg_vec not_applicable;	/* struct tg_not_applicable * */
 	tg_vec suppressions;	/* struct tg_suppression * */
+	/* Rules a suppression comment names that do not exist: rule, line. */
+	tg_vec unknown_rules;	/* struct tg_suppression * (first_line) */
 	/* First section matched by each policy section rule, or NULL. */
 	const struct tg_section *security;
 	const struct tg_section *threat_model;
@@ -152,6 +173,10 @@ int tg_model__signoffs(struct tg_model *model);
 /* Idempotent: the second call does nothing. */
 int tg_model__triggers(struct tg_model *model);
 int tg_model__suppressions(struct tg_model *model);
+
+/* The `handles` concern a trigger stands for ("pii" for personal-data). */
+const char *tg_model__concern(const char *trigger_name);
+void tg_model__free_hit(void *hit);
 
 /* "P1".."P5" and synonyms: 1..5, or 0. */
 int tg_model__priority(const char *text);

@@ -16,8 +16,20 @@ struct span {
 	int first, last;
 };
 
-static int add(struct tg_model *model, const char *rule, size_t len,
-               int first, int last)
+static bool known_rule(const char *word, size_t len)
+{
+	char name[64];
+	tg_rule_id id;
+
+	if (len >= sizeof(name))
+		return false;
+	memcpy(name, word, len);
+	name[len] = '\0';
+	return tg_rule_lookup(&id, name) == 0;
+}
+
+static int add_to(tg_vec *list, const char *rule, size_t len, int first,
+                  int last)
 {
 	struct tg_suppression *s = calloc(1, sizeof(*s));
 
@@ -26,12 +38,18 @@ static int add(struct tg_model *model, const char *rule, size_t len,
 	s->rule = len ? tg_strndup(rule, len) : NULL;
 	s->first_line = first;
 	s->last_line = last;
-	if ((len && !s->rule) || tg_vec_push(&model->suppressions, s) < 0) {
+	if ((len && !s->rule) || tg_vec_push(list, s) < 0) {
 		free(s->rule);
 		free(s);
 		return tg_error_oom();
 	}
 	return 0;
+}
+
+static int add(struct tg_model *model, const char *rule, size_t len,
+               int first, int last)
+{
+	return add_to(&model->suppressions, rule, len, first, last);
 }
 
 /* Close open ranges of `rule` (every open range when len is 0). */
@@ -71,6 +89,14 @@ static int directive(struct tg_model *model, enum verb verb, const char *args,
 		if (len == 0 && any)
 			break;
 		any = true;
+		/* A misspelt rule suppresses nothing: say so at that line. */
+		if (len > 0 && !known_rule(word, len)) {
+			error = add_to(&model->unknown_rules, word, len, line,
+			               line);
+			if (error < 0)
+				break;
+			continue;
+		}
 		switch (verb) {
 		case DISABLE:
 			/* open until enabled; INT_MAX - 1 marks "still open" */

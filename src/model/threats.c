@@ -2599,7 +2599,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 			error = html_block(&w, node);
 			break;
 		case CMARK_NODE_BLOCK_QUOTE:
-			if (w.plain_ok && !w.open)
+			if (w.plain_ok && !w.open && (region == model->root ||
+			    (region->rule && strcmp(region->rule->name, "threat-model") == 0)) &&
+			    cmark_node_first_child(node) &&
+			    cmark_node_get_type(cmark_node_first_child(node)) == CMARK_NODE_PARAGRAPH)
 				error = quoted_threat(&w, node);
 			break;
 		default:

@@ -1,13 +1,44 @@
+/*
+ * Sign-off triggers (SPEC section 3; the model is in docs/triggers.md).
+ *
+ * A declaration decides first: front matter `handles` (and the
+ * `exposure` / `data-classification` conditions of trigger fields).
+ * Where nothing is declared, the prose is weighed: every match of a
+ * trigger's strong pattern weighs 2 and of its weak pattern 1, times a
+ * factor for where it sits (the title and the summary count more;
+ * Non-Goals, Alternatives, History, References, tables of contents, link
+ * targets and paths count nothing; drawbacks and appendices count less).
+ * A match inside one of the trigger's `ignore` phrases is a homonym and
+ * does not count. The trigger fires when the sum reaches its threshold.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
 #include "util/banned.h"
 
-/* Where each text node of a block starts, to map a match to its line. */
+/* Where a piece of text sits, and what a match there is worth. */
+struct place {
+	double factor;
+	const char *where;
+};
+
+static const struct place PLACE_TITLE = { 2.0, "title" };
+static const struct place PLACE_SUMMARY = { 1.5, "summary" };
+static const struct place PLACE_BODY = { 1.0, "body" };
+static const struct place PLACE_LESS = { 0.5, "aside" };
+static const struct place PLACE_THREATS = { 0.5, "threat model" };
+static const struct place PLACE_NONE = { 0.0, "skipped" };
+
+/* Each text node of a block: where it starts and what it weighs. */
 struct segment {
 	size_t offset;
 	int line;
 	int column;
+	const struct place *place;
+};
+
+struct range {
+	size_t start, end;
 };
 
 struct scan {
@@ -16,47 +47,123 @@ struct scan {
 	tg_buf text;
 	struct segment *segs;
 	size_t nsegs, asegs;
-	bool *hit;		/* per trigger: already found */
-	size_t remaining;	/* triggers not yet found */
+	struct range *strong, *ignore;	/* per trigger, reused */
+	size_t nstrong, astrong, nignore, aignore;
 };
 
-static bool excluded(const struct tg_model *model, int line)
+enum kind {
+	KIND_NONE,	/* says nothing: inherit from the parent section */
+	KIND_SUMMARY,
+	KIND_BODY,	/* explicitly prose: "Risks and Mitigations" */
+	KIND_LESS,
+	KIND_SKIP,
+	KIND_THREATS,
+	KIND_SIGNOFF
+};
+
+static bool starts(const char *s, const char *prefix)
 {
-	size_t i;
-
-	for (i = 0; i < model->sections.length; i++) {
-		const struct tg_section *s = model->sections.items[i];
-
-		if (s->rule && (strcmp(s->rule->name, "threat-model") == 0 ||
-		                strcmp(s->rule->name, "signoff") == 0) &&
-		    line >= s->line && line <= s->end_line)
-			return true;
-	}
-	return false;
+	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static int add_hit(struct scan *sc, size_t index, const char *match,
-                   size_t len, int line, int column)
+static bool has(const char *s, const char *word)
 {
-	struct tg_trigger_hit *h = calloc(1, sizeof(*h));
+	return strstr(s, word) != NULL;
+}
 
-	if (!h)
+/* What a section title (normalized: lower case, no numbering) says. */
+static enum kind title_kind(const char *t)
+{
+	if (starts(t, "non-goal") || starts(t, "non goal") ||
+	    starts(t, "nongoal") || has(t, "alternative") ||
+	    has(t, "rejected") || has(t, "history") || has(t, "changelog") ||
+	    has(t, "change log") || starts(t, "references") ||
+	    starts(t, "see also") || starts(t, "further reading") ||
+	    has(t, "prior art") || has(t, "table of contents") ||
+	    strcmp(t, "contents") == 0 || strcmp(t, "toc") == 0 ||
+	    starts(t, "acknowledg") || starts(t, "related work") ||
+	    starts(t, "out of scope"))
+		return KIND_SKIP;
+	if (has(t, "risks and mitigations") || has(t, "security consideration") ||
+	    has(t, "privacy consideration"))
+		return KIND_BODY;
+	if (starts(t, "summary") || starts(t, "abstract") ||
+	    starts(t, "tl;dr") || starts(t, "tldr") || strcmp(t, "goals") == 0 ||
+	    starts(t, "goals and") || strcmp(t, "overview") == 0)
+		return KIND_SUMMARY;
+	if (has(t, "drawback") || has(t, "future") || has(t, "unresolved") ||
+	    has(t, "open question") || starts(t, "appendix") ||
+	    starts(t, "glossary") || starts(t, "terminology") ||
+	    starts(t, "faq") || starts(t, "frequently asked"))
+		return KIND_LESS;
+	return KIND_NONE;
+}
+
+static enum kind section_kind(const struct tg_section *s, bool title)
+{
+	enum kind k;
+
+	if (s->rule && strcmp(s->rule->name, "signoff") == 0)
+		return KIND_SIGNOFF;
+	k = title_kind(s->norm ? s->norm : "");
+	if (k != KIND_NONE)
+		return k;
+	/* A threat model spanning the whole document is the document. */
+	if (s->rule && strcmp(s->rule->name, "threat-model") == 0 && !title)
+		return KIND_THREATS;
+	return KIND_NONE;
+}
+
+/* The place of the text of each section, from it and its parents. */
+static int section_places(const struct tg_model *model,
+                          const struct place ***out, bool **threats)
+{
+	size_t n = model->sections.length, i;
+	const struct place **places = calloc(n + 1, sizeof(*places));
+	bool *in_threats = calloc(n + 1, sizeof(*in_threats));
+	const struct tg_section *first = n ? model->sections.items[0] : NULL;
+
+	*out = places;
+	*threats = in_threats;
+	if (!places || !in_threats)
 		return tg_error_oom();
-	h->trigger = sc->model->policy->triggers.items[index];
-	h->match = tg_strndup(match, len);
-	h->line = line;
-	h->column = column;
-	if (!h->match || tg_vec_push(&sc->model->hits, h) < 0) {
-		free(h->match);
-		free(h);
-		return tg_error_oom();
+	for (i = 0; i < n; i++) {
+		const struct tg_section *s = model->sections.items[i], *a;
+		enum kind k = KIND_NONE, ak;
+
+		for (a = s; a; a = a->parent) {
+			ak = section_kind(a, a == first && a->level == 1);
+			if (ak == KIND_SIGNOFF) {
+				k = ak;
+				break;
+			}
+			if (k == KIND_NONE)
+				k = ak;
+		}
+		switch (k) {
+		case KIND_SIGNOFF:
+		case KIND_SKIP:
+			places[i] = &PLACE_NONE;
+			break;
+		case KIND_SUMMARY:
+			places[i] = &PLACE_SUMMARY;
+			break;
+		case KIND_LESS:
+			places[i] = &PLACE_LESS;
+			break;
+		case KIND_THREATS:
+			places[i] = &PLACE_THREATS;
+			in_threats[i] = true;
+			break;
+		default:
+			places[i] = &PLACE_BODY;
+		}
 	}
-	sc->hit[index] = true;
-	sc->remaining--;
 	return 0;
 }
 
-static int add_segment(struct scan *sc, int line, int column)
+static int add_segment(struct scan *sc, int line, int column,
+                       const struct place *place)
 {
 	if (sc->nsegs == sc->asegs) {
 		size_t n = sc->asegs ? sc->asegs * 2 : 16;
@@ -70,18 +177,18 @@ static int add_segment(struct scan *sc, int line, int column)
 	sc->segs[sc->nsegs].offset = sc->text.size;
 	sc->segs[sc->nsegs].line = line;
 	sc->segs[sc->nsegs].column = column;
+	sc->segs[sc->nsegs].place = place;
 	sc->nsegs++;
 	return 0;
 }
 
 /* The text node holding `offset`: the last segment starting at or before. */
-static void locate(const struct scan *sc, size_t offset, int *line,
-                   int *column)
+static const struct segment *locate(const struct scan *sc, size_t offset)
 {
 	size_t lo = 0, hi = sc->nsegs, mid;
 
-	*line = 1;
-	*column = 1;
+	if (sc->nsegs == 0)
+		return NULL;
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		if (sc->segs[mid].offset <= offset)
@@ -89,10 +196,7 @@ static void locate(const struct scan *sc, size_t offset, int *line,
 		else
 			hi = mid;
 	}
-	if (sc->nsegs == 0)
-		return;
-	*line = sc->segs[lo].line;
-	*column = sc->segs[lo].column + (int)(offset - sc->segs[lo].offset);
+	return &sc->segs[lo];
 }
 
 static int match_failed(struct scan *sc, const char *name, int rc)
@@ -106,40 +210,330 @@ static int match_failed(struct scan *sc, const char *name, int rc)
 		(const char *)msg, name);
 }
 
-/* Trigger i's first match at or after `start`, if not found yet. */
-static int match_one(struct scan *sc, size_t i, size_t start, uint32_t options)
+/* A term's key: lower case, letters and digits, plural and -ed/-ing dropped. */
+static char *fold_term(const char *words)
 {
-	const tg_policy *policy = sc->model->policy;
-	const struct tg_trigger *t = policy->triggers.items[i];
-	const char *subject = tg_buf_cstr(&sc->text);
-	PCRE2_SIZE *ov;
-	int rc, line, column;
+	char *key = tg_strdup(words), *w = key;
+	const char *r;
+	size_t len;
 
-	if (sc->hit[i] || !t->enabled || !t->code)
-		return 0;
-	rc = pcre2_match(t->code, (PCRE2_SPTR)subject, sc->text.size, start,
-	                 options | PCRE2_NO_UTF_CHECK, sc->md,
-	                 policy->match_context);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	if (rc < 0)
-		return match_failed(sc, t->name, rc);
-	ov = pcre2_get_ovector_pointer(sc->md);
-	locate(sc, ov[0], &line, &column);
-	return add_hit(sc, i, subject + ov[0], ov[1] - ov[0], line, column);
+	if (!key)
+		return NULL;
+	for (r = words; *r; r++) {
+		char c = *r;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (unsigned char)c >= 0x80)
+			*w++ = c;
+	}
+	*w = '\0';
+	/* "sandboxes", "sandboxed", "sandboxing": one term */
+	len = strlen(key);
+	if (len > 6 && strcmp(key + len - 3, "ing") == 0)
+		len -= 3;
+	else if (len > 5 && (strcmp(key + len - 2, "ed") == 0 ||
+	                     strcmp(key + len - 2, "es") == 0))
+		len -= 2;
+	else if (len > 3 && key[len - 1] == 's')
+		len--;
+	if (len > 4 && key[len - 1] == 'e')
+		len--;
+	key[len] = '\0';
+	return key;
 }
 
-static int match_text(struct scan *sc)
+static int compare_terms(const void *a, const void *b)
+{
+	const struct tg_trigger_match *x = *(const struct tg_trigger_match *const *)a;
+	const struct tg_trigger_match *y = *(const struct tg_trigger_match *const *)b;
+	int c = strcmp(x->term, y->term);
+
+	if (c)
+		return c;
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	return (x->column > y->column) - (x->column < y->column);
+}
+
+/*
+ * Corroboration is other evidence, not the same word again: each term
+ * counts its best mention in full and up to REPEATS more mentions at
+ * REPEAT of that; further mentions count nothing and leave the list.
+ */
+#define REPEAT 0.25
+#define REPEATS 2
+
+static void score_terms(struct tg_trigger_hit *h)
+{
+	size_t i, kept = 0, run = 0;
+	double best = 0;
+
+	qsort(h->matches.items, h->matches.length,
+	      sizeof(h->matches.items[0]), compare_terms);
+	h->score = 0;
+	for (i = 0; i < h->matches.length; i++) {
+		struct tg_trigger_match *m = h->matches.items[i];
+
+		if (i == 0 || strcmp(m->term,
+		    ((struct tg_trigger_match *)h->matches.items[i - 1])->term)) {
+			run = 0;
+			best = m->weight;
+		} else if (++run > REPEATS) {
+			free(m->words);
+			free(m->term);
+			free(m);
+			continue;
+		} else {
+			m->weight = best * REPEAT;
+		}
+		h->score += m->weight;
+		h->matches.items[kept++] = m;
+	}
+	h->matches.length = kept;
+}
+
+static bool token_char(char c)
+{
+	return c && c != ' ' && c != '\x1f' && c != '(' && c != ')' &&
+	       c != '[' && c != ']' && c != '<' && c != '>' && c != '"' &&
+	       c != '\'' && c != ',' && c != ';';
+}
+
+/*
+ * Whether the match sits in a URL or a file path ("server/login.go",
+ * "https://example.com/auth"): a link target or an identifier, not prose.
+ */
+static bool in_path(const char *text, size_t size, size_t start, size_t end)
+{
+	size_t a = start, b = end, i, slashes = 0;
+	bool dot = false;
+
+	while (a > 0 && token_char(text[a - 1]))
+		a--;
+	while (b < size && token_char(text[b]))
+		b++;
+	for (i = a; i < b; i++) {
+		if (text[i] == ':' && i + 2 < b && text[i + 1] == '/' &&
+		    text[i + 2] == '/')
+			return true;
+		if (text[i] == '/')
+			slashes++;
+		if (text[i] == '.' && i + 1 < b && text[i + 1] != '.')
+			dot = true;
+	}
+	return slashes >= 2 || (slashes == 1 && dot);
+}
+
+static bool overlaps(const struct range *r, size_t n, size_t start, size_t end)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].start < end && start < r[i].end)
+			return true;
+	return false;
+}
+
+static int push_range(struct range **r, size_t *n, size_t *alloc,
+                      size_t start, size_t end)
+{
+	if (*n == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 16;
+		struct range *p = realloc(*r, na * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		*r = p;
+		*alloc = na;
+	}
+	(*r)[*n].start = start;
+	(*r)[*n].end = end;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * Every match of `code` over the text: as ranges (strong is NULL), or as
+ * counted evidence of `hit`.
+ */
+static int each_match(struct scan *sc, const struct tg_trigger *t,
+                      const pcre2_code *code, double base,
+                      struct tg_trigger_hit *hit, struct range **ranges,
+                      size_t *nranges, size_t *aranges)
 {
 	const tg_policy *policy = sc->model->policy;
+	const char *subject = tg_buf_cstr(&sc->text);
+	size_t start = 0, size = sc->text.size;
+	PCRE2_SIZE *ov;
+	int rc, error = 0;
+
+	while (start <= size && error == 0) {
+		const struct segment *seg;
+		struct tg_trigger_match *m;
+		double weight;
+
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, size, start,
+		                 PCRE2_NO_UTF_CHECK, sc->md, policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return match_failed(sc, t->name, rc);
+		ov = pcre2_get_ovector_pointer(sc->md);
+		if (ov[1] <= ov[0]) {
+			/* an empty match: step over one character (UTF-8) */
+			start = ov[0] + 1;
+			while (start < size && (subject[start] & 0xc0) == 0x80)
+				start++;
+			continue;
+		}
+		start = ov[1];
+		if (ranges) {
+			error = push_range(ranges, nranges, aranges, ov[0], ov[1]);
+			continue;
+		}
+		seg = locate(sc, ov[0]);
+		if (!seg)
+			continue;
+		weight = base * seg->place->factor;
+		if (weight <= 0 || overlaps(sc->ignore, sc->nignore, ov[0], ov[1]) ||
+		    in_path(subject, size, ov[0], ov[1]))
+			continue;
+		if (base < 2 && overlaps(sc->strong, sc->nstrong, ov[0], ov[1]))
+			continue;	/* the strong match already counted */
+		if (base >= 2) {
+			error = push_range(&sc->strong, &sc->nstrong, &sc->astrong,
+			                   ov[0], ov[1]);
+			if (error < 0)
+				break;
+		}
+		m = calloc(1, sizeof(*m));
+		if (!m)
+			return tg_error_oom();
+		m->words = tg_strndup(subject + ov[0], ov[1] - ov[0]);
+		m->term = m->words ? fold_term(m->words) : NULL;
+		m->line = seg->line;
+		m->column = seg->column + (int)(ov[0] - seg->offset);
+		m->weight = weight;
+		m->where = seg->place->where;
+		if (!m->term || tg_vec_push(&hit->matches, m) < 0) {
+			free(m->words);
+			free(m->term);
+			free(m);
+			return tg_error_oom();
+		}
+	}
+	return error;
+}
+
+static int compare_matches(const void *a, const void *b)
+{
+	const struct tg_trigger_match *x = *(const struct tg_trigger_match *const *)a;
+	const struct tg_trigger_match *y = *(const struct tg_trigger_match *const *)b;
+
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	return (x->column > y->column) - (x->column < y->column);
+}
+
+void tg_model__free_hit(void *item)
+{
+	struct tg_trigger_hit *h = item;
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->matches.length; i++) {
+		struct tg_trigger_match *m = h->matches.items[i];
+
+		free(m->words);
+		free(m->term);
+		free(m);
+	}
+	tg_vec_release(&h->matches, NULL);
+	free(h->match);
+	free(h);
+}
+
+/* Weigh trigger t's prose evidence into a new hit (NULL when none). */
+static int weigh(struct scan *sc, const struct tg_trigger *t,
+                 struct tg_trigger_hit **out)
+{
+	struct tg_trigger_hit *h;
+	const struct tg_trigger_match *best = NULL;
 	size_t i;
 	int error = 0;
 
-	if (sc->text.failed)
+	*out = NULL;
+	if (!t->code && !t->weak_code)
+		return 0;
+	h = calloc(1, sizeof(*h));
+	if (!h)
 		return tg_error_oom();
-	for (i = 0; i < policy->triggers.length && error == 0; i++)
-		error = match_one(sc, i, 0, 0);
-	return error;
+	h->trigger = t;
+	sc->nignore = 0;
+	sc->nstrong = 0;
+	if (t->ignore_code)
+		error = each_match(sc, t, t->ignore_code, 0, h, &sc->ignore,
+		                   &sc->nignore, &sc->aignore);
+	if (error == 0 && t->code)
+		error = each_match(sc, t, t->code, 2.0, h, NULL, NULL, NULL);
+	if (error == 0 && t->weak_code)
+		error = each_match(sc, t, t->weak_code, 1.0, h, NULL, NULL, NULL);
+	if (error < 0 || h->matches.length == 0) {
+		tg_model__free_hit(h);
+		return error;
+	}
+	score_terms(h);
+	if (h->matches.length > 1)
+		qsort(h->matches.items, h->matches.length,
+		      sizeof(h->matches.items[0]), compare_matches);
+	for (i = 0; i < h->matches.length; i++) {
+		const struct tg_trigger_match *m = h->matches.items[i];
+
+		if (!best || m->weight > best->weight)
+			best = m;
+	}
+	h->match = tg_strdup(best->words);
+	h->line = best->line;
+	h->column = best->column;
+	if (!h->match) {
+		tg_model__free_hit(h);
+		return tg_error_oom();
+	}
+	*out = h;
+	return 0;
+}
+
+const char *tg_model__concern(const char *name)
+{
+	static const char *const map[][2] = {
+		{ "personal-data", "pii" },
+		{ "health-data", "phi" },
+		{ "internet-exposed", "internet" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(name, map[i][0]) == 0)
+			return map[i][1];
+	return name;
+}
+
+static bool declared_in_handles(const struct tg_frontmatter *fm,
+                                const struct tg_trigger *t)
+{
+	const char *concern = tg_model__concern(t->name);
+	size_t i;
+
+	for (i = 0; i < fm->handles.length; i++)
+		if (strcmp(fm->handles.items[i], concern) == 0 ||
+		    strcmp(fm->handles.items[i], t->name) == 0)
+			return true;
+	return false;
 }
 
 static bool field_matches(const struct tg_frontmatter *fm, const char *field,
@@ -163,6 +557,13 @@ static bool field_matches(const struct tg_frontmatter *fm, const char *field,
 				return true;
 		return false;
 	}
+	if (klen == 7 && strncmp(field, "handles", 7) == 0) {
+		*line = fm->handles_line;
+		for (i = 0; i < fm->handles.length; i++)
+			if (tg_strcasecmp(fm->handles.items[i], eq + 1) == 0)
+				return true;
+		return false;
+	}
 	if (klen == 6 && strncmp(field, "status", 6) == 0) {
 		*line = fm->first_line;
 		return fm->status && tg_strcasecmp(fm->status, eq + 1) == 0;
@@ -170,39 +571,63 @@ static bool field_matches(const struct tg_frontmatter *fm, const char *field,
 	return false;
 }
 
-/* Front-matter conditions: `exposure: internet`, pii/phi data. */
-static int front_matter(struct scan *sc)
+/* What the front matter declares for t: "handles: pii", or NULL. */
+static char *declaration(const struct tg_frontmatter *fm,
+                         const struct tg_trigger *t, int *line, bool *failed)
 {
-	const tg_policy *policy = sc->model->policy;
-	const struct tg_frontmatter *fm = &sc->model->doc->fm;
 	const char *value;
 	char *text;
-	size_t i, j;
-	int line, error = 0;
+	size_t j;
 
+	*failed = false;
 	if (!fm->present)
-		return 0;
-	for (i = 0; i < policy->triggers.length && error == 0; i++) {
-		const struct tg_trigger *t = policy->triggers.items[i];
-
-		if (!t->enabled || sc->hit[i])
-			continue;
-		for (j = 0; j < t->fields.length; j++) {
-			if (!field_matches(fm, t->fields.items[j], &line, &value))
-				continue;
-			text = tg_printf("%.*s: %s",
-				(int)(strchr(t->fields.items[j], '=') -
-				      (const char *)t->fields.items[j]),
-				(const char *)t->fields.items[j], value);
-			if (!text)
-				return tg_error_oom();
-			error = add_hit(sc, i, text, strlen(text),
-			                line > 0 ? line : 1, 1);
-			free(text);
-			break;
-		}
+		return NULL;
+	if (fm->handles_given && declared_in_handles(fm, t)) {
+		*line = fm->handles_line;
+		text = tg_printf("handles: %s", tg_model__concern(t->name));
+		*failed = !text;
+		return text;
 	}
-	return error;
+	for (j = 0; j < t->fields.length; j++) {
+		const char *field = t->fields.items[j];
+
+		if (!field_matches(fm, field, line, &value))
+			continue;
+		text = tg_printf("%.*s: %s", (int)(strchr(field, '=') - field),
+		                 field, value);
+		*failed = !text;
+		return text;
+	}
+	return NULL;
+}
+
+/* Only one link to an anchor of the document: a table-of-contents line. */
+static bool toc_line(cmark_node *block)
+{
+	cmark_node *child = cmark_node_first_child(block), *link = NULL;
+	const char *url;
+
+	for (; child; child = cmark_node_next(child)) {
+		cmark_node_type type = cmark_node_get_type(child);
+
+		if (type == CMARK_NODE_LINK && !link) {
+			link = child;
+			continue;
+		}
+		if (type == CMARK_NODE_TEXT) {
+			const char *lit = cmark_node_get_literal(child);
+
+			while (lit && (*lit == ' ' || *lit == '\t'))
+				lit++;
+			if (!lit || !*lit)
+				continue;
+		}
+		if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)
+			continue;
+		return false;
+	}
+	url = link ? cmark_node_get_url(link) : NULL;
+	return url && url[0] == '#';
 }
 
 static bool collects_text(cmark_node *node)
@@ -213,50 +638,61 @@ static bool collects_text(cmark_node *node)
 	       tg_markdown__is(node, TG_NODE_TABLE_CELL);
 }
 
-/*
- * Run the trigger patterns over the prose: paragraphs, headings and table
- * cells outside code blocks, the Threat Model and Sign-off sections. The
- * prose is gathered into one text first, so each pattern runs once.
- */
-int tg_model__triggers(struct tg_model *model)
+/* Gather the prose, each text node with its place, into sc->text. */
+static int gather(struct scan *sc)
 {
-	const tg_policy *policy = model->policy;
+	const struct tg_model *model = sc->model;
 	const struct tg_document *doc = model->doc;
-	struct scan sc;
+	const struct place **places = NULL, *place = &PLACE_BODY;
+	const struct place *block_place = NULL;
+	const struct tg_section *title = NULL;
+	bool *threats = NULL, in_threats = false;
+	size_t next = 0;
 	cmark_iter *iter = NULL;
 	cmark_event_type ev;
 	cmark_node *node, *block = NULL;
 	const char *lit;
-	int error = 0;
+	int error;
 
-	if (model->triggers_done)
-		return 0;
-	model->triggers_done = true;
-	memset(&sc, 0, sizeof(sc));
-	sc.model = model;
-	tg_buf_init(&sc.text, 0);
-	sc.remaining = policy->triggers.length;
-	sc.hit = calloc(policy->triggers.length + 1, sizeof(*sc.hit));
-	sc.md = pcre2_match_data_create(1, NULL);
+	error = section_places(model, &places, &threats);
+	if (error < 0)
+		goto done;
+	if (model->sections.length &&
+	    ((const struct tg_section *)model->sections.items[0])->level == 1)
+		title = model->sections.items[0];
 	iter = cmark_iter_new(doc->root);
-	if (!sc.hit || !sc.md || !iter) {
+	if (!iter) {
 		error = tg_error_oom();
 		goto done;
 	}
-	error = front_matter(&sc);
-
-	while (error == 0 && sc.remaining > 0 &&
-	       (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
+	while (error == 0 && (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE) {
 		node = cmark_iter_get_node(iter);
+		if (ev == CMARK_EVENT_ENTER && next < model->sections.length &&
+		    node == ((const struct tg_section *)
+		             model->sections.items[next])->heading) {
+			place = places[next];
+			in_threats = threats[next];
+			next++;
+		}
 		if (!block) {
-			if (ev == CMARK_EVENT_ENTER && collects_text(node) &&
-			    !excluded(model, tg_document__line(doc, node)))
+			if (ev != CMARK_EVENT_ENTER || !collects_text(node))
+				continue;
+			block_place = place;
+			if (title && node == title->heading)
+				block_place = &PLACE_TITLE;
+			else if (in_threats &&
+			         tg_markdown__is(node, TG_NODE_TABLE_CELL))
+				block_place = &PLACE_NONE;	/* threat rows */
+			else if (cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH &&
+			         toc_line(node))
+				block_place = &PLACE_NONE;
+			if (block_place->factor > 0)
 				block = node;
 			continue;
 		}
 		if (node == block && ev == CMARK_EVENT_EXIT) {
 			/* blocks apart: no match spans two of them */
-			tg_buf_putc(&sc.text, '\x1f');
+			tg_buf_putc(&sc->text, '\x1f');
 			block = NULL;
 			continue;
 		}
@@ -266,26 +702,106 @@ int tg_model__triggers(struct tg_model *model)
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
 			lit = cmark_node_get_literal(node);
-			error = add_segment(&sc, tg_document__line(doc, node),
-			                    cmark_node_get_start_column(node));
+			error = add_segment(sc, tg_document__line(doc, node),
+			                    cmark_node_get_start_column(node),
+			                    block_place);
 			if (lit)
-				tg_buf_puts(&sc.text, lit);
+				tg_buf_puts(&sc->text, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
 		case CMARK_NODE_LINEBREAK:
-			tg_buf_putc(&sc.text, ' ');
+			tg_buf_putc(&sc->text, ' ');
 			break;
 		default:
 			break;
 		}
 	}
-	if (error == 0 && sc.remaining > 0)
-		error = match_text(&sc);
+	if (error == 0 && sc->text.failed)
+		error = tg_error_oom();
 done:
 	cmark_iter_free(iter);
+	free(places);
+	free(threats);
+	return error;
+}
+
+/*
+ * Weigh every trigger on the document: model->hits gets the triggers that
+ * fire, model->undeclared the concerns `handles` leaves out although the
+ * prose shows them strongly (twice the threshold).
+ */
+int tg_model__triggers(struct tg_model *model)
+{
+	const tg_policy *policy = model->policy;
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	struct tg_trigger_hit *hit = NULL;
+	struct scan sc;
+	char *declared = NULL;
+	size_t i;
+	int line = 1, error = 0;
+	bool failed;
+
+	if (model->triggers_done)
+		return 0;
+	model->triggers_done = true;
+	memset(&sc, 0, sizeof(sc));
+	sc.model = model;
+	tg_buf_init(&sc.text, 0);
+	sc.md = pcre2_match_data_create(1, NULL);
+	if (!sc.md) {
+		error = tg_error_oom();
+		goto done;
+	}
+	error = gather(&sc);
+	for (i = 0; i < policy->triggers.length && error == 0; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (!t->enabled)
+			continue;
+		declared = declaration(fm, t, &line, &failed);
+		if (failed) {
+			error = tg_error_oom();
+			break;
+		}
+		error = weigh(&sc, t, &hit);
+		if (error < 0)
+			break;
+		if (declared) {
+			if (!hit && !(hit = calloc(1, sizeof(*hit)))) {
+				error = tg_error_oom();
+				break;
+			}
+			hit->trigger = t;
+			free(hit->match);
+			hit->match = declared;
+			declared = NULL;
+			hit->line = line > 0 ? line : 1;
+			hit->column = 1;
+			hit->declared = true;
+			error = tg_vec_push(&model->hits, hit);
+		} else if (hit && fm->handles_given) {
+			if (hit->score + 1e-9 >= 2 * t->threshold)
+				error = tg_vec_push(&model->undeclared, hit);
+			else
+				tg_model__free_hit(hit);
+		} else if (hit && hit->score + 1e-9 >= t->threshold) {
+			error = tg_vec_push(&model->hits, hit);
+		} else {
+			tg_model__free_hit(hit);
+			hit = NULL;
+		}
+		if (error < 0) {
+			tg_model__free_hit(hit);
+			break;
+		}
+		hit = NULL;
+	}
+done:
+	free(declared);
 	pcre2_match_data_free(sc.md);
-	free(sc.hit);
 	free(sc.segs);
+	free(sc.strong);
+	free(sc.ignore);
 	tg_buf_release(&sc.text);
 	return error;
 }

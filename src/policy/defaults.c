@@ -34,54 +34,156 @@ static const struct tg_category linddun[] = {
 	{ "Non-compliance", 0 },
 };
 
+/*
+ * The built-in triggers (docs/triggers.md explains the model). `pattern`
+ * holds strong terms, one of which in the design's prose is evidence
+ * enough; `weak` terms need corroboration (two mentions, or one in the
+ * title or summary); a match inside an `ignore` phrase is a homonym of the
+ * field and does not count.
+ */
 static const struct {
 	const char *name;
 	const char *pattern;
+	const char *weak;
+	const char *ignore;
 	const char *message;
 	const char *fields[2];
 } default_triggers[] = {
 	{ "authentication",
-	  "\\b(authenticat\\w*|log[- ]?ins?|sign[- ]?ins?|passwords?|"
-	  "passwordless|oauth\\s?2?|openid|oidc|saml|single sign-on|sso|mfa|"
-	  "2fa|multi-factor|session tokens?|api keys?|jwts?|bearer tokens?)\\b",
+	  "\\b(oauth(\\s?2(\\.0)?)?|openid( connect)?|oidc|saml|single sign-on|mfa|2fa|"
+	  "multi-factor|passwordless|webauthn|passkeys?|kerberos|"
+	  "(session|bearer|service[- ]account|access|id|refresh|bound|"
+	  "projected|registry|api|auth) tokens?|"
+	  "token ?(requests?|reviews?|exchanges?|audiences?)|jwts?|api keys?|"
+	  "credential (plugins?|providers?|helpers?)|"
+	  "(cloud|registry|cluster|client|user|login) credentials|"
+	  "impersonat\\w+|password (hash\\w*|reset|policy|storage)|"
+	  "(verif\\w+|prov\\w+) (the |their |its )?identity)\\b",
+	  "\\b(authenticat\\w*|authn|log[- ]?ins?|sign[- ]?ins?|passwords?|"
+	  "credentials?|sso|identity providers?|idps?|"
+	  "(secret|security) tokens?)\\b",
+	  "\\b(authentication and authorization performance|"
+	  "sign[- ]in to (github|the (ci|dashboard)))\\b",
 	  "the design handles authentication: how users and services prove "
 	  "who they are",
 	  { NULL, NULL } },
 	{ "authorization",
-	  "\\b(authori[sz]\\w*|access control\\w*|permissions?|rbac|abac|"
-	  "acls?|role-based|entitlements?|privileges?|least privilege|"
+	  "\\b(access control lists?|abac|acls?|"
+	  "role-based access control|(cluster)?role ?bindings?|clusterroles?|"
+	  "least privilege|privilege (escalation|boundar\\w+|separation)|"
+	  "escalat\\w+ (of )?privileges?|"
+	  "privileged (containers?|pods?|access|users?|operations?|mode|ports?)|"
+	  "seccomp|apparmor|selinux|sandbox(ed|ing)? (runtimes?|containers?|"
+	  "processes|workloads?)|(gvisor|kata containers)|"
+	  "untrusted (workloads?|code|input|users?|tenants?|containers?|images?)|"
+	  "malicious (users?|tenants?|actors?|workloads?|pods?)|"
+	  "referencegrants?|cross-namespace (access|references?|reads?)|"
+	  "cross-tenant|tenant isolation|namespace boundar\\w+|"
+	  "security boundar\\w+|pod security (admission|standards?|polic\\w+)|"
+	  "(rbac|iam|api|cluster|write|delete|admin|read) permissions?|"
+	  "permissions? to (create|read|write|delete|modify|access|update|"
+	  "list|get|use|impersonate|escalate)|cap_[a-z_]+|"
+	  "authori[sz]ation (polic\\w+|decisions?|checks?|webhooks?|modes?|"
+	  "rules?|model|layer)|authorizers?|entitlements?|"
 	  "admin(istrator)? rights)\\b",
+	  "\\b(authori[sz]\\w*|authz|permissions?|privileges?|role-based|rbac|"
+	  "access control|sandbox\\w*|multi-?tenan\\w*)\\b",
+	  "\\b(permission to (use|reuse|copy|quote|publish|merge)|"
+	  "(without|with|ask\\w*|seek\\w*|get\\w*) (for )?permission( from)?|"
+	  "permission(s)? of the (author|copyright)|"
+	  "(linux|file|posix|unix) (file )?permissions?|"
+	  "(file|directory|socket) (mode|permission)s?)\\b",
 	  "the design decides who may do what (authorization)",
 	  { NULL, NULL } },
 	{ "personal-data",
-	  "\\b(pii|personal(ly identifiable)? (data|information)|"
-	  "e-?mail addresses|phone numbers?|home address\\w*|"
-	  "postal address\\w*|dates? of birth|social security numbers?|"
-	  "national id\\w*|gdpr|ccpa)\\b",
+	  "\\b(pii|personally identifiable|personal (data|information)|"
+	  "home address\\w*|dates? of birth|social security numbers?|"
+	  "national id\\w*|gdpr|ccpa|user privacy|"
+	  "privacy (implications?|concerns?|risks?|impact|policy|preserving)|"
+	  "(leak\\w*|expos\\w+|collect\\w*) (\\w+ )?(usage|user|personal) "
+	  "(information|data))\\b",
+	  "\\b(privacy|telemetry|usage (information|data|statistics)|"
+	  "user data|customers?' data|e-?mail addresses|phone numbers?|"
+	  "postal address\\w*|(full|legal|real) names?)\\b",
+	  "\\b(privacy of (the )?(fields?|items?|members?|modules?|types?)|"
+	  "(field|type|module|item|struct) privacy|privacy (rules?|levels?|"
+	  "checks?|boundar\\w+)|private (fields?|items?))\\b",
 	  "the design stores or processes personal data (PII)",
 	  { "data-classification=pii", NULL } },
 	{ "health-data",
-	  "\\b(phi|hipaa|health (data|records?|information)|"
-	  "medical (records?|data|history)|patients?|"
-	  "clinical data|protected health information)\\b",
+	  "\\b((?-i:PHI)|hipaa|protected health information|"
+	  "(patient|medical|clinical) (data|records?|information|"
+	  "history|histories)|electronic health|diagnos[ei]s of (the )?patients?)\\b",
+	  "\\b(patients?|clinics?|clinical|nurses?|medical|healthcare|"
+	  "health care|hospitals?|health (data|records?|information))\\b",
+	  "\\b(be (very )?patient|(component|device|node|volume|cluster|pod|"
+	  "resource|driver|service|plugin|api|control plane|system) health "
+	  "(data|information|records?|history)|health (checks?|probes?|"
+	  "status|endpoints?))\\b",
 	  "the design stores or processes health data (PHI)",
 	  { "data-classification=phi", NULL } },
 	{ "internet-exposed",
-	  "\\b(internet[- ]facing|public(ly)? (reachable|accessible|exposed|"
-	  "endpoints?|apis?)|exposed to the internet|webhooks?|"
-	  "public load balancers?|reverse proxy)\\b",
+	  "\\b(internet[- ]facing|internet[- ]exposed|"
+	  "public(ly)? (reachable|accessible|routable|exposed (to|on) the "
+	  "internet)|exposed to the (public )?internet|"
+	  "(from|over|on|across) the (public |open )?internet|"
+	  "public (endpoints?|ip address(es)?|load balancers?|https? (services?|"
+	  "endpoints?|servers?))|reverse prox(y|ies)|ssrf|"
+	  "server-side request forgery|untrusted networks?|dmz|"
+	  "(inbound|incoming|third-party|public|our) webhooks?|"
+	  "(call|calls|post|posts|send|sends|hit|hits|invoke|invokes) "
+	  "(to )?(our|the|a|this) (public )?webhooks?( (url|endpoint))?|"
+	  "webhooks? (from|sent by) (third|external|github|stripe|partners?)|"
+	  "served (over|via) https?|public(ly)? (facing|available) (services?|"
+	  "servers?|endpoints?|apis?|websites?|sites?))\\b",
+	  "\\b(internet|public (services?|servers?|websites?|sites?)|"
+	  "anonymous (users?|clients?|access|requests?)|"
+	  "ddos|denial[- ]of[- ]service attacks?)\\b",
+	  "\\b((admission|conversion|validating|mutating|authorization|"
+	  "authentication|token|audit) webhooks?|internet access (is )?"
+	  "(not )?(required|needed))\\b",
 	  "the design exposes a service to the internet",
 	  { "exposure=internet", "exposure=public" } },
 	{ "cryptography",
-	  "\\b(encrypt\\w*|decrypt\\w*|cryptograph\\w*|tls|mtls|ssl|"
-	  "x\\.?509|(tls|client|server|signing) certificates?|"
-	  "certificate (authority|pinning|rotation)|hmac|signing keys?|private keys?|"
-	  "key rotation|kms|hsm|secrets? manager)\\b",
+	  "\\b(encrypt\\w*|decrypt\\w*|cryptograph\\w*|(?-i:mTLS)|"
+	  "mutual (?-i:TLS)|(?-i:TLS) (handshakes?|certificates?|certs?|"
+	  "termination|connections?|config\\w*|servers?|clients?|listeners?|"
+	  "versions?|1\\.[0-3]|ciphers?|keys?|secrets?|bootstrap\\w*)|"
+	  "(over|via|with|using|terminat\\w+) (?-i:TLS)|(?-i:SSL)|x\\.?509|"
+	  "(tls|client|server|serving|signing|root|ca|intermediate) "
+	  "certificates?|certificate (authorit\\w+|pinning|rotation|signing|"
+	  "revocation|chains?)|hmac|(signing|private|public|encryption|"
+	  "master|root) keys?|key (rotation|management|exchange|derivation|"
+	  "pairs?)|kms|hsm|secrets? (managers?|stores?|management|providers?|"
+	  "encryption)|sign(ing|ed|s)? (the )?(artifacts?|images?|releases?|"
+	  "binaries|packages?|commits?|tags?|manifests?)|sigstore|cosign|"
+	  "(verify|verifying|verified) (the )?signatures?|"
+	  "digital signatures?)\\b",
+	  "\\b((?-i:TLS)|(?-i:HTTPS)|certificates?|certs|secrets?)\\b",
+	  "\\b(thread[- ]local( storage)?( \\((?-i:TLS)\\))?|"
+	  "(?-i:TLS) (slots?|destructors?|variables?|storage|access|offsets?|"
+	  "models?|dtors?|data)|let'?s encrypt|cryptographic(ally)? "
+	  "(hash|digest)\\w*|(content|image|file) (hash|digest)\\w*|"
+	  "hash (maps?|tables?|sets?|functions?|codes?)|hashmaps?|hashsets?|"
+	  "(type|function|method|trait) signatures?|"
+	  "(secret|secrets) (sauce|to success))\\b",
 	  "the design uses cryptography, keys or secrets",
 	  { NULL, NULL } },
 	{ "payments",
-	  "\\b(payments?|credit cards?|card numbers?|cardholder|pci(-dss)?|"
-	  "billing|checkout (page|flow)|card tokens?|refunds?)\\b",
+	  "\\b(payment (cards?|processing|processors?|gateways?|providers?|"
+	  "methods?|information|details|flows?|data|service providers?|"
+	  "systems?|apis?)|credit cards?|debit cards?|card numbers?|"
+	  "cardholders?|pci[- ]dss|checkout (pages?|flows?)|card tokens?|"
+	  "billing (information|details|address\\w*|accounts?|data)|"
+	  "(money|value|funds?) transfers?|transfers? (of )?(money|funds|value)|"
+	  "wallets?|(?-i:Stripe|PayPal|Adyen)|chargebacks?)\\b",
+	  "\\b(payments?|refunds?|billing|purchases?|invoic\\w+|"
+	  "subscriptions? fees?|transactions? fees?)\\b",
+	  "\\b(gas (refunds?|costs?|prices?)|severance pay\\w*|"
+	  "(cloud|compute|resource) (billing|costs?)|billing (costs?|"
+	  "implications?|reasons?)|billed by the (cloud )?provider|"
+	  "value transfer(s)? (of|between) (types?|registers?)|"
+	  "transfers? (of )?ownership)\\b",
 	  "the design handles payments or card data",
 	  { NULL, NULL } },
 };
@@ -141,6 +243,7 @@ struct tg_trigger *tg_policy__trigger_new(const char *name)
 		return NULL;
 	}
 	t->enabled = true;
+	t->threshold = TG_TRIGGER_THRESHOLD;
 	return t;
 }
 
@@ -152,9 +255,13 @@ void tg_policy__trigger_free(void *item)
 		return;
 	free(t->name);
 	free(t->pattern);
+	free(t->weak);
+	free(t->ignore);
 	free(t->message);
 	tg_vec_release(&t->fields, free);
 	pcre2_code_free(t->code);
+	pcre2_code_free(t->weak_code);
+	pcre2_code_free(t->ignore_code);
 	free(t->origin);
 	free(t);
 }
@@ -245,9 +352,12 @@ static int add_trigger(tg_policy *policy, size_t i)
 	t = tg_policy__trigger_new(default_triggers[i].name);
 	if (!t)
 		goto done;
+	t->threshold = TG_TRIGGER_BUILTIN_THRESHOLD;
 	t->pattern = tg_strdup(default_triggers[i].pattern);
+	t->weak = tg_strdup(default_triggers[i].weak);
+	t->ignore = tg_strdup(default_triggers[i].ignore);
 	t->message = tg_strdup(default_triggers[i].message);
-	if (!t->pattern || !t->message)
+	if (!t->pattern || !t->weak || !t->ignore || !t->message)
 		goto done;
 	for (k = 0; k < 2 && default_triggers[i].fields[k]; k++) {
 		error = tg_vec_push_str(&t->fields, default_triggers[i].fields[k]);

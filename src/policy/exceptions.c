@@ -274,6 +274,26 @@ const struct tg_exception *tg_policy__exception_for(const tg_policy *policy,
 	return NULL;
 }
 
+size_t tg_policy_expiring_exceptions(const tg_policy *policy,
+	void (*fn)(const char *id, const char *expires, long days_left,
+	           void *payload),
+	void *payload)
+{
+	const struct tg_exception *e;
+	long today = tg_date_today();
+	size_t i, n = 0;
+
+	for (i = 0; policy && i < policy->exceptions.length; i++) {
+		e = policy->exceptions.items[i];
+		if (!tg_policy__exception_expiring(policy, e))
+			continue;
+		n++;
+		if (fn)
+			fn(e->id, e->expires, e->expires_days - today, payload);
+	}
+	return n;
+}
+
 bool tg_policy__exception_expiring(const tg_policy *policy,
 	const struct tg_exception *exc)
 {

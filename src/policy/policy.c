@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "policy/internal.h"
@@ -715,6 +716,22 @@ done:
 	return error;
 }
 
+/* trigger.<name>.threshold: a positive number, "2" or "1.5". */
+static int parse_threshold(double *out, struct tg_policy_source *src,
+	const char *value)
+{
+	char *end = NULL;
+	double d;
+
+	if (!value || !*value)
+		return bad_value(src, value ? value : "", "a positive number");
+	d = strtod(value, &end);
+	if (end == value || *end != '\0' || !(d > 0) || d > 1000)
+		return bad_value(src, value, "a positive number, e.g. 2 or 1.5");
+	*out = d;
+	return 0;
+}
+
 static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	const struct key_parts *kp, const char *value)
 {
@@ -724,7 +741,9 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 
 	if (!kp->sub || !*kp->sub ||
 	    (strcmp(kp->key, "pattern") != 0 && strcmp(kp->key, "message") != 0 &&
-	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0))
+	     strcmp(kp->key, "enabled") != 0 && strcmp(kp->key, "field") != 0 &&
+	     strcmp(kp->key, "weak") != 0 && strcmp(kp->key, "ignore") != 0 &&
+	     strcmp(kp->key, "threshold") != 0))
 		return unknown_key(src);
 	t = find_trigger(policy, kp->sub);
 	if (!t) {
@@ -741,7 +760,14 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 	if (error < 0)
 		return error;
 
-	if (strcmp(kp->key, "pattern") == 0) {
+	if (strcmp(kp->key, "pattern") == 0 || strcmp(kp->key, "weak") == 0 ||
+	    strcmp(kp->key, "ignore") == 0) {
+		char **text = kp->key[0] == 'p' ? &t->pattern :
+		              kp->key[0] == 'w' ? &t->weak : &t->ignore;
+		pcre2_code **slot = kp->key[0] == 'p' ? &t->code :
+		                    kp->key[0] == 'w' ? &t->weak_code :
+		                    &t->ignore_code;
+
 		/* an empty pattern leaves the front-matter conditions only */
 		if (value && *value) {
 			error = compile_pattern(&code, value, PATTERN_OPTIONS, NULL,
@@ -749,15 +775,17 @@ static int apply_trigger(tg_policy *policy, struct tg_policy_source *src,
 			if (error < 0)
 				return error;
 		}
-		error = set_string(&t->pattern, value);
+		error = set_string(text, value);
 		if (error < 0) {
 			pcre2_code_free(code);
 			return error;
 		}
-		pcre2_code_free(t->code);
-		t->code = code;
+		pcre2_code_free(*slot);
+		*slot = code;
 		return 0;
 	}
+	if (strcmp(kp->key, "threshold") == 0)
+		return parse_threshold(&t->threshold, src, value);
 	if (strcmp(kp->key, "message") == 0)
 		return set_string(&t->message, value);
 	if (strcmp(kp->key, "enabled") == 0)
@@ -1344,7 +1372,7 @@ static int finalize_triggers(tg_policy *policy)
 
 	for (i = 0; i < policy->triggers.length; i++) {
 		t = policy->triggers.items[i];
-		if (!t->pattern && t->fields.length == 0)
+		if (!t->pattern && !t->weak && t->fields.length == 0)
 			return tg_policy__origin_error(t->origin,
 				"trigger '%s' has neither a pattern nor a field",
 				t->name);
@@ -1355,8 +1383,26 @@ static int finalize_triggers(tg_policy *policy)
 			if (error < 0)
 				return error;
 		}
+		if (t->weak && !t->weak_code) {
+			error = compile_pattern(&t->weak_code, t->weak,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "weak", NULL);
+			if (error < 0)
+				return error;
+		}
+		if (t->ignore && !t->ignore_code) {
+			error = compile_pattern(&t->ignore_code, t->ignore,
+			                        PATTERN_OPTIONS, t->origin,
+			                        "ignore", NULL);
+			if (error < 0)
+				return error;
+		}
 		if (t->code)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+		if (t->weak_code)
+			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		if (t->ignore_code)
+			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
 	return 0;
 }
@@ -1519,15 +1565,74 @@ const char *tg_policy_baseline_path(const tg_policy *policy)
 /* Accessors                                                           */
 /* ------------------------------------------------------------------ */
 
+static bool glob_matches(const tg_policy *policy, const char *glob,
+	const char *path)
+{
+	return policy->docs_case_sensitive ? tg_glob_match(glob, path)
+	                                   : tg_glob_match_nocase(glob, path);
+}
+
+/* The other Markdown extensions a glob ending in ".md" matches too. */
+static const char *const markdown_exts[] = { ".markdown", ".mdown", ".mkd" };
+
 bool tg_policy_is_document(const tg_policy *policy, const char *path)
 {
-	size_t i;
+	const char *ext = NULL;
+	char *alt = NULL;
+	size_t i, n, g;
+	bool match = false;
 
 	if (!policy || !path)
 		return false;
 	for (i = 0; i < policy->docs.length; i++)
-		if (tg_glob_match(policy->docs.items[i], path))
+		if (glob_matches(policy, policy->docs.items[i], path))
 			return true;
+	n = strlen(path);
+	for (i = 0; i < sizeof(markdown_exts) / sizeof(markdown_exts[0]); i++) {
+		size_t e = strlen(markdown_exts[i]);
+
+		if (n > e && tg_strcasecmp(path + n - e, markdown_exts[i]) == 0)
+			ext = path + n - e;
+	}
+	if (!ext)
+		return false;
+	alt = tg_printf("%.*s.md", (int)(ext - path), path);
+	for (g = 0; alt && g < policy->docs.length && !match; g++) {
+		const char *glob = policy->docs.items[g];
+		size_t gl = strlen(glob);
+
+		if (gl > 3 && tg_strcasecmp(glob + gl - 3, ".md") == 0)
+			match = glob_matches(policy, glob, alt);
+	}
+	free(alt);
+	return match;
+}
+
+bool tg_policy__is_design_path(const tg_policy *policy, const char *path)
+{
+	size_t i, plen, n;
+
+	if (!policy || !path)
+		return false;
+	if (tg_policy_is_document(policy, path))
+		return true;
+	plen = strlen(path);
+	for (i = 0; i < policy->docs.length; i++) {
+		const char *glob = policy->docs.items[i], *p, *slash = NULL;
+
+		/* the folders before the first wildcard: "docs/design" */
+		for (p = glob; *p && !strchr("*?[", *p); p++)
+			if (*p == '/')
+				slash = p;
+		if (!slash)
+			continue;
+		n = (size_t)(slash - glob);
+		/* the folder, one above it, or anything inside it */
+		if ((plen <= n && strncasecmp(glob, path, plen) == 0 &&
+		     (plen == n || glob[plen] == '/')) ||
+		    (plen > n && strncasecmp(glob, path, n) == 0 && path[n] == '/'))
+			return true;
+	}
 	return false;
 }
 

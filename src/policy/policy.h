@@ -14,13 +14,27 @@
 #define TG_PCRE2_MATCH_LIMIT 100000
 #define TG_PCRE2_DEPTH_LIMIT 10000
 
+/*
+ * Evidence a trigger needs unless the policy says otherwise: a policy's
+ * own trigger fires on one strong match (2), a built-in one needs a strong
+ * match and some corroboration (docs/triggers.md).
+ */
+#define TG_TRIGGER_THRESHOLD 2.0
+#define TG_TRIGGER_BUILTIN_THRESHOLD 3.0
+
 struct tg_trigger {
 	char *name;
-	char *pattern;		/* PCRE2, matched caseless; NULL: fields only */
+	char *pattern;		/* PCRE2, matched caseless; NULL: fields only.
+				 * Strong terms: each match weighs 2 */
+	char *weak;		/* terms that need corroboration: 1 each */
+	char *ignore;		/* homonyms: a match inside one does not count */
 	char *message;		/* why it needs security, or NULL */
 	bool enabled;
+	double threshold;	/* summed weight that fires it */
 	tg_vec fields;		/* "exposure=internet", "data-classification=pii" */
 	pcre2_code *code;
+	pcre2_code *weak_code;
+	pcre2_code *ignore_code;
 	char *origin;		/* "file:line" where it was set, for messages */
 };
 
@@ -135,6 +149,13 @@ struct tg_policy {
 	tg_severity stage_severity[TG_STAGE__COUNT][TG_RULE__COUNT];
 	bool stage_severity_set[TG_STAGE__COUNT][TG_RULE__COUNT];
 };
+
+/*
+ * Whether a path is where a design document would be: a document glob
+ * matches it, or it is a design folder (the literal folders of a glob,
+ * "docs/design" and "docs"), or inside one.
+ */
+bool tg_policy__is_design_path(const tg_policy *policy, const char *path);
 
 #define TG_DRAFTS_WARN 1	/* a draft's errors are warnings */
 #define TG_DRAFTS_ENFORCE 2	/* a draft is checked as any design */

@@ -58,13 +58,38 @@ static json_t *threat_value(struct tg_report__json *b, const tg_threat_summary *
 	return obj;
 }
 
+static json_t *evidence_value(struct tg_report__json *b,
+                              const tg_trigger_evidence *e)
+{
+	json_t *obj = tg_report__jobj(b);
+
+	tg_report__jset(b, obj, "line", pos_value(b, e->line));
+	tg_report__jset(b, obj, "column", pos_value(b, e->column));
+	tg_report__jset(b, obj, "words", tg_report__jstr(b, e->words));
+	tg_report__jset(b, obj, "weight", tg_report__jreal(b, e->weight));
+	tg_report__jset(b, obj, "where", tg_report__jstr(b, e->where));
+	return obj;
+}
+
+/*
+ * A trigger that fired: the strongest match (line, match) as in round one,
+ * whether front matter declared it, and every prose match that counted.
+ */
 static json_t *trigger_value(struct tg_report__json *b, const tg_trigger_summary *t)
 {
 	json_t *obj = tg_report__jobj(b);
+	json_t *matches = tg_report__jarr(b);
+	size_t i;
 
 	tg_report__jset(b, obj, "id", tg_report__jstr(b, t->id));
 	tg_report__jset(b, obj, "line", pos_value(b, t->line));
 	tg_report__jset(b, obj, "match", tg_report__jstr(b, t->match));
+	tg_report__jset(b, obj, "declared", json_boolean(t->declared));
+	tg_report__jset(b, obj, "score", tg_report__jreal(b, t->score));
+	tg_report__jset(b, obj, "threshold", tg_report__jreal(b, t->threshold));
+	for (i = 0; matches && i < t->matches_count; i++)
+		tg_report__jappend(b, matches, evidence_value(b, &t->matches[i]));
+	tg_report__jset(b, obj, "matches", matches);
 	return obj;
 }
 
@@ -104,6 +129,8 @@ static json_t *document_value(struct tg_report__json *b, const tg_doc_summary *d
 	for (i = 0; triggers && i < d->triggers_count; i++)
 		tg_report__jappend(b, triggers, trigger_value(b, &d->triggers[i]));
 	tg_report__jset(b, obj, "triggers", triggers);
+	tg_report__jset(b, obj, "handles", d->handles_given ?
+	    str_array(b, d->handles, d->handles_count) : json_null());
 
 	tg_report__jset(b, signoff, "required", json_boolean(d->signoff_required));
 	tg_report__jset(b, signoff, "present", json_boolean(d->signoff_present));
@@ -125,6 +152,23 @@ static json_t *finding_value(struct tg_report__json *b, const tg_finding *f)
 	tg_report__jset(b, obj, "column", pos_value(b, f->column));
 	tg_report__jset(b, obj, "message", tg_report__jstr(b, f->message));
 	tg_report__jset(b, obj, "revision", tg_report__jstr(b, f->revision));
+	if (f->notes_count) {
+		json_t *notes = tg_report__jarr(b);
+		size_t i;
+
+		for (i = 0; notes && i < f->notes_count; i++) {
+			const tg_finding_note *n = &f->notes[i];
+			json_t *note = tg_report__jobj(b);
+
+			tg_report__jset(b, note, "path",
+			                tg_report__jstr(b, n->path ? n->path : f->path));
+			tg_report__jset(b, note, "line", pos_value(b, n->line));
+			tg_report__jset(b, note, "column", pos_value(b, n->column));
+			tg_report__jset(b, note, "message", tg_report__jstr(b, n->message));
+			tg_report__jappend(b, notes, note);
+		}
+		tg_report__jset(b, obj, "notes", notes);
+	}
 	return obj;
 }
 

@@ -371,7 +371,7 @@ static void put_waivers(const struct md *md)
 		return;
 	tg_buf_puts(buf, "Not blocking: ");
 	tg_report__waived(buf, md->findings);
-	tg_buf_puts(buf, " (<code>--format json</code> lists them).\n\n");
+	tg_buf_puts(buf, " (`--format json` lists them).\n\n");
 	for (i = 0; i < n; i++) {
 		s = tg_findings_suppressed(md->findings, i);
 		if (!s->expiring || !s->exception)
@@ -432,6 +432,13 @@ static void put_table(const struct md *md)
 				tg_buf_puts(buf, " by ");
 				put_signers(buf, d);
 			}
+			if (same_str(d->signoff_via, "approval"))
+				tg_buf_puts(buf, " (approved the pull request)");
+			else if (same_str(d->signoff_via, "pusher"))
+				tg_buf_puts(buf, " (pushed it as the authenticated "
+				            "pusher)");
+			else if (d->signoff_via)
+				tg_buf_puts(buf, " (in the document)");
 		} else {
 			tg_buf_puts(buf, "not needed");
 		}
@@ -605,6 +612,38 @@ static void put_document(const struct md *md, const tg_doc_summary *d,
 
 /* ---- the whole comment ---- */
 
+/*
+ * Who signed by other means than a line of the document (an approval of
+ * the pull request), and a word when any named sign-off counts.
+ */
+static void put_reviewer_note(const struct md *md, tg_buf *body)
+{
+	size_t i, n = tg_findings_document_count(md->findings), shown = 0;
+
+	for (i = 0; i < n; i++) {
+		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+
+		if (!d->signoff_present || d->signoff_by_count == 0 ||
+		    !(same_str(d->signoff_via, "approval") ||
+		      same_str(d->signoff_via, "pusher")))
+			continue;
+		tg_buf_puts(body, shown++ ? "\n- " : "Sign-offs:\n\n- ");
+		put_path_link(md, d->revision, d->path, false);
+		tg_buf_puts(body, ": signed by ");
+		put_code(body, d->signoff_by[0], false);
+		tg_buf_puts(body, same_str(d->signoff_via, "approval") ?
+		            " (approved the pull request)" :
+		            " (pushed it as the authenticated pusher)");
+	}
+	if (shown)
+		tg_buf_puts(body, "\n\n");
+	if (n > 0 && md->options->no_reviewers) {
+		tg_buf_puts(body, "No security reviewer is configured (");
+		put_code(body, "threatgate.reviewer", false);
+		tg_buf_puts(body, "): any named sign-off counts.\n\n");
+	}
+}
+
 static void put_footer(const struct md *md)
 {
 	tg_buf_printf(md->buf, "<sub>threatgate %s", tg_version());
@@ -735,6 +774,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 			tg_buf_printf(&body, " and %zu more", docs - 10);
 		tg_buf_puts(&body, ".\n\n");
 	}
+	put_reviewer_note(&md, &body);
 	put_footer(&md);
 
 	if (body.failed) {

@@ -63,6 +63,8 @@ struct tg_report__json {
 
 json_t *tg_report__jstr(struct tg_report__json *b, const char *s);
 json_t *tg_report__jint(struct tg_report__json *b, json_int_t n);
+/* A number: an integer when it is whole ("2"), else a real ("1.5"). */
+json_t *tg_report__jreal(struct tg_report__json *b, double d);
 json_t *tg_report__jobj(struct tg_report__json *b);
 json_t *tg_report__jarr(struct tg_report__json *b);
 void tg_report__jset(struct tg_report__json *b, json_t *obj, const char *key,

@@ -210,7 +210,7 @@ static json_t *summary_value(struct tg_report__json *b, const tg_scan *scan)
 	static const char *const names[6] = { "none", "P1", "P2", "P3", "P4",
 	                                      "P5" };
 	tg_scan_totals t;
-	json_t *obj = tg_report__jobj(b), *open = tg_report__jobj(b);
+	json_t *obj = tg_report__jobj(b), *open = tg_report__jobj(b), *waived;
 	size_t i;
 
 	tg_scan_totals_compute(&t, scan);
@@ -228,6 +228,12 @@ static json_t *summary_value(struct tg_report__json *b, const tg_scan *scan)
 	tg_report__jset(b, obj, "open_threats", open);
 	tg_report__jset(b, obj, "drifting", count(b, t.drifting));
 	tg_report__jset(b, obj, "with_findings", count(b, t.with_findings));
+	waived = tg_report__jobj(b);
+	for (i = 0; i < TG_SUPPRESS__COUNT; i++)
+		tg_report__jset(b, waived,
+		    tg_suppress_reason_name((tg_suppress_reason)i),
+		    count(b, t.waived[i]));
+	tg_report__jset(b, obj, "suppressed", waived);
 	return obj;
 }
 

@@ -134,6 +134,13 @@ static void put_headline(tg_buf *out, const tg_scan *scan)
 	              t.open_by_priority[2], t.drifting);
 	if (t.unreadable)
 		tg_buf_printf(out, " · **%zu** unreadable", t.unreadable);
+	if (t.waived[0] + t.waived[1] + t.waived[2] > 0)
+		tg_buf_printf(out, " · **%zu** findings waived (%zu inline, %zu "
+		              "by exception, %zu baseline)",
+		              t.waived[0] + t.waived[1] + t.waived[2],
+		              t.waived[TG_SUPPRESS_INLINE],
+		              t.waived[TG_SUPPRESS_EXCEPTION],
+		              t.waived[TG_SUPPRESS_BASELINE]);
 	tg_buf_puts(out, "\n");
 	for (i = 0; i < repos; i++) {
 		const tg_scan_repo *r = tg_scan_repository(scan, i);

@@ -189,6 +189,13 @@ static void put_summary(tg_buf *out, const tg_scan *scan)
 	              t.drifting);
 	if (t.unreadable)
 		tg_buf_printf(out, ", %zu unreadable", t.unreadable);
+	if (t.waived[0] + t.waived[1] + t.waived[2] > 0)
+		tg_buf_printf(out, "; %zu findings waived (%zu inline, %zu by "
+		              "exception, %zu baseline)",
+		              t.waived[0] + t.waived[1] + t.waived[2],
+		              t.waived[TG_SUPPRESS_INLINE],
+		              t.waived[TG_SUPPRESS_EXCEPTION],
+		              t.waived[TG_SUPPRESS_BASELINE]);
 	tg_buf_putc(out, '\n');
 }
 

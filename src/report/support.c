@@ -178,6 +178,19 @@ json_t *tg_report__jint(struct tg_report__json *b, json_int_t n)
 	return value;
 }
 
+json_t *tg_report__jreal(struct tg_report__json *b, double d)
+{
+	json_t *value;
+
+	if (d == (double)(json_int_t)d)
+		value = json_integer((json_int_t)d);
+	else
+		value = json_real(d);
+	if (!value)
+		b->failed = true;
+	return value;
+}
+
 json_t *tg_report__jobj(struct tg_report__json *b)
 {
 	json_t *value = json_object();

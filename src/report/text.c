@@ -95,6 +95,31 @@ static void put_count(tg_buf *buf, size_t n, const char *singular,
 	tg_buf_printf(buf, "%zu %s", n, n == 1 ? singular : plural);
 }
 
+/* A finding's notes, gcc-style: `path:line:col: note: message`. */
+static void put_notes(tg_buf *buf, const tg_finding *f, bool color)
+{
+	size_t i;
+
+	for (i = 0; i < f->notes_count; i++) {
+		const tg_finding_note *n = &f->notes[i];
+
+		put_path(buf, n->path ? n->path : f->path);
+		if (n->line > 0) {
+			tg_buf_printf(buf, ":%d", n->line);
+			if (n->column > 0)
+				tg_buf_printf(buf, ":%d", n->column);
+		}
+		tg_buf_puts(buf, ": ");
+		if (color)
+			tg_buf_printf(buf, "%snote:%s ",
+			              severity_color(TG_SEVERITY_NOTE), COLOR_RESET);
+		else
+			tg_buf_puts(buf, "note: ");
+		put_clean(buf, n->message);
+		tg_buf_putc(buf, '\n');
+	}
+}
+
 static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 {
 	const char *severity = tg_severity_name(f->severity);
@@ -116,6 +141,38 @@ static void put_finding(tg_buf *buf, const tg_finding *f, bool color)
 	if (rule)
 		tg_buf_printf(buf, " [%s]", rule);
 	tg_buf_putc(buf, '\n');
+	put_notes(buf, f, color);
+}
+
+/* How a sign-off that the document does not show was given. */
+static const char *signoff_means(const char *via)
+{
+	if (via && strcmp(via, "approval") == 0)
+		return "approved the pull request";
+	if (via && strcmp(via, "pusher") == 0)
+		return "pushed the sign-off as the authenticated pusher";
+	return NULL;
+}
+
+/*
+ * Who signed the documents whose sign-off is not a line anyone pushed
+ * (an approval on the forge).
+ */
+static void put_signers(tg_buf *buf, const tg_findings *findings)
+{
+	size_t i, docs = tg_findings_document_count(findings);
+
+	for (i = 0; i < docs; i++) {
+		const tg_doc_summary *d = tg_findings_document(findings, i);
+		const char *means = signoff_means(d->signoff_via);
+
+		if (!means || !d->signoff_present || d->signoff_by_count == 0)
+			continue;
+		put_path(buf, d->path);
+		tg_buf_puts(buf, ": signed by ");
+		put_clean(buf, d->signoff_by[0]);
+		tg_buf_printf(buf, ", who %s\n", means);
+	}
 }
 
 static void put_summary(tg_buf *buf, const tg_findings *findings)
@@ -161,8 +218,10 @@ int tg_report__text(FILE *out, const tg_findings *findings,
 		if (i < count)
 			put_finding(&line, tg_findings_get(findings, i),
 			            options->color);
-		else
+		else {
+			put_signers(&line, findings);
 			put_summary(&line, findings);
+		}
 		if (line.failed) {
 			error = tg_error_oom();
 			goto done;

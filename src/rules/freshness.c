@@ -58,6 +58,28 @@ int tg_check_too_few_participants(struct tg_rule_ctx *ctx,
 		n, n == 1 ? "" : "s", min);
 }
 
+/* Whether a `handles` value names a concern: built in, or a trigger's. */
+static bool known_concern(const tg_policy *policy, const char *value)
+{
+	static const char *const builtin[] = {
+		"authentication", "authorization", "pii", "phi", "internet",
+		"cryptography", "payments"
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (strcmp(value, builtin[i]) == 0)
+			return true;
+	for (i = 0; i < policy->triggers.length; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (strcmp(value, t->name) == 0 ||
+		    strcmp(value, tg_model__concern(t->name)) == 0)
+			return true;
+	}
+	return false;
+}
+
 int tg_check_invalid_metadata(struct tg_rule_ctx *ctx,
                               const struct tg_model *model)
 {
@@ -69,6 +91,16 @@ int tg_check_invalid_metadata(struct tg_rule_ctx *ctx,
 		const struct tg_doc_problem *p = fm->problems.items[i];
 
 		error = tg_rule_report(ctx, p->line, p->column, "%s", p->message);
+	}
+	for (i = 0; i < fm->handles.length && error == 0; i++) {
+		const char *value = fm->handles.items[i];
+
+		if (!known_concern(ctx->policy, value))
+			error = tg_rule_report(ctx, fm->handles_line, 1,
+				"front matter field 'handles' lists '%s', which is not a "
+				"concern: use authentication, authorization, pii, phi, "
+				"internet, cryptography or payments (or a policy "
+				"trigger's name), or [] for none", value);
 	}
 	return error;
 }

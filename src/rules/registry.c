@@ -28,6 +28,8 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 	[TG_RULE_TOO_FEW_PARTICIPANTS] = tg_check_too_few_participants,
 	[TG_RULE_INVALID_METADATA] = tg_check_invalid_metadata,
 	[TG_RULE_REVIEWED_DATE_NOT_UPDATED] = tg_check_reviewed_date_not_updated,
+	[TG_RULE_UNDECLARED_CONCERN] = tg_check_undeclared_concern,
+	[TG_RULE_UNKNOWN_RULE] = tg_check_unknown_rule,
 	[TG_RULE_UNREADABLE_THREATS] = tg_check_unreadable_threats,
 };
 
@@ -95,6 +97,47 @@ static int add_or_waive(tg_findings *findings, const tg_policy *policy,
 	return error;
 }
 
+static void notes_clear(struct tg_rule_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->notes_count; i++)
+		free(ctx->notes[i].message);
+	free(ctx->notes);
+	ctx->notes = NULL;
+	ctx->notes_count = ctx->notes_alloc = 0;
+}
+
+int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
+                 const char *fmt, ...)
+{
+	tg_finding_note *note;
+	va_list ap;
+	char *message = NULL;
+	int n;
+
+	if (ctx->notes_count == ctx->notes_alloc) {
+		size_t alloc = ctx->notes_alloc ? ctx->notes_alloc * 2 : 8;
+		tg_finding_note *p = realloc(ctx->notes, alloc * sizeof(*p));
+
+		if (!p)
+			return tg_error_oom();
+		ctx->notes = p;
+		ctx->notes_alloc = alloc;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&message, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return tg_error_oom();
+	note = &ctx->notes[ctx->notes_count++];
+	memset(note, 0, sizeof(*note));
+	note->line = line;
+	note->column = column;
+	note->message = message;
+	return 0;
+}
+
 static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
                   int column, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
@@ -121,11 +164,15 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	    doc->fm.design_status == TG_DESIGN_DRAFT &&
 	    tg_policy__drafts_soft(ctx->policy))
 		severity = TG_SEVERITY_WARNING;
-	if (severity == TG_SEVERITY_OFF)
+	if (severity == TG_SEVERITY_OFF) {
+		notes_clear(ctx);
 		return 0;
+	}
 	inline_ = suppressed(ctx->model, ctx->rule, line);
-	if (vasprintf(&message, fmt, ap) < 0)
+	if (vasprintf(&message, fmt, ap) < 0) {
+		notes_clear(ctx);
 		return tg_error_oom();
+	}
 	memset(&f, 0, sizeof(f));
 	f.rule = ctx->rule;
 	f.severity = severity;
@@ -137,10 +184,13 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	f.message = message;
 	f.section = (char *)ctx->section;
 	f.threat = (char *)ctx->threat;
+	f.notes = ctx->notes;
+	f.notes_count = ctx->notes_count;
 	before = tg_findings_count(ctx->findings);
 	error = add_or_waive(ctx->findings, ctx->policy, &f, policy_path,
 	                     inline_);
 	free(message);
+	notes_clear(ctx);
 	if (error == 0 && tg_findings_count(ctx->findings) > before)
 		ctx->counts[severity]++;
 	return error;
@@ -268,7 +318,8 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 	    tg_policy_signoff_mode(policy,
 	                           tg_document_policy_path(model->doc)) ==
 	    TG_SIGNOFF_TRIGGERED &&
-	    (!model->signoff || !tg_rules__signoff_present(&ctx, model))) {
+	    (!model->signoff || !tg_rules__signoff_present(&ctx, model) ||
+	     model->doc->fm.handles_given)) {
 		error = tg_model__triggers((struct tg_model *)model);
 		if (error < 0)
 			return error;
@@ -286,6 +337,7 @@ int tg_rules_check(tg_findings *findings, const tg_model *model,
 		ctx.threat = NULL;
 		ctx.signoff_part = false;
 		error = checks[i](&ctx, model);
+		notes_clear(&ctx);	/* queued but never reported */
 	}
 	if (error == 0)
 		error = tg_rules__signoff_by(&ctx, model, &who, &via);

@@ -18,6 +18,8 @@ struct tg_rule_ctx {
 	bool signoff_part;		/* the report is about the Sign-off
 					 * section: a reviewer's to fill in */
 	size_t counts[4];		/* findings added, by severity */
+	tg_finding_note *notes;		/* queued for the next report */
+	size_t notes_count, notes_alloc;
 };
 
 typedef int (*tg_rule_check_fn)(struct tg_rule_ctx *ctx,
@@ -34,6 +36,16 @@ int tg_rule_report(struct tg_rule_ctx *ctx, int line, int column,
 int tg_rule_report_severity(struct tg_rule_ctx *ctx, tg_severity severity,
 	int line, int column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/*
+ * Queue a note for the next finding the check reports: evidence at a line
+ * of the same document (text output prints `path:line:col: note: ...`
+ * after the finding). tg_rule_report() attaches the queue to its finding
+ * and empties it, also when the finding is suppressed. Returns 0 or
+ * TG_ENOMEM.
+ */
+int tg_rule_note(struct tg_rule_ctx *ctx, int line, int column,
+	const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Whether a sign-off is required for this document, and why (caller frees). */
 bool tg_rules__signoff_required(const struct tg_model *model, char **why);
@@ -70,5 +82,11 @@ int tg_check_missing_dri(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_too_few_participants(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_invalid_metadata(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_undeclared_concern(struct tg_rule_ctx *, const struct tg_model *);
+
+/* Queue notes quoting a trigger's strongest prose matches. */
+int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
+	const struct tg_trigger_hit *hit);
+int tg_check_unknown_rule(struct tg_rule_ctx *, const struct tg_model *);
 
 #endif

@@ -215,13 +215,82 @@ done:
 	return error;
 }
 
+/* Whether the document before the change had this very sign-off line. */
+static bool signoff_was_there(const struct tg_model *base, const char *text)
+{
+	size_t i;
+
+	for (i = 0; base && i < base->signoffs.length; i++) {
+		const struct tg_signoff *s = base->signoffs.items[i];
+
+		if (s->valid && strcmp(s->text, text) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * On the server with threatgate.pusher: a sign-off line the ref did not
+ * have counts only when the reviewer it names pushed it, in this push or
+ * in the push that brought the commit adding it (the server recorded
+ * that). *via is "pusher" or "document" (already on the ref); NULL with
+ * *why set when it does not count.
+ */
+static int pushed_by_signer(const char **via, char **why,
+                            const struct tg_rule_ctx *ctx,
+                            const struct tg_signoff *s, const char *person)
+{
+	const tg_check_context *git = ctx->git;
+	const tg_policy *policy = ctx->policy;
+	const char *env = tg_policy_pusher_env(policy);
+	tg_vec names = TG_VEC_INIT;
+	char *recorded = NULL;
+	size_t i;
+	int error;
+
+	*via = "document";
+	*why = NULL;
+	if (!env || tg_policy_stage(policy) != TG_STAGE_PRE_RECEIVE ||
+	    signoff_was_there(git->base, s->text))
+		return 0;
+	error = identity(&names, policy, person);
+	for (i = 0; error == 0 && git->pusher && i < names.length; i++)
+		if (tg_policy_pusher_is(policy, git->pusher, names.items[i]))
+			goto pusher;
+	if (error == 0 && git->line_pusher)
+		error = git->line_pusher(&recorded, s->line, git->payload);
+	for (i = 0; error == 0 && recorded && i < names.length; i++)
+		if (tg_policy_pusher_is(policy, recorded, names.items[i]))
+			goto pusher;
+	if (error < 0)
+		goto done;
+	*via = NULL;
+	if (git->pusher)
+		*why = tg_printf("the line is new here and was pushed by '%s', not "
+			"by '%s' (threatgate.pusher = %s): the reviewer pushes their "
+			"own sign-off", git->pusher, person, env);
+	else
+		*why = tg_printf("the line is new here and the server does not know "
+			"who pushed it ($%s, named by threatgate.pusher, is not set)",
+			env);
+	if (!*why)
+		error = tg_error_oom();
+	goto done;
+pusher:
+	*via = "pusher";
+done:
+	free(recorded);
+	tg_vec_release(&names, free);
+	return error;
+}
+
 /*
  * The first person a valid sign-off names who may sign it: a reviewer
  * (anyone, with none configured) who is not signing their own design.
  * NULL when none; *why (caller frees) then says why the last one named
  * does not count, when it is not that they are no reviewer.
  */
-static int signoff_signer(const char **signer, char **why,
+static int signoff_signer(const char **signer, const char **via, char **why,
                           const struct tg_rule_ctx *ctx,
                           const struct tg_model *model,
                           const struct tg_signoff *s)
@@ -231,6 +300,7 @@ static int signoff_signer(const char **signer, char **why,
 	int error = 0;
 
 	*signer = NULL;
+	*via = NULL;
 	*why = NULL;
 	if (!s->valid)
 		return 0;
@@ -242,6 +312,8 @@ static int signoff_signer(const char **signer, char **why,
 		    !(s->people.length == 1 && named_reviewer(policy, s->text)))
 			continue;
 		error = self_signed(&reason, ctx, model, p);
+		if (error == 0 && !reason)
+			error = pushed_by_signer(via, &reason, ctx, s, p);
 		if (error == 0 && !reason)
 			*signer = p;
 		if (reason) {
@@ -303,12 +375,14 @@ int tg_rules__signoff_by(const struct tg_rule_ctx *ctx,
 	*who = NULL;
 	*via = NULL;
 	for (i = 0; i < model->signoffs.length && !*who && error == 0; i++) {
-		error = signoff_signer(&signer, &why, ctx, model,
+		const char *how = NULL;
+
+		error = signoff_signer(&signer, &how, &why, ctx, model,
 		                       model->signoffs.items[i]);
 		free(why);
 		if (error == 0 && signer) {
 			*who = signer;
-			*via = "document";
+			*via = how ? how : "document";
 		}
 	}
 	if (error == 0 && !*who && (a = approval_signer(ctx, model))) {
@@ -364,16 +438,15 @@ bool tg_rules__signoff_required(const struct tg_model *model, char **why)
 	for (i = 0; i < model->hits.length; i++) {
 		const struct tg_trigger_hit *h = model->hits.items[i];
 
-		tg_buf_printf(&buf, "%s%s: '%s' at line %d", i ? "; " : "",
-		              h->trigger->name, h->match, h->line);
+		tg_buf_printf(&buf, "%s%s%s", i ? ", " : "", h->trigger->name,
+		              h->declared ? " declared" : "");
 		required = true;
 	}
 	severe = first_severe_threat(model);
 	if (severe) {
-		tg_buf_printf(&buf, "%sP%d threat %s at line %d", required ? "; " : "",
+		tg_buf_printf(&buf, "%sP%d threat %s", required ? "; " : "",
 		              severe->priority,
-		              tg_rules__threat_label(severe, label, sizeof(label)),
-		              severe->line);
+		              tg_rules__threat_label(severe, label, sizeof(label)));
 		required = true;
 	}
 	if (why && required)
@@ -393,6 +466,84 @@ static char *reviewer_list(const tg_policy *policy)
 	if (policy->reviewers.length > 5)
 		tg_buf_printf(&buf, " and %zu more", policy->reviewers.length - 5);
 	return tg_buf_detach(&buf);
+}
+
+/* How many evidence lines a trigger gets in text output; JSON has all. */
+#define EVIDENCE_NOTES 2
+
+static int compare_weight(const void *a, const void *b)
+{
+	const struct tg_trigger_match *x = *(const struct tg_trigger_match *const *)a;
+	const struct tg_trigger_match *y = *(const struct tg_trigger_match *const *)b;
+
+	if (x->weight != y->weight)
+		return x->weight < y->weight ? 1 : -1;
+	if (x->line != y->line)
+		return (x->line > y->line) - (x->line < y->line);
+	return (x->column > y->column) - (x->column < y->column);
+}
+
+/*
+ * Notes quoting a trigger's prose evidence: its strongest matches (most
+ * weight first, then in document order), then how many more there are.
+ */
+int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
+                             const struct tg_trigger_hit *h)
+{
+	const struct tg_trigger_match **order = NULL;
+	size_t i, n = h->matches.length, shown;
+	int error = 0;
+
+	if (n == 0)
+		return 0;
+	order = calloc(n, sizeof(*order));
+	if (!order)
+		return tg_error_oom();
+	for (i = 0; i < n; i++)
+		order[i] = h->matches.items[i];
+	qsort(order, n, sizeof(*order), compare_weight);
+	shown = n < EVIDENCE_NOTES ? n : EVIDENCE_NOTES;
+	for (i = 0; i < shown && error == 0; i++) {
+		if (i == 0)
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s weighs %g (%g needed): '%s' (%s, weight %g)",
+				h->trigger->name, h->score, h->trigger->threshold,
+				order[i]->words, order[i]->where, order[i]->weight);
+		else
+			error = tg_rule_note(ctx, order[i]->line, order[i]->column,
+				"%s: '%s' (%s, weight %g)", h->trigger->name,
+				order[i]->words, order[i]->where, order[i]->weight);
+	}
+	if (error == 0 && n > shown)
+		error = tg_rule_note(ctx, 0, 0,
+			"%s: %zu more match%s (--format json lists every one)",
+			h->trigger->name, n - shown, n - shown == 1 ? "" : "es");
+	free(order);
+	return error;
+}
+
+/* Why a sign-off is needed, one note a reason. */
+static int reason_notes(struct tg_rule_ctx *ctx, const struct tg_model *model)
+{
+	const struct tg_threat *severe = first_severe_threat(model);
+	char label[64];
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->hits.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->hits.items[i];
+
+		if (h->declared)
+			error = tg_rule_note(ctx, h->line, 0,
+				"%s: declared by '%s'", h->trigger->name, h->match);
+		else
+			error = tg_rules__evidence_notes(ctx, h);
+	}
+	if (error == 0 && severe)
+		error = tg_rule_note(ctx, severe->line, severe->column,
+			"P%d threat %s", severe->priority,
+			tg_rules__threat_label(severe, label, sizeof(label)));
+	return error;
 }
 
 /* What the approvals of the pull request were, when none of them counts. */
@@ -466,6 +617,9 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		path = tg_rules__section_path(model->signoff);
 		ctx->section = path;
 	}
+	error = reason_notes(ctx, model);
+	if (error < 0)
+		goto done;
 	approvals_note(&note, ctx);
 	if (tg_policy__stage_local(ctx->policy)) {
 		/*
@@ -542,7 +696,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		const struct tg_signoff *s = model->signoffs.items[i];
 		const char *name = s->people.length ? s->people.items[0] : s->text;
 
-		const char *signer = NULL;
+		const char *signer = NULL, *how = NULL;
 		char *self = NULL;
 
 		if (!s->valid)
@@ -555,7 +709,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 				"one of %s (threatgate.reviewer)", name, who);
 			continue;
 		}
-		error = signoff_signer(&signer, &self, ctx, model, s);
+		error = signoff_signer(&signer, &how, &self, ctx, model, s);
 		if (error == 0 && !signer && self) {
 			if (!who && !(who = reviewer_list(policy)))
 				error = tg_error_oom();
@@ -586,5 +740,33 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		author = NULL;
 	}
 	free(who);
+	return error;
+}
+
+/*
+ * `handles` decides, but not silently: prose that weighs twice a
+ * trigger's threshold for a concern the declaration leaves out is a
+ * finding that quotes it.
+ */
+int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
+                                const struct tg_model *model)
+{
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < model->undeclared.length && error == 0; i++) {
+		const struct tg_trigger_hit *h = model->undeclared.items[i];
+		const char *concern = tg_model__concern(h->trigger->name);
+
+		error = tg_rules__evidence_notes(ctx, h);
+		if (error == 0)
+			error = tg_rule_report(ctx, h->line, h->column,
+				"the front matter at line %d declares 'handles' without "
+				"'%s', but the prose says '%s' and more (weight %g): add "
+				"'%s' to handles, or say why it does not apply",
+				fm->handles_line, concern, h->match, h->score,
+				concern);
+	}
 	return error;
 }

@@ -21,6 +21,10 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"unreadable-document",
 	"reviewed-date-not-updated",
 	"no-documents",
+	"undeclared-concern",
+	"unknown-rule",
+	"hidden-document",
+	"signoff-stale",
 	"unreadable-threats",
 };
 

@@ -1,4 +1,6 @@
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 #include "util.h"
 #include "banned.h"
 
@@ -6,7 +8,13 @@
  * Match one path segment-aware glob. Iterative with a single backtrack
  * point per star kind, so a hostile pattern cannot go exponential.
  */
-static bool class_match(const char **pp, char c)
+/* ASCII case folding when matching without case. */
+static char fold(char c, bool nocase)
+{
+	return nocase ? (char)tolower((unsigned char)c) : c;
+}
+
+static bool class_match(const char **pp, char c, bool nocase)
 {
 	const char *p = *pp + 1;
 	bool negate = false, ok = false;
@@ -21,11 +29,15 @@ static bool class_match(const char **pp, char c)
 	}
 	while (*p && *p != ']') {
 		if (p[1] == '-' && p[2] && p[2] != ']') {
-			if (c >= p[0] && c <= p[2])
+			if ((c >= p[0] && c <= p[2]) ||
+			    (nocase && ((fold(c, true) >= fold(p[0], true) &&
+			                 fold(c, true) <= fold(p[2], true)) ||
+			                (toupper((unsigned char)c) >= p[0] &&
+			                 toupper((unsigned char)c) <= p[2]))))
 				ok = true;
 			p += 3;
 		} else {
-			if (c == *p)
+			if (fold(c, nocase) == fold(*p, nocase))
 				ok = true;
 			p++;
 		}
@@ -36,7 +48,7 @@ static bool class_match(const char **pp, char c)
 	return ok != negate;
 }
 
-static bool match(const char *p, const char *s)
+static bool match(const char *p, const char *s, bool nocase)
 {
 	const char *star_p = NULL, *star_s = NULL;	/* last '*' */
 	const char *dstar_p = NULL, *dstar_s = NULL;	/* last '**' */
@@ -69,12 +81,12 @@ static bool match(const char *p, const char *s)
 			if (*p == '[' && *s != '/') {
 				const char *q = p;
 
-				if (class_match(&q, *s)) {
+				if (class_match(&q, *s, nocase)) {
 					p = q;
 					s++;
 					continue;
 				}
-			} else if (*p == *s && *p != '\0') {
+			} else if (*p != '\0' && fold(*p, nocase) == fold(*s, nocase)) {
 				p++;
 				s++;
 				continue;
@@ -102,7 +114,19 @@ static bool match(const char *p, const char *s)
 	}
 }
 
+static bool glob_match(const char *pattern, const char *path, bool nocase);
+
 bool tg_glob_match(const char *pattern, const char *path)
+{
+	return glob_match(pattern, path, false);
+}
+
+bool tg_glob_match_nocase(const char *pattern, const char *path)
+{
+	return glob_match(pattern, path, true);
+}
+
+static bool glob_match(const char *pattern, const char *path, bool nocase)
 {
 	const char *base;
 	size_t plen;
@@ -115,12 +139,14 @@ bool tg_glob_match(const char *pattern, const char *path)
 		pattern++;
 	if (!strchr(pattern, '/')) {
 		base = strrchr(path, '/');
-		return match(pattern, base ? base + 1 : path);
+		return match(pattern, base ? base + 1 : path, nocase);
 	}
 	/* a trailing double star matches the folder itself too */
 	plen = strlen(pattern);
 	if (plen > 3 && strcmp(pattern + plen - 3, "/**") == 0 &&
-	    strlen(path) == plen - 3 && strncmp(pattern, path, plen - 3) == 0)
+	    strlen(path) == plen - 3 &&
+	    (nocase ? strncasecmp(pattern, path, plen - 3) == 0
+	            : strncmp(pattern, path, plen - 3) == 0))
 		return true;
-	return match(pattern, path);
+	return match(pattern, path, nocase);
 }

@@ -140,19 +140,26 @@ size_t tg_suggest_distances(size_t *dist, const char *word,
 const char *tg_suggest(const char *word, const char *const *candidates,
                        size_t n)
 {
-	size_t dist[64], i, best, found = SIZE_MAX;
+	size_t dist[64], i, best, found = SIZE_MAX, d, closest = SIZE_MAX;
+	bool tie = false;
 
 	if (n > 64)
 		n = 64;
 	best = tg_suggest_distances(dist, word, candidates, n);
 	if (best == SIZE_MAX)
 		return NULL;
+	/* Among the close ones, the fewest edits wins; a tie is no guess. */
 	for (i = 0; i < n; i++) {
 		if (dist[i] != best)
 			continue;
-		if (found != SIZE_MAX)
-			return NULL;	/* two as close: no guess */
-		found = i;
+		d = distance(word, candidates[i]);
+		if (d < closest) {
+			closest = d;
+			found = i;
+			tie = false;
+		} else if (d == closest) {
+			tie = true;
+		}
 	}
-	return candidates[found];
+	return tie || found == SIZE_MAX ? NULL : candidates[found];
 }

@@ -135,6 +135,17 @@ bool tg_utf8_valid(const char *data, size_t len, size_t *bad_offset,
  * without a '/' matches the basename anywhere, as in .gitignore.
  */
 bool tg_glob_match(const char *pattern, const char *path);
+/* The same, ASCII letters compared without case. */
+bool tg_glob_match_nocase(const char *pattern, const char *path);
+
+/*
+ * A path as a person reads it, to catch names made to dodge the globs:
+ * each component stripped of trailing dots and spaces, look-alike
+ * letters (Cyrillic, Greek, fullwidth) folded to ASCII, invisible
+ * characters and combining marks dropped, ASCII lowered. Caller frees;
+ * NULL when out of memory.
+ */
+char *tg_path_skeleton(const char *path);
 
 /* ---- dates (date.c) ---- */
 

@@ -14,6 +14,14 @@ STATE_DIR/port, and answers as the forges do:
           POST  /api/v4/projects/42/merge_requests/3/notes        201
           PUT   /api/v4/projects/42/merge_requests/3/notes/ID     200
 
+and, for hooks/pr-approvals (read only):
+
+  GitHub  GET   /repos/acme/designs/pulls/7            head sha, author
+          GET   /repos/acme/designs/pulls/7/reviews    list, paginated
+  GitLab  GET   /api/v4/projects/42/merge_requests/3            sha, author
+          GET   /api/v4/projects/42/merge_requests/3/approvals  approved_by
+          GET   /api/v4/projects/42/approvals        reset_approvals_on_push
+
 Any other pull request or project is 404 {"message": "Not Found"}. Pages
 hold at most 2 comments whatever per_page asks, so that pagination is
 always exercised: GitHub answers with a Link header, GitLab with Link and
@@ -22,7 +30,11 @@ X-Next-Page.
 Tokens (Authorization: Bearer, or GitLab's PRIVATE-TOKEN): "good-token"
 reads and writes; "read-only-token" reads, and writes get 403 "Resource
 not accessible by integration", as a fork's pull request token does;
-anything else is 401.
+"forbidden-token" gets 403 on everything; anything else is 401.
+
+Pull requests come from seed.json too: "pull": {"author": LOGIN, "head":
+SHA}, "reviews": [{"user": LOGIN, "state": "APPROVED", "commit_id": SHA}],
+"gitlab_approvals": [LOGIN, ...], "gitlab_reset_on_push": true.
 
 Comments start from STATE_DIR/seed.json when it exists ({"github": [...],
 "gitlab": [...]}, each comment {"body": ..., "user": ...}; "gitlab_link":
@@ -41,7 +53,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 PAGE = 2
-GOOD, READ_ONLY = "good-token", "read-only-token"
+GOOD, READ_ONLY, FORBIDDEN = "good-token", "read-only-token", "forbidden-token"
+GH_PULL = "/repos/acme/designs/pulls/7"
+GL_MR = "/api/v4/projects/42/merge_requests/3"
+GL_RULES = "/api/v4/projects/42/approvals"
 GH_LIST = "/repos/acme/designs/issues/7/comments"
 GH_ONE = "/repos/acme/designs/issues/comments/"
 GL_LIST = "/api/v4/projects/42/merge_requests/3/notes"
@@ -53,10 +68,24 @@ class State:
         self.comments = {"github": [], "gitlab": []}
         self.next_id = 1000
         self.gitlab_link = True
+        self.pull = {"author": "jane", "head": "0" * 40}
+        self.reviews = []
+        self.gitlab_approvals = []
+        self.gitlab_reset = True
         seed = os.path.join(folder, "seed.json")
         if os.path.exists(seed):
             with open(seed) as f:
                 data = json.load(f)
+            self.pull.update(data.get("pull", {}))
+            self.gitlab_approvals = data.get("gitlab_approvals", [])
+            self.gitlab_reset = data.get("gitlab_reset_on_push", True)
+            for i, r in enumerate(data.get("reviews", [])):
+                self.reviews.append({
+                    "id": 500 + i, "user": {"login": r["user"]},
+                    "state": r.get("state", "APPROVED"),
+                    "commit_id": r.get("commit_id", self.pull["head"]),
+                    "submitted_at": "2026-11-27T1%d:00:00Z" % (i % 10),
+                    "body": ""})
             # Without Link headers GitLab's X-Next-Page alone tells the next page.
             self.gitlab_link = data.get("gitlab_link", True)
             for forge in ("github", "gitlab"):
@@ -125,6 +154,19 @@ class Handler(BaseHTTPRequestHandler):
         self.record(status, body_in)
         self.server.state.save()
 
+    def page(self, items_all, query, path, body_in, forge):
+        page = int((query.get("page") or ["1"])[0])
+        start = (page - 1) * PAGE
+        items = items_all[start:start + PAGE]
+        pages = max(1, (len(items_all) + PAGE - 1) // PAGE)
+        headers = {}
+        if page < pages:
+            base = "http://%s:%d%s" % (self.server.server_address[0],
+                                       self.server.server_address[1], path)
+            headers["Link"] = '<%s?per_page=%d&page=%d>; rel="next"' % (
+                base, PAGE, page + 1)
+        return self.reply(200, items, headers, body_in)
+
     def read_body(self):
         n = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(n) if n else b""
@@ -141,9 +183,32 @@ class Handler(BaseHTTPRequestHandler):
         forge = "gitlab" if path.startswith("/api/v4/") else "github"
         token = self.token()
 
+        if token == FORBIDDEN:
+            return self.reply(403, {"message": "Resource not accessible by integration"},
+                              body_in=body_in)
         if token not in (GOOD, READ_ONLY):
             msg = "Bad credentials" if forge == "github" else "401 Unauthorized"
             return self.reply(401, {"message": msg}, body_in=body_in)
+
+        if self.command == "GET" and path == GH_PULL:
+            return self.reply(200, {"number": 7,
+                                    "user": {"login": state.pull["author"]},
+                                    "head": {"sha": state.pull["head"]}},
+                              body_in=body_in)
+        if self.command == "GET" and path == GH_PULL + "/reviews":
+            return self.page(state.reviews, query, path, body_in, "github")
+        if self.command == "GET" and path == GL_MR:
+            return self.reply(200, {"iid": 3,
+                                    "author": {"username": state.pull["author"]},
+                                    "sha": state.pull["head"]}, body_in=body_in)
+        if self.command == "GET" and path == GL_MR + "/approvals":
+            return self.reply(200, {"approved": bool(state.gitlab_approvals),
+                                    "approved_by": [{"user": {"username": u}}
+                                                    for u in state.gitlab_approvals]},
+                              body_in=body_in)
+        if self.command == "GET" and path == GL_RULES:
+            return self.reply(200, {"reset_approvals_on_push": state.gitlab_reset},
+                              body_in=body_in)
 
         is_list = path in (GH_LIST, GL_LIST)
         one_prefix = GH_ONE if forge == "github" else GL_LIST + "/"

@@ -249,7 +249,9 @@ test_expect_success 'a push that turns the rule off and adds a doc breaking it i
 	expect_ref ../strict.git refs/heads/main "$(git rev-parse HEAD~1)"
 '
 
-test_expect_success 'the policy is the default branch before the push: a relaxed policy applies once it has landed' '
+test_expect_success 'the policy is the default branch before the push: a relaxed policy applies once a policy admin landed it' '
+	git -C strict.git config threatgate.pusher TG_PUSHER &&
+	git -C strict.git config threatgate.policyAdmin sec-lead &&
 	cd policy &&
 	git reset -q --hard HEAD~1 &&
 	write_file .threatgate <<-\EOF &&
@@ -257,7 +259,13 @@ test_expect_success 'the policy is the default branch before the push: a relaxed
 		severity = off
 	EOF
 	git commit -q -a -m "relax the policy" &&
-	expect_exit 0 git push ../strict.git main &&
+	TG_PUSHER=someone expect_exit 1 git push ../strict.git main &&
+	expect_stderr_contains "loosens the policy" &&
+	expect_stderr_contains "rule threat-missing-mitigation turned down from error to off" &&
+	expect_ref ../strict.git refs/heads/main "$(git rev-parse HEAD~1)" &&
+	TG_PUSHER=sec-lead expect_exit 0 git push ../strict.git main &&
+	# the rest of this script does not say who pushes
+	git -C ../strict.git config --unset threatgate.pusher &&
 	expect_ref ../strict.git refs/heads/main "$(git rev-parse HEAD)" &&
 	tg_doc_good | sed -e "s/^| T5 | Rotation storm invalidates every session | Denial of service | P3 | [^|]* | mitigated |/| T5 | Rotation storm invalidates every session | Denial of service | P3 | | open |/" \
 		| write_file docs/design/weak.md &&

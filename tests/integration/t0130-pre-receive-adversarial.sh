@@ -45,6 +45,26 @@ not_on_main() {
 	! git -C "$TRASH_DIRECTORY/server.git" merge-base --is-ancestor "$1" refs/heads/main
 }
 
+# with_mode MODE PATH: a commit on HEAD adding the bad doc at PATH (in an
+# existing folder docs/design) with that raw tree mode, on branch "moded".
+with_mode() {
+	local blob design docs root
+	blob=$(attack_doc | git hash-object -w --stdin) &&
+	design=$( { git ls-tree HEAD:docs/design; printf "%s blob %s\t%s\n" "$1" "$blob" "$2"; } | git mktree) &&
+	docs=$( { git ls-tree HEAD:docs | grep -v "	design\$"; printf "040000 tree %s\tdesign\n" "$design"; } | git mktree) &&
+	root=$( { git ls-tree HEAD | grep -v "	docs\$"; printf "040000 tree %s\tdocs\n" "$docs"; } | git mktree) &&
+	git branch -f moded "$(git commit-tree "$root" -p HEAD -m "mode $1")"
+}
+
+# refused_on_main BRANCH TEXT: the attacker's push of BRANCH to main is
+# refused, stderr holds TEXT, and BRANCH's tip is not on main.
+refused_on_main() {
+	expect_exit 1 push_as -- origin "+$1:main" &&
+	expect_stderr_contains "$2" &&
+	expect_stderr_contains "pre-receive hook declined" &&
+	not_on_main "$1"
+}
+
 test_expect_success 'set up: install.sh --server, main with a strict policy and a signed design' '
 	git init -q --bare server.git &&
 	expect_exit 0 "$INSTALL" --server server.git &&
@@ -156,6 +176,243 @@ test_expect_success 'class 1: a branch that was on the server before the hook, f
 	expect_ref ../old.git refs/heads/main "$(git rev-parse R-bad~1)"
 '
 
+test_expect_success 'class 2: a push that loosens .threatgate (and adds the bad doc) is refused, naming what it loosens' '
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -b loosen origin/main &&
+	cat >.threatgate <<-\EOF &&
+	[threatgate]
+		reviewer = @alice <alice@example.com>
+		reviewer = @mallory
+		failOpen = true
+		allowInlineDisable = true
+	[rule "threat-missing-mitigation"]
+		severity = off
+	EOF
+	git commit -q -a -m "tidy the policy" &&
+	git tag L1 &&
+	expect_exit 1 push_as -- origin loosen:main &&
+	expect_stderr_contains "loosens the policy of refs/heads/main" &&
+	expect_stderr_contains "the security reviewers changed" &&
+	expect_stderr_contains "threatgate.failOpen turned on" &&
+	expect_stderr_contains "threatgate.allowInlineDisable turned on" &&
+	expect_stderr_contains "rule threat-missing-mitigation turned down from error to off" &&
+	not_on_main L1 &&
+	attack_doc >docs/design/login.md &&
+	git add docs/design/login.md &&
+	git commit -q -m "login" &&
+	expect_exit 1 push_as -- origin loosen:main &&
+	expect_stderr_contains "[threat-missing-mitigation]" &&
+	not_on_main L1
+'
+
+test_expect_success 'class 2: .threatgate as a symlink to a file holding a loose policy is refused' '
+	cd attacker &&
+	git checkout -q -b symlink origin/main &&
+	printf "[threatgate]\n\tsignoff = never\n" >loose.cfg &&
+	git rm -q .threatgate &&
+	ln -s loose.cfg .threatgate &&
+	git add .threatgate loose.cfg &&
+	git commit -q -m "policy by link" &&
+	expect_exit 1 push_as -- origin symlink:main &&
+	expect_stderr_contains ".threatgate" &&
+	expect_stderr_contains "is a symbolic link" &&
+	not_on_main symlink
+'
+
+test_expect_success 'class 2: a .threatgate that does not parse, or is a directory, is refused (it would refuse every later push)' '
+	cd attacker &&
+	git checkout -q -b broken origin/main &&
+	printf "[threatgate\n\treviewer = \n" >.threatgate &&
+	git commit -q -a -m "broken policy" &&
+	expect_exit 1 push_as -- origin broken:main &&
+	expect_stderr_contains "the policy pushed to refs/heads/main" &&
+	expect_stderr_contains "is refused" &&
+	not_on_main broken &&
+	git checkout -q -b dir origin/main &&
+	git rm -q .threatgate &&
+	mkdir .threatgate &&
+	echo "[threatgate]" >.threatgate/x &&
+	git add .threatgate/x &&
+	git commit -q -m "policy as a folder" &&
+	expect_exit 1 push_as -- origin dir:main &&
+	expect_stderr_contains "is a directory" &&
+	not_on_main dir &&
+	cd .. && git clone -q server.git later && cd later &&
+	echo more >>README.md && git commit -q -a -m "a later push still works" &&
+	expect_exit 0 push_as -- origin main
+'
+
+test_expect_success 'class 2: a policy admin, authenticated by the server, may loosen it' '
+	git -C server.git config threatgate.pusher GL_USERNAME &&
+	git -C server.git config threatgate.policyAdmin sec-lead &&
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -b minage origin/main &&
+	printf "\tmaxAge = 400\n" >>.threatgate &&
+	git commit -q -a -m "a longer max age" &&
+	expect_exit 1 push_as GL_USERNAME=mallory -- origin minage:main &&
+	expect_stderr_contains "threatgate.maxAge raised from 270 to 400 days" &&
+	expect_stderr_contains "this push is not by one" &&
+	not_on_main minage &&
+	expect_exit 0 push_as GL_USERNAME=sec-lead -- origin minage:main &&
+	expect_ref server.git refs/heads/main "$(git rev-parse minage)" 2>/dev/null ||
+	expect_ref ../server.git refs/heads/main "$(git rev-parse minage)"
+'
+
+test_expect_success 'class 2: keys pinned in the server git config win over the file, multi-valued ones too' '
+	git -C server.git config threatgate.reviewer "@alice <alice@example.com>" &&
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -b pinned origin/main &&
+	sed -e "s/^\(\t*\)reviewer = .*/&\n\1reviewer = @mallory <mallory@example.com>/" .threatgate >tmp &&
+	mv tmp .threatgate &&
+	grep -q mallory .threatgate &&
+	git commit -q -a -m "one more reviewer" &&
+	expect_exit 0 push_as GL_USERNAME=sec-lead -- origin pinned:main &&
+	attack_doc | sed -e "s/^| T1 | Credential stuffing against the login | Spoofing | P1 | | open |/| T1 | Credential stuffing against the login | Spoofing | P1 | Rate limits | mitigated |/" >docs/design/login.md &&
+	echo "- [x] Security review: @mallory (2026-11-20)" >>docs/design/login.md &&
+	git add docs/design/login.md &&
+	GIT_AUTHOR_NAME=Mallory GIT_AUTHOR_EMAIL=mallory@example.com git commit -q -m "signed by me" &&
+	expect_exit 1 push_as GL_USERNAME=mallory -- origin pinned:main &&
+	expect_stderr_contains "not from a security reviewer" &&
+	not_on_main pinned
+'
+
+test_expect_success 'class 2: two pushes racing, one loosening the policy, one with the bad doc: neither lands' '
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -b race-policy origin/main &&
+	printf "[rule \"threat-missing-mitigation\"]\n\tseverity = off\n" >>.threatgate &&
+	git commit -q -a -m "relax" &&
+	git checkout -q -b race-doc origin/main &&
+	attack_doc >docs/design/login.md &&
+	git add docs/design/login.md &&
+	git commit -q -m "login" &&
+	main=$(git -C ../server.git rev-parse main) &&
+	{
+		( set +e; push_as GL_USERNAME=mallory -- origin race-policy:main >p1.out 2>&1; echo $? >p1.rc ) &
+		( set +e; push_as GL_USERNAME=mallory -- origin race-doc:main >p2.out 2>&1; echo $? >p2.rc ) &
+		wait
+	} &&
+	test "$(cat p1.rc)" -ne 0 &&
+	test "$(cat p2.rc)" -ne 0 &&
+	grep -q "loosens the policy" p1.out &&
+	grep -q "threat-missing-mitigation" p2.out &&
+	expect_ref ../server.git refs/heads/main "$main" &&
+	not_on_main race-doc
+'
+
+test_expect_success 'class 2: threatgate.lockPolicy: the in-repository file is not read at all' '
+	git clone -q --bare server.git locked.git &&
+	rm -f locked.git/hooks/pre-receive* &&
+	expect_exit 0 "$INSTALL" --server locked.git &&
+	git -C locked.git config threatgate.lockPolicy true &&
+	git -C locked.git config threatgate.reviewer "@alice <alice@example.com>" &&
+	cd attacker &&
+	git fetch -q ../locked.git main &&
+	git checkout -q -b lock FETCH_HEAD &&
+	printf "[threatgate]\n\tsignoff = never\n[rule \"threat-missing-mitigation\"]\n\tseverity = off\n" >.threatgate &&
+	git commit -q -a -m "loose file" &&
+	expect_exit 0 push_as -- ../locked.git lock:main &&
+	attack_doc >docs/design/login.md &&
+	git add docs/design/login.md &&
+	git commit -q -m "login" &&
+	expect_exit 1 push_as -- ../locked.git lock:main &&
+	expect_stderr_contains "[threat-missing-mitigation]" &&
+	expect_stderr_contains "[signoff-required]" &&
+	expect_ref ../locked.git refs/heads/main "$(git rev-parse lock~1)"
+'
+
+test_expect_success 'class 3: HEAD names master, the team pushes main: every push fails closed, saying how to fix it' '
+	git init -q --bare --initial-branch=master guess.git &&
+	expect_exit 0 "$INSTALL" --server guess.git &&
+	cd seed &&
+	expect_exit 0 push_as -- ../guess.git main &&
+	git checkout -q -b later main &&
+	echo x >>README.md &&
+	git commit -q -a -m "a second push" &&
+	expect_exit 1 push_as -- ../guess.git later:main &&
+	expect_stderr_contains "HEAD names '"'"'refs/heads/master'"'"', which does not exist, while other branches do" &&
+	expect_stderr_contains "git symbolic-ref HEAD refs/heads/main" &&
+	expect_stderr_contains "threatgate.policyBranch" &&
+	expect_ref ../guess.git refs/heads/main "$(git rev-parse main)"
+'
+
+test_expect_success 'class 3: an orphan master with a permissive .threatgate does not become the policy' '
+	cd attacker &&
+	git checkout -q --orphan orphan &&
+	git rm -q -r --cached . >/dev/null &&
+	rm -rf docs .threatgate README.md loose.cfg &&
+	printf "[threatgate]\n\tsignoff = never\n[rule \"threat-missing-mitigation\"]\n\tseverity = off\n" >.threatgate &&
+	git add .threatgate &&
+	git commit -q -m "my own policy" &&
+	expect_exit 1 push_as -- ../guess.git orphan:master &&
+	expect_ref ../guess.git refs/heads/master none &&
+	git -C ../guess.git config threatgate.policyBranch main &&
+	expect_exit 0 push_as -- ../guess.git orphan:master &&
+	expect_exit 1 push_as -- ../guess.git +A:main &&
+	expect_stderr_contains "[threat-missing-mitigation]" &&
+	expect_stderr_contains "judged by the policy of refs/heads/main"
+'
+
+test_expect_success 'class 4: a design doc with tree mode 100664 or 100600 (git reads a file) is checked' '
+	cd attacker &&
+	git fetch -q origin &&
+	git checkout -q -B hide origin/main &&
+	with_mode 100664 login.md &&
+	# ls-tree shows 100644; the tree itself says 100664
+	git cat-file tree moded:docs/design | grep -aq "100664 login.md" &&
+	refused_on_main moded "[threat-missing-mitigation]" &&
+	with_mode 100600 login.md &&
+	refused_on_main moded "[threat-missing-mitigation]"
+'
+
+test_expect_success 'class 4: Docs/Design/x.md, x.MD and x.markdown are design documents' '
+	cd attacker &&
+	for p in Docs/Design/login.md docs/design/login.MD docs/design/login.markdown docs/design/login.mdown; do
+		git checkout -q -B hide origin/main &&
+		attack_doc | write_file "$p" &&
+		git add "$p" &&
+		git commit -q -m "hide as $p" &&
+		refused_on_main hide "[threat-missing-mitigation]" || return 1
+	done
+'
+
+test_expect_success 'class 4: a look-alike design folder, or a name ending in a dot or a space: hidden-document' '
+	cd attacker &&
+	for p in "docs/d$(printf "\320\265")sign/login.md" "docs/design/login.md." "docs/design /login.md" "docs/desig$(printf "\342\200\213")n/login.md"; do
+		git checkout -q -B hide origin/main &&
+		attack_doc | write_file "$p" &&
+		git add "$p" &&
+		git commit -q -m "hide" &&
+		refused_on_main hide "[hidden-document]" || return 1
+	done
+'
+
+test_expect_success 'class 4: a symlinked design doc, a symlinked design folder, a submodule at a design path: hidden-document' '
+	cd attacker &&
+	git checkout -q -B hide origin/main &&
+	attack_doc | write_file elsewhere/login.md &&
+	ln -s ../../elsewhere/login.md docs/design/login.md &&
+	git add elsewhere docs/design/login.md &&
+	git commit -q -m "a link" &&
+	refused_on_main hide "is a symbolic link" &&
+	git checkout -q -B hide origin/main &&
+	attack_doc | write_file elsewhere/login.md &&
+	ln -s ../../elsewhere docs/design/team &&
+	git add elsewhere docs/design/team &&
+	git commit -q -m "a linked folder" &&
+	refused_on_main hide "[hidden-document]" &&
+	git checkout -q -B hide origin/main &&
+	with_mode 160000 login.md 2>/dev/null || {
+		git update-index --add --cacheinfo "160000,$(git rev-parse HEAD),docs/design/login.md" &&
+		git commit -q -m "a submodule" &&
+		git branch -f moded HEAD
+	} &&
+	refused_on_main moded "is a submodule"
+'
+
 test_expect_success 'legitimate: a good design, on a topic branch and then on main, lands' '
 	cd attacker &&
 	git fetch -q origin &&
@@ -166,8 +423,9 @@ test_expect_success 'legitimate: a good design, on a topic branch and then on ma
 	GIT_AUTHOR_NAME=Jane GIT_AUTHOR_EMAIL=jane@example.com git commit -q -m "part two" &&
 	echo "- [x] Security review: @alice (2026-11-01)" >>docs/design/rotation-2.md &&
 	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -a -m "security review" &&
-	expect_exit 0 push_as -- origin good &&
-	expect_exit 0 push_as -- origin good:main &&
+	# the server knows its pushers (threatgate.pusher): the reviewer pushes
+	expect_exit 0 push_as GL_USERNAME=alice -- origin good &&
+	expect_exit 0 push_as GL_USERNAME=alice -- origin good:main &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse good)"
 '
 

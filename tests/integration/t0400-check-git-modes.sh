@@ -189,17 +189,21 @@ test_expect_success 'renames count as changes to the new path; deleted docs are 
 	test_must_fail grep -q "\"path\": \"docs/design/second.md\"" "$TG_LAST_STDOUT"
 '
 
-test_expect_success 'symbolic links and submodules named like docs are not followed' '
+test_expect_success 'symbolic links and submodules named like docs are not followed: each is an error saying why' '
 	cd repo &&
 	tg_doc_bad | write_file outside.md &&
 	ln -s ../../outside.md docs/design/link.md &&
 	git add outside.md docs/design/link.md &&
 	git update-index --add --cacheinfo 160000,$(git rev-parse HEAD),docs/design/module.md &&
 	git commit -q -m "a link and a gitlink" &&
-	expect_exit 0 threatgate check --range HEAD~1..HEAD &&
-	expect_stdout_lacks "link.md" &&
-	expect_stdout_lacks "module.md" &&
-	expect_exit 0 threatgate check --staged
+	expect_exit 1 threatgate check --range HEAD~1..HEAD &&
+	expect_stdout_matches "^docs/design/link\.md:1: error: .*symbolic link.*\[hidden-document\]" &&
+	expect_stdout_matches "^docs/design/module\.md:1: error: .*submodule.*\[hidden-document\]" &&
+	expect_stdout_lacks "threat-missing-priority" &&
+	expect_exit 0 threatgate check --staged &&
+	git rm -q --cached docs/design/link.md docs/design/module.md &&
+	rm -f docs/design/link.md &&
+	git commit -q -m "no link, no gitlink"
 '
 
 test_expect_success 'covered-code-changed: code a stale doc covers changes, the doc does not' '

@@ -67,7 +67,8 @@ test_expect_success 'json: the fields of every document' '
 	jq -e ".summary == {\"repositories\": 1, \"documents\": 7, \"unreadable\": 1, \"stale\": 1,
 		\"no_review_date\": 0, \"signoff_missing\": 2, \"threats\": 46,
 		\"open_threats\": {\"P1\": 2, \"P2\": 0, \"P3\": 3, \"P4\": 1, \"P5\": 0, \"none\": 1},
-		\"drifting\": 0, \"with_findings\": 3}" ../scan.json
+		\"drifting\": 0, \"with_findings\": 3,
+		\"suppressed\": {\"inline\": 0, \"exception\": 0, \"baseline\": 0}}" ../scan.json
 '
 
 test_expect_success 'the policy decides what is stale (threatgate.maxAge)' '

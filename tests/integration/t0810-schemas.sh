@@ -88,7 +88,7 @@ test_expect_success 'the round-two fields validate when present, and are typed' 
 	    | .documents[0].sections = [{kind: \"threat-model\", title: \"Threat Model\", line: 12}]
 	    | .documents[0].threats[0].rating = \"High\"
 	    | .documents[0].triggers = [{id: \"internet-exposed\", line: 7, match: \"webhook\",
-	                                 matches: [{line: 7, match: \"webhook\"}, {line: 9, match: \"public\"}]}]
+	                                 matches: [{line: 7, column: 3, words: \"webhook\", weight: 2, where: \"body\"}, {line: 9, words: \"public\", weight: 0.5}]}]
 	    | .suppressed = [{finding: .findings[0], reason: \"inline\"}]
 	    | .findings[0].notes = [\"internet-exposed: \\u0027exposure: internet\\u0027 at line 7\"]" tree.json >round2.json &&
 	validate "$SCHEMAS/check-report.schema.json" round2.json &&

@@ -304,22 +304,30 @@ static void test_triggers_outside_threat_model(void **state)
 
 	(void)state;
 	build("---\nexposure: internet\n---\n# X\n\nUsers sign in with\nOAuth and "
-	      "we keep their phone numbers.\n\n```\npayment card\n```\n\n"
+	      "we keep their phone numbers and home address.\n\n```\n"
+	      "payment card\n```\n\n"
 	      "## Security\n### Threat Model\n| ID | Threat | STRIDE |\n|-|-|-|\n"
 	      "| T1 | Elevation of privilege through admin permissions | E |\n");
 	assert_non_null(hit_for("internet-exposed"));
 	assert_non_null(hit_for("authentication"));
 	assert_non_null(hit_for("personal-data"));
 	assert_null(hit_for("payments"));	/* inside a code block */
-	assert_null(hit_for("authorization"));	/* inside the threat model */
+	assert_null(hit_for("authorization"));	/* a threat table row */
+	/* in the policy's trigger order; the strongest match names each */
 	h = model->hits.items[0];
+	assert_string_equal(h->trigger->name, "authentication");
+	assert_string_equal(h->match, "OAuth");
+	assert_int_equal(h->line, 7);
+	assert_false(h->declared);
+	assert_int_equal(h->matches.length, 2);	/* sign in, OAuth */
+	assert_true(h->score >= 3);
+	h = model->hits.items[1];
+	assert_string_equal(h->trigger->name, "personal-data");
+	assert_int_equal(h->line, 7);
+	h = model->hits.items[2];
 	assert_string_equal(h->match, "exposure: internet");
 	assert_int_equal(h->line, 2);
-	h = model->hits.items[1];
-	assert_string_equal(h->match, "sign in");
-	assert_int_equal(h->line, 6);
-	h = model->hits.items[2];
-	assert_int_equal(h->line, 7);
+	assert_true(h->declared);
 }
 
 static void test_suppressions(void **state)

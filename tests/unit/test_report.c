@@ -172,7 +172,7 @@ static void test_json_shape(void **state)
 	assert_int_equal(json_array_size(json_object_get(root, "documents")), 1);
 	doc = json_array_get(json_object_get(root, "documents"), 0);
 	assert_keys(doc, "path revision title dri status participants "
-	            "threat_model_reviewed stale sections threats triggers signoff");
+	            "threat_model_reviewed stale sections threats triggers handles signoff");
 	assert_string_equal(json_string_value(json_object_get(doc, "path")),
 	                    "docs/design/payments.md");
 	assert_true(json_is_null(json_object_get(doc, "revision")));
@@ -201,7 +201,7 @@ static void test_json_shape(void **state)
 	assert_true(json_is_null(json_object_get(threat, "mitigation")));
 
 	v = json_array_get(json_object_get(doc, "triggers"), 0);
-	assert_keys(v, "id line match");
+	assert_keys(v, "id line match declared score threshold matches");
 	assert_string_equal(json_string_value(json_object_get(v, "match")),
 	                    "webhook");
 

@@ -36,6 +36,10 @@ static const struct {
 	{ "unreadable-document", TG_SEVERITY_ERROR },
 	{ "reviewed-date-not-updated", TG_SEVERITY_WARNING },
 	{ "no-documents", TG_SEVERITY_NOTE },
+	{ "undeclared-concern", TG_SEVERITY_ERROR },
+	{ "unknown-rule", TG_SEVERITY_WARNING },
+	{ "hidden-document", TG_SEVERITY_ERROR },
+	{ "signoff-stale", TG_SEVERITY_ERROR },
 	{ "unreadable-threats", TG_SEVERITY_WARNING },
 };
 
@@ -44,7 +48,9 @@ static bool git_only(const char *id)
 {
 	return strcmp(id, "covered-code-changed") == 0 ||
 	       strcmp(id, "reviewed-date-not-updated") == 0 ||
-	       strcmp(id, "no-documents") == 0;
+	       strcmp(id, "no-documents") == 0 ||
+	       strcmp(id, "hidden-document") == 0 ||
+	       strcmp(id, "signoff-stale") == 0;
 }
 
 static void test_table_matches_spec(void **state)
