@@ -1778,6 +1778,7 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 	struct tg_threat *cur = NULL;
 	bool keyed = false, ids = false;
 	size_t id_len, id_start, list_start = w->model->threats.length, k;
+	size_t cat_start = (size_t)-1;
 	char *list_mit = NULL;
 	int error = 0;
 
@@ -1820,9 +1821,22 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		f = leading_key(text, &v);
 		skip = id_prefix(text, strlen(text), &id_len, &id_start);
 
+		/* a bullet after "- SPOOFING" and its threats: their mitigation */
+		if (cat_start != (size_t)-1 && !skip && f == F_NONE &&
+		    !category_heading(w->model->policy, text)) {
+			for (k = cat_start; k < w->model->threats.length && error == 0; k++) {
+				struct tg_threat *t = w->model->threats.items[k];
+
+				if (!t->mitigation)
+					error = add_mitigation(t, text);
+			}
+			free(text);
+			continue;
+		}
 		/* "- SPOOFING" with its threats nested */
 		if (!skip && f == F_NONE && (bits = category_heading(w->model->policy, text)) &&
 		    cmark_node_next(para)) {
+			cat_start = w->model->threats.length;
 			for (child = cmark_node_next(para); child && error == 0;
 			     child = cmark_node_next(child))
 				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
@@ -2640,6 +2654,47 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	return error;
 }
 
+/*
+ * A standalone threat model that states its mitigations once, in a
+ * section of their own ("Security invariants", "Mitigations", "Security
+ * strategy"): its threats without one are answered there.
+ */
+static int document_mitigations(struct tg_model *model)
+{
+	static const char *const titles[] = {
+		"mitigations", "security invariants", "invariants",
+		"security strategy", "countermeasures", "security controls",
+		"controls", "defenses", "defences", "security measures",
+		"mitigation strategy", "protections",
+	};
+	const struct tg_section *found = NULL;
+	char *text;
+	size_t i;
+	int error = 0;
+
+	if (!model->standalone)
+		return 0;
+	for (i = 0; i < model->sections.length && !found; i++) {
+		const struct tg_section *s = model->sections.items[i];
+
+		if (s->has_content && IN_LIST(s->norm, titles))
+			found = s;
+	}
+	if (!found)
+		return 0;
+	text = tg_printf("see '%s'", found->title);
+	if (!text)
+		return tg_error_oom();
+	for (i = 0; i < model->threats.length && error == 0; i++) {
+		struct tg_threat *t = model->threats.items[i];
+
+		if (!t->mitigation)
+			error = add_mitigation(t, text);
+	}
+	free(text);
+	return error;
+}
+
 int tg_model__threats(struct tg_model *model)
 {
 	size_t i, before;
@@ -2655,5 +2710,7 @@ int tg_model__threats(struct tg_model *model)
 		    model->threats.length > before)
 			model->threat_model = region;
 	}
+	if (error == 0)
+		error = document_mitigations(model);
 	return error;
 }
