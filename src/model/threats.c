@@ -765,7 +765,8 @@ static bool generic_heading(const char *t)
 static bool mitigation_words(const char *t)
 {
 	return strstr(t, "mitigation") || strstr(t, "countermeasure") ||
-	       strstr(t, "remediation") || strstr(t, "recommended fix");
+	       strstr(t, "remediation") || strstr(t, "recommended fix") ||
+	       strstr(t, "recommendation");
 }
 
 /* A title saying threats follow: "Threats", "Potential threats". */
@@ -812,6 +813,8 @@ static bool mitigation_led(const char *text)
 		"set up", "keep", "rely", "run", "add", "check", "define",
 		"document", "educate", "review", "scan", "pin", "harden",
 		"using", "implementing", "enabling", "enforcing", "applying",
+		"ensuring", "the need to", "need for", "importance of", "prevent",
+		"avoid", "disable", "disallow", "deny", "block",
 	};
 	size_t i;
 
@@ -841,8 +844,7 @@ static bool answers(const char *text)
 static bool says_risk_of(const char *text)
 {
 	return strstr(text, "the risk of") || strstr(text, "the risk in") ||
-	       strstr(text, "the impact of") || strstr(text, "protects against") ||
-	       strstr(text, "protect against") || strstr(text, "defends against");
+	       strstr(text, "the impact of");
 }
 
 /* Template text: "Example bad thing that might happen", "{{...}}". */
@@ -1789,6 +1791,7 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 	struct tg_threat *cur = NULL;
 	bool keyed = false, ids = false;
 	size_t id_len, id_start, list_start = w->model->threats.length, k;
+	size_t cat_start = (size_t)-1;
 	char *list_mit = NULL;
 	int error = 0;
 
@@ -1831,9 +1834,22 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		f = leading_key(text, &v);
 		skip = id_prefix(text, strlen(text), &id_len, &id_start);
 
+		/* a bullet after "- SPOOFING" and its threats: their mitigation */
+		if (cat_start != (size_t)-1 && !skip && f == F_NONE &&
+		    !category_heading(w->model->policy, text)) {
+			for (k = cat_start; k < w->model->threats.length && error == 0; k++) {
+				struct tg_threat *t = w->model->threats.items[k];
+
+				if (!t->mitigation)
+					error = add_mitigation(t, text);
+			}
+			free(text);
+			continue;
+		}
 		/* "- SPOOFING" with its threats nested */
 		if (!skip && f == F_NONE && (bits = category_heading(w->model->policy, text)) &&
 		    cmark_node_next(para)) {
+			cat_start = w->model->threats.length;
 			for (child = cmark_node_next(para); child && error == 0;
 			     child = cmark_node_next(child))
 				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
@@ -1947,6 +1963,16 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 						break;
 					}
 					inline_fields = skip || word_count(before) >= 3;
+					/* "Title (P3). Mitigation: x": a field after a
+					 * sentence, not "Role-Based Access Control: x" */
+					if (inline_fields && !skip && !plain) {
+						const char *b = key;
+
+						while (b > text && strchr(" *_", b[-1]))
+							b--;
+						if (b == text || !strchr(".;,)\n", b[-1]))
+							inline_fields = false;
+					}
 					free(before);
 					if (!inline_fields) {
 						free(text);
@@ -1996,9 +2022,12 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				free(text);
 				continue;
 			}
-			/* a plain bullet: a threat when it reads as one */
-			if (!skip && !inline_fields && f == F_NONE && plain < 2 &&
-			    w->label != L_THREATS && !cats && !threat_words(text)) {
+			/* a plain bullet: a threat when it reads as one; a
+			 * "Name: what it is" legend is not */
+			if (!skip && !inline_fields && f == F_NONE &&
+			    ((plain < 2 && w->label != L_THREATS && !cats) ||
+			     unknown_label(text)) &&
+			    !threat_words(unknown_label(text) ? strchr(text, ':') : text)) {
 				free(text);
 				continue;
 			}
@@ -2076,8 +2105,12 @@ static int heading(struct walk *w, cmark_node *node)
 	raw = s->title;
 	if (w->open && !w->open_details && w->open_level >= level)
 		error = close_open(w);
-	if (w->open && w->open_details)
-		error = close_open(w);
+	if (w->open && w->open_details) {
+		/* <details> holding headings folds a section, not a threat */
+		tg_model__free_threat(w->open);
+		w->open = NULL;
+		w->open_details = false;
+	}
 	if (error < 0)
 		return error;
 	if (w->mit_target && w->mit_level >= level)
@@ -2188,6 +2221,7 @@ static int heading(struct walk *w, cmark_node *node)
 		w->open_level = level;
 		w->open_group = !skip;
 		w->open_details = false;
+		w->plain_ok = w->open_group;
 	}
 	return 0;
 }
@@ -2633,6 +2667,47 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	return error;
 }
 
+/*
+ * A standalone threat model that states its mitigations once, in a
+ * section of their own ("Security invariants", "Mitigations", "Security
+ * strategy"): its threats without one are answered there.
+ */
+static int document_mitigations(struct tg_model *model)
+{
+	static const char *const titles[] = {
+		"mitigations", "security invariants", "invariants",
+		"security strategy", "countermeasures", "security controls",
+		"controls", "defenses", "defences", "security measures",
+		"mitigation strategy", "protections",
+	};
+	const struct tg_section *found = NULL;
+	char *text;
+	size_t i;
+	int error = 0;
+
+	if (!model->standalone)
+		return 0;
+	for (i = 0; i < model->sections.length && !found; i++) {
+		const struct tg_section *s = model->sections.items[i];
+
+		if (s->has_content && IN_LIST(s->norm, titles))
+			found = s;
+	}
+	if (!found)
+		return 0;
+	text = tg_printf("see '%s'", found->title);
+	if (!text)
+		return tg_error_oom();
+	for (i = 0; i < model->threats.length && error == 0; i++) {
+		struct tg_threat *t = model->threats.items[i];
+
+		if (!t->mitigation)
+			error = add_mitigation(t, text);
+	}
+	free(text);
+	return error;
+}
+
 int tg_model__threats(struct tg_model *model)
 {
 	size_t i, before;
@@ -2648,5 +2723,7 @@ int tg_model__threats(struct tg_model *model)
 		    model->threats.length > before)
 			model->threat_model = region;
 	}
+	if (error == 0)
+		error = document_mitigations(model);
 	return error;
 }
