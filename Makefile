@@ -28,7 +28,11 @@ WARN := -Wall -Wextra -Werror -pedantic -Wstrict-prototypes \
 	-Wwrite-strings -Wpointer-arith -Wvla -Wformat=2 -Wshadow -fno-common
 OPT      ?= -O2 -g
 CFLAGS   ?=
-CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"'
+# Where each rule's page (docs/rules/RULE.md) is published: SARIF's helpUri.
+# A fork or a packager points it at its own copy (the action does).
+RULES_URL ?= https://github.com/threatgate/threatgate/blob/v$(VERSION)/docs/rules/
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' \
+	-DTG_RULES_URL='"$(RULES_URL)"'
 ALL_CFLAGS = -std=c11 -pthread $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 
 ifneq ($(SANITIZE),)

@@ -126,7 +126,23 @@ typedef struct {
 	char *signoff_via;
 	size_t errors, warnings, notes;
 	size_t waived[TG_SUPPRESS__COUNT];	/* waived findings, by reason */
+	/*
+	 * The findings themselves, kept by `scan` for its HTML page (at most
+	 * TG_DOC_FINDINGS_KEPT, in line order); NULL and 0 elsewhere.
+	 */
+	struct tg_doc_finding *findings;
+	size_t findings_count;
 } tg_doc_summary;
+
+/* One finding of a document, as a scan keeps it. */
+typedef struct tg_doc_finding {
+	char *rule;		/* "threat-missing-priority" */
+	tg_severity severity;
+	int line;		/* 0 when unknown */
+	char *message;
+} tg_doc_finding;
+
+#define TG_DOC_FINDINGS_KEPT 50
 
 /* What a rule is: the catalogue every report and the rule driver use. */
 typedef struct {

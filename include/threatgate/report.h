@@ -48,6 +48,13 @@ typedef struct {
 	 * named sign-off counts; the report says so in one line.
 	 */
 	bool no_reviewers;
+	/*
+	 * text: group the findings by document, each under a line naming it
+	 * and its counts (the hooks); show at most max_findings findings
+	 * (0: all), then how many more in how many documents.
+	 */
+	bool group;
+	size_t max_findings;
 } tg_report_options;
 
 #define TG_REPORT_OPTIONS_INIT { .format = TG_FORMAT_TEXT, \

@@ -95,9 +95,18 @@ struct cli_options {
 	/* CLI_OPT_REVIEWER: --reviewer WHO, in order */
 	const char *reviewers[CLI_MAX_REVIEWERS];
 	int nreviewers;
+
+	/* CLI_OPT_REPORT */
+	long max_findings;	/* --max-findings N; -1: the command's default */
+	bool verbose;		/* --verbose: say what was read and why */
+	bool group;		/* text: findings grouped by document (hooks) */
 };
 
-#define CLI_OPTIONS_INIT { .format = TG_FORMAT_TEXT, .color = CLI_COLOR_AUTO }
+/* The findings a hook shows by default (--max-findings). */
+#define CLI_HOOK_MAX_FINDINGS 25
+
+#define CLI_OPTIONS_INIT { .format = TG_FORMAT_TEXT, .color = CLI_COLOR_AUTO, \
+	.max_findings = -1 }
 
 /* Whether a git mode (--staged, --range, --all) was asked for. */
 bool cli_opts_git_mode(const struct cli_options *opts);
@@ -126,6 +135,17 @@ bool cli_color_enabled(const struct cli_options *opts, FILE *stream);
 
 /* Print `threatgate: <message>` on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --verbose: "threatgate: verbose: ..." on stderr; nothing without it. */
+void cli_verbose_say(const struct cli_options *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * --verbose: why PATH (DISPLAY as shown, or NULL) is a design document or
+ * is not; `named`: it was given on the command line.
+ */
+void cli_verbose_document(const struct cli_options *opts,
+	const tg_policy *policy, const char *path, const char *display,
+	bool named);
 /* Print `threatgate: <tg_error_last()->message>` and return 2. */
 int cli_fail(void);
 /* Whether informational chatter is wanted. */

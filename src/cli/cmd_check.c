@@ -60,6 +60,10 @@ static const char check_help[] =
 "  --head REV            the revision links point at (default: the commit\n"
 "                        checked, or GITHUB_SHA / CI_COMMIT_SHA)\n"
 "  --no-pass-comment     markdown: write nothing when nothing blocks\n"
+"  --max-findings N      text: show at most N findings (default: all),\n"
+"                        then how many more in how many documents\n"
+"  --verbose             say which policy was read, and which paths were\n"
+"                        taken as design documents and why\n"
 "  -h, --help            show this help\n"
 "\n"
 "Exit status: 0 nothing at or above --fail-on, 1 findings at or above\n"
@@ -68,6 +72,7 @@ static const char check_help[] =
 /* ---- the work-tree walk ---- */
 
 struct walk {
+	const struct cli_options *opts;	/* --verbose */
 	const tg_policy *policy;
 	tg_findings *findings;
 	git_repository *repo;	/* for ignore rules; may be NULL */
@@ -297,6 +302,12 @@ static int cmp_names(const void *a, const void *b)
 
 static int note_markdown(struct walk *w, const char *display, const char *rel)
 {
+	/*
+	 * Templates (templates/sdd.md, which init writes) are not design
+	 * documents kept in the wrong place: no glob is suggested for them.
+	 */
+	if (strncmp(rel, "templates/", 10) == 0)
+		return 0;
 	w->markdown++;
 	if (!w->first_markdown) {
 		w->first_markdown = tg_strdup(display);
@@ -398,10 +409,15 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel,
 		}
 		if (!S_ISREG(st.st_mode) || ignored(w, child_rel, false))
 			continue;
-		if (tg_policy_is_document(w->policy, child_rel))
+		if (tg_policy_is_document(w->policy, child_rel)) {
+			cli_verbose_document(w->opts, w->policy, child_rel,
+			                     child_display, false);
 			error = check_file(w, child, child_display);
-		else if (is_markdown(names.items[i]))
+		} else if (is_markdown(names.items[i])) {
+			cli_verbose_document(w->opts, w->policy, child_rel,
+			                     child_display, false);
 			error = note_markdown(w, child_display, child_rel);
+		}
 		if (error < 0)
 			goto done;
 	}
@@ -461,6 +477,15 @@ static int check_operand(struct walk *w, const char *typed)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		/* An explicit file is checked whatever the globs say. */
+		if (w->opts->verbose) {
+			char *full = realpath(typed, NULL);
+			const char *in_tree = full ? under_root(w->root, full) : NULL;
+
+			cli_verbose_document(w->opts, w->policy,
+			                     in_tree ? in_tree : typed,
+			                     *display ? display : typed, true);
+			free(full);
+		}
 		error = check_file(w, typed, *display ? display : typed);
 		goto done;
 	}
@@ -558,6 +583,7 @@ static int check_work_tree(const struct cli_options *opts,
 	if (error < 0)
 		goto done;
 
+	w.opts = opts;
 	w.policy = policy;
 	w.findings = findings;
 	/* Text shows findings only: skip trigger scans no rule needs. */
@@ -635,6 +661,15 @@ int cli_cmd_check(int argc, char **argv)
 	error = cli_check_collect(&opts, findings, &policy);
 	if (error < 0)
 		goto done;
+	if (opts.verbose && cli_opts_git_mode(&opts)) {
+		size_t i;
+
+		/* A git mode takes the paths that match a glob, and only those. */
+		for (i = 0; i < tg_findings_document_count(findings); i++)
+			cli_verbose_document(&opts, policy,
+				tg_findings_document(findings, i)->path, NULL,
+				false);
+	}
 
 	tg_findings_sort(findings);
 	opts.policy = policy;

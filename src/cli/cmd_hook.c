@@ -32,6 +32,11 @@ static const char hook_help[] =
 	"  --fail-on LEVEL   error (default), warning or never\n"
 	"  --color WHEN      auto, always or never\n"
 	"  -q, --quiet       print nothing when nothing was found\n"
+	"  --max-findings N  show at most N findings (default 25; 0: all), then\n"
+	"                    how many more in how many documents\n"
+	"  --verbose         say which policy was read\n"
+	"\n"
+	"Text findings are grouped by document, under a line with its counts.\n"
 	"\n"
 	"Exit: 0 pass, 1 findings block, 2 could not check (fails closed).\n";
 
@@ -129,6 +134,10 @@ int cli_cmd_hook(int argc, char **argv)
 	error = cli_opts_parse(&opts, argc, argv, CLI_OPT_REPORT, hook_help);
 	if (error != 0)
 		return cli_opts_exit(&opts, error);
+	/* A push of hundreds of documents must not bury the first ones. */
+	opts.group = true;
+	if (opts.max_findings < 0)
+		opts.max_findings = CLI_HOOK_MAX_FINDINGS;
 	if (opts.nargs < 1) {
 		cli_error("hook: which hook? pre-commit, pre-push or pre-receive");
 		return CLI_EXIT_USAGE;

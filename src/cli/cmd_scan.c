@@ -287,8 +287,15 @@ static int write_report(const struct cli_options *opts, const tg_scan *scan)
 {
 	tg_report_options options = TG_REPORT_OPTIONS_INIT;
 	FILE *out = stdout;
+	char *owned = NULL;
 	int error;
 
+	/* The forge's address (html: links to each document), as check's. */
+	error = cli_report_options(&options, opts, &owned);
+	if (error < 0)
+		return error;
+	/* Each document links at the commit scanned, unless --head says. */
+	options.head = opts->head;
 	if (opts->output) {
 		out = fopen(opts->output, "w");
 		if (!out)
@@ -301,6 +308,7 @@ static int write_report(const struct cli_options *opts, const tg_scan *scan)
 	if (out != stdout && fclose(out) != 0 && error == 0)
 		error = tg_error_set(TG_ERROR, "cannot write '%s': %s",
 		                     opts->output, strerror(errno));
+	free(owned);
 	return error;
 }
 

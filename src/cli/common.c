@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "policy/policy.h"
 #include "util/util.h"
 #include "util/banned.h"
 
@@ -87,6 +88,120 @@ done:
 	return error;
 }
 
+void cli_verbose_say(const struct cli_options *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opts->verbose)
+		return;
+	fputs("threatgate: verbose: ", stderr);
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): a false alarm */
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool file_exists(const char *path)
+{
+	return path && access(path, F_OK) == 0;
+}
+
+/* --verbose: where the policy came from, and the document globs. */
+static void verbose_policy(const struct cli_options *opts,
+                           git_repository *repo, const char *root,
+                           const tg_policy *policy)
+{
+	git_object *obj = NULL;
+	char *path = NULL, *spec = NULL;
+	const char *dir;
+	size_t i;
+
+	if (!opts->verbose)
+		return;
+	if (opts->config) {
+		cli_verbose_say(opts, "policy: %s (--config), then git config",
+		            opts->config);
+	} else if (repo && tg_policy_lock(policy)) {
+		cli_verbose_say(opts, "policy: git config only "
+		            "(threatgate.lockPolicy: no .threatgate is read)");
+	} else if (repo && opts->policy_rev) {
+		char id[GIT_OID_HEXSZ + 1] = "";
+
+		if (git_revparse_single(&obj, repo, opts->policy_rev) == 0) {
+			git_oid_tostr(id, sizeof(id), git_object_id(obj));
+			git_object_free(obj);
+			obj = NULL;
+		}
+		spec = tg_printf("%s:.threatgate", opts->policy_rev);
+		if (spec && git_revparse_single(&obj, repo, spec) == 0)
+			cli_verbose_say(opts, "policy: .threatgate at %s (%s, "
+			            "--policy-rev), then git config",
+			            opts->policy_rev, id);
+		else
+			cli_verbose_say(opts, "policy: %s (%s, --policy-rev) has no "
+			            ".threatgate: the built-in defaults, then git "
+			            "config", opts->policy_rev, id);
+	} else if (repo && git_repository_is_bare(repo)) {
+		if (tg_policy_source_ref(policy))
+			cli_verbose_say(opts, "policy: git config, and .threatgate at "
+			            "%s (%s) if it has one",
+			            tg_policy_source_ref(policy),
+			            tg_policy_source_commit(policy) ?
+			            tg_policy_source_commit(policy) : "no commit");
+		else
+			cli_verbose_say(opts, "policy: git config and the built-in "
+			            "defaults (no branch to read .threatgate from)");
+	} else {
+		dir = repo ? git_repository_workdir(repo) : root;
+		if (dir) {
+			size_t len = strlen(dir);
+
+			path = tg_printf("%s%s.threatgate", dir,
+			                 len > 0 && dir[len - 1] == '/' ? "" : "/");
+		}
+		if (file_exists(path))
+			cli_verbose_say(opts, "policy: %s (the work tree's), then git "
+			            "config", path);
+		else
+			cli_verbose_say(opts, "policy: no .threatgate%s%s: the built-in "
+			            "defaults, then git config", dir ? " in " : "",
+			            dir ? dir : "");
+	}
+	for (i = 0; i < policy->docs.length; i++)
+		cli_verbose_say(opts, "document glob: %s",
+		            (const char *)policy->docs.items[i]);
+	git_object_free(obj);
+	free(spec);
+	free(path);
+}
+
+/* --verbose: why PATH was taken as a design document (or was not). */
+void cli_verbose_document(const struct cli_options *opts,
+                          const tg_policy *policy, const char *path,
+                          const char *display, bool named)
+{
+	size_t i;
+
+	if (!opts->verbose)
+		return;
+	for (i = 0; policy && i < policy->docs.length; i++)
+		if (tg_glob_match(policy->docs.items[i], path)) {
+			cli_verbose_say(opts, "%s: a design document: it matches "
+			            "'%s'%s", display ? display : path,
+			            (const char *)policy->docs.items[i],
+			            named ? " (and was named)" : "");
+			return;
+		}
+	if (named)
+		cli_verbose_say(opts, "%s: checked as a design document: it was "
+		            "named on the command line (it matches no glob)",
+		            display ? display : path);
+	else
+		cli_verbose_say(opts, "%s: not a design document: Markdown, but it "
+		            "matches no document glob", display ? display : path);
+}
+
 int cli_policy_load(tg_policy **out, const struct cli_options *opts,
                     git_repository *repo, const char *root)
 {
@@ -130,6 +245,7 @@ ready:
 		goto done;
 	if (opts->no_baseline)
 		tg_policy_ignore_baseline(policy);
+	verbose_policy(opts, repo, root, policy);
 	*out = policy;
 	policy = NULL;
 done:

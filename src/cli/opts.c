@@ -2,6 +2,7 @@
  * Options shared by the subcommands (SPEC section 4), parsed with
  * getopt_long from one table; each subcommand says which groups it takes.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,7 +30,9 @@ enum {
 	OPT_SERVER,
 	OPT_GLOBAL,
 	OPT_APPROVALS,
-	OPT_REVIEWER
+	OPT_REVIEWER,
+	OPT_MAX_FINDINGS,
+	OPT_VERBOSE
 };
 
 #define ANY_GROUP (~0u)
@@ -51,6 +54,8 @@ static const struct opt_def {
 	{ "forge-url", required_argument, OPT_FORGE_URL, CLI_OPT_REPORT },
 	{ "head", required_argument, OPT_HEAD, CLI_OPT_REPORT },
 	{ "no-pass-comment", no_argument, OPT_NO_PASS_COMMENT, CLI_OPT_REPORT },
+	{ "max-findings", required_argument, OPT_MAX_FINDINGS, CLI_OPT_REPORT },
+	{ "verbose", no_argument, OPT_VERBOSE, CLI_OPT_REPORT },
 	{ "staged", no_argument, OPT_STAGED, CLI_OPT_GIT },
 	{ "range", required_argument, OPT_RANGE, CLI_OPT_GIT | CLI_OPT_RANGE },
 	{ "all", no_argument, OPT_ALL, CLI_OPT_GIT },
@@ -236,6 +241,23 @@ static int set_value(struct cli_options *opts, int val, const char *value,
 		break;
 	case OPT_NO_PASS_COMMENT:
 		opts->no_pass_comment = true;
+		break;
+	case OPT_MAX_FINDINGS: {
+		char *end = NULL;
+		long n;
+
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || !end || end == value || *end != '\0' ||
+		    n < 0 || n > 1000000)
+			return tg_error_set(TG_EINVALID,
+				"invalid --max-findings '%s' (expected a number, "
+				"0 for all)", value);
+		opts->max_findings = n;
+		break;
+	}
+	case OPT_VERBOSE:
+		opts->verbose = true;
 		break;
 	case OPT_PRUNE:
 		opts->prune = true;

@@ -87,6 +87,9 @@ int cli_report_options(tg_report_options *out, const struct cli_options *opts,
 	}
 	out->fail_on = fail_on;
 	out->comment_on_pass = !opts->no_pass_comment;
+	out->group = opts->group;
+	out->max_findings = opts->max_findings > 0 ?
+	                    (size_t)opts->max_findings : 0;
 	if (opts->format == TG_FORMAT_GITHUB)
 		out->step_summary = env("GITHUB_STEP_SUMMARY");
 	return 0;

@@ -743,5 +743,12 @@ void tg_doc_summary_free(tg_doc_summary *summary)
 	}
 	tg_strs_free(summary->handles, summary->handles_count);
 	tg_strs_free(summary->signoff_by, summary->signoff_by_count);
+	if (summary->findings) {
+		for (i = 0; i < summary->findings_count; i++) {
+			free(summary->findings[i].rule);
+			free(summary->findings[i].message);
+		}
+		free(summary->findings);
+	}
 	free(summary);
 }

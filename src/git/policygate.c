@@ -17,6 +17,9 @@
 #include "threatgate/rules.h"
 #include "util/banned.h"
 
+static char *vformat(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
 /* vprintf into a new string; NULL when memory runs out. */
 static char *vformat(const char *fmt, va_list ap)
 {

@@ -857,6 +857,33 @@ static char *repository_name(git_repository *repo)
  * summary: its findings are dropped at once, so a large inventory holds
  * only summaries.
  */
+/* A copy of the document's findings on its summary, for the HTML page. */
+static int keep_findings(tg_doc_summary *doc, const tg_findings *findings)
+{
+	size_t i, n = tg_findings_count(findings);
+
+	if (n > TG_DOC_FINDINGS_KEPT)
+		n = TG_DOC_FINDINGS_KEPT;
+	if (n == 0)
+		return 0;
+	doc->findings = calloc(n, sizeof(*doc->findings));
+	if (!doc->findings)
+		return tg_error_oom();
+	for (i = 0; i < n; i++) {
+		const tg_finding *f = tg_findings_get(findings, i);
+		tg_doc_finding *to = &doc->findings[doc->findings_count++];
+		const char *rule = tg_rule_name(f->rule);
+
+		to->severity = f->severity;
+		to->line = f->line;
+		to->rule = tg_strdup(rule ? rule : "finding");
+		to->message = tg_strdup(f->message ? f->message : "");
+		if (!to->rule || !to->message)
+			return tg_error_oom();
+	}
+	return 0;
+}
+
 static int check_alone(tg_doc_summary **out, git_repository *repo,
                        struct tg_change *change, const tg_policy *policy)
 {
@@ -878,6 +905,14 @@ static int check_alone(tg_doc_summary **out, git_repository *repo,
 	doc = tg_findings_document(findings, 0);
 	if (doc)
 		error = tg_doc_summary_dup(out, doc);
+	if (error == 0 && *out) {
+		tg_findings_sort(findings);
+		error = keep_findings(*out, findings);
+		if (error < 0) {
+			tg_doc_summary_free(*out);
+			*out = NULL;
+		}
+	}
 done:
 	tg_findings_free(findings);
 	return error;

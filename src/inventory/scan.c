@@ -138,6 +138,8 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 	s->handles_count = 0;
 	s->sections = NULL;
 	s->sections_count = 0;
+	s->findings = NULL;
+	s->findings_count = 0;
 
 	ok = dup_opt(&s->path, summary->path) &&
 	     dup_opt(&s->revision, summary->revision) &&
@@ -203,6 +205,18 @@ int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
 		s->sections[i].line = summary->sections[i].line;
 		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
 		     dup_opt(&s->sections[i].title, summary->sections[i].title);
+	}
+	if (ok)
+		s->findings = calloc(summary->findings_count + 1,
+		                     sizeof(*s->findings));
+	ok = ok && s->findings;
+	for (i = 0; ok && i < summary->findings_count; i++) {
+		s->findings_count++;
+		s->findings[i].severity = summary->findings[i].severity;
+		s->findings[i].line = summary->findings[i].line;
+		ok = dup_opt(&s->findings[i].rule, summary->findings[i].rule) &&
+		     dup_opt(&s->findings[i].message,
+		             summary->findings[i].message);
 	}
 	if (!ok) {
 		tg_doc_summary_free(s);

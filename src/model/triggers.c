@@ -265,6 +265,7 @@ static int compare_terms(const void *a, const void *b)
 
 static void score_terms(struct tg_trigger_hit *h)
 {
+	struct tg_trigger_match *last = NULL;	/* the last one kept */
 	size_t i, kept = 0, run = 0;
 	double best = 0;
 
@@ -274,8 +275,11 @@ static void score_terms(struct tg_trigger_hit *h)
 	for (i = 0; i < h->matches.length; i++) {
 		struct tg_trigger_match *m = h->matches.items[i];
 
-		if (i == 0 || strcmp(m->term,
-		    ((struct tg_trigger_match *)h->matches.items[i - 1])->term)) {
+		/*
+		 * Compare with the last match kept, not items[i - 1]: that one
+		 * may have been freed or overwritten by the compaction below.
+		 */
+		if (!last || strcmp(m->term, last->term)) {
 			run = 0;
 			best = m->weight;
 		} else if (++run > REPEATS) {
@@ -288,6 +292,7 @@ static void score_terms(struct tg_trigger_hit *h)
 		}
 		h->score += m->weight;
 		h->matches.items[kept++] = m;
+		last = m;
 	}
 	h->matches.length = kept;
 }

@@ -1698,7 +1698,8 @@ bool tg_policy__stage_local(const tg_policy *policy)
 static bool signoff_rule(tg_rule_id rule)
 {
 	return rule == TG_RULE_SIGNOFF_REQUIRED ||
-	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED;
+	       rule == TG_RULE_SIGNOFF_UNAUTHORIZED ||
+	       rule == TG_RULE_SIGNOFF_STALE;
 }
 
 tg_severity tg_policy__severity(const tg_policy *policy, tg_rule_id rule,

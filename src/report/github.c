@@ -10,9 +10,13 @@
  * %3A and %2C. Nothing a document holds can end the command early or
  * start another one.
  *
- * GitHub shows only the first few annotations of a step, so with
- * options->step_summary (the CLI passes $GITHUB_STEP_SUMMARY) the whole
- * Markdown report is appended to the job summary too.
+ * GitHub shows only the first few annotations of a step (10 of each
+ * level) and of a job (50), so at most ANNOTATIONS_PER_RULE of one rule in
+ * one document, and ANNOTATIONS_MAX in all, are annotations; the others
+ * are written as plain compiler-style lines of the log, and counted on the
+ * last line. With options->step_summary (the CLI passes
+ * $GITHUB_STEP_SUMMARY) the whole Markdown report, every finding, is
+ * appended to the job summary too.
  */
 #include <errno.h>
 #include <string.h>
@@ -120,6 +124,29 @@ static void put_annotation(tg_buf *buf, const tg_finding *f)
 	tg_buf_release(&title);
 }
 
+#define ANNOTATIONS_PER_RULE 3
+#define ANNOTATIONS_MAX 50
+
+/* A finding that is not an annotation: `path:line:col: severity: message [rule]`. */
+static void put_plain(tg_buf *buf, const tg_finding *f)
+{
+	const char *rule = tg_rule_name(f->rule);
+	const unsigned char *p;
+
+	/* A path that starts with ':' must not look like "::command". */
+	tg_buf_printf(buf, "%s%s:%d", f->path && f->path[0] == ':' ? "./" : "",
+	              f->path ? f->path : "", f->line > 0 ? f->line : 1);
+	if (f->column > 0)
+		tg_buf_printf(buf, ":%d", f->column);
+	tg_buf_printf(buf, ": %s: ", tg_severity_name(f->severity));
+	/* One line, and never a workflow command: no line break survives. */
+	for (p = (const unsigned char *)(f->message ? f->message : ""); *p; p++)
+		tg_buf_putc(buf, *p < 0x20 || *p == 0x7f ? ' ' : (char)*p);
+	if (rule)
+		tg_buf_printf(buf, " [%s]", rule);
+	tg_buf_putc(buf, '\n');
+}
+
 static void put_summary(tg_buf *buf, const tg_findings *findings)
 {
 	size_t e = tg_findings_total(findings, TG_SEVERITY_ERROR);
@@ -160,19 +187,68 @@ static int write_step_summary(const tg_findings *findings,
 	return error;
 }
 
+/*
+ * Whether the i-th finding is shown as an annotation: fewer than
+ * ANNOTATIONS_PER_RULE of its rule in its document came before it, and
+ * fewer than ANNOTATIONS_MAX in all. The findings of a document are
+ * contiguous (sorted by path), so only those since the last path change
+ * are counted.
+ */
+static bool annotated(const tg_findings *findings, size_t i, size_t start,
+                      size_t shown)
+{
+	const tg_finding *f = tg_findings_get(findings, i);
+	size_t j, same = 0;
+
+	if (shown >= ANNOTATIONS_MAX)
+		return false;
+	for (j = start; j < i; j++) {
+		const tg_finding *g = tg_findings_get(findings, j);
+
+		if (g->rule == f->rule)
+			same++;
+	}
+	return same < ANNOTATIONS_PER_RULE;
+}
+
+static bool same_path(const tg_finding *a, const tg_finding *b)
+{
+	const char *p = a->path ? a->path : "", *q = b->path ? b->path : "";
+
+	return strcmp(p, q) == 0;
+}
+
 int tg_report__github(FILE *out, const tg_findings *findings,
                       const tg_report_options *options)
 {
 	tg_buf line = TG_BUF_INIT;
 	size_t i, count = tg_findings_count(findings);
+	size_t start = 0, shown = 0;
 	int error = 0;
 
 	for (i = 0; i <= count; i++) {
 		tg_buf_clear(&line);
-		if (i < count)
-			put_annotation(&line, tg_findings_get(findings, i));
-		else
+		if (i < count) {
+			const tg_finding *f = tg_findings_get(findings, i);
+
+			if (i > 0 && !same_path(tg_findings_get(findings, i - 1), f))
+				start = i;
+			if (annotated(findings, i, start, shown)) {
+				put_annotation(&line, f);
+				shown++;
+			} else {
+				put_plain(&line, f);
+			}
+		} else {
 			put_summary(&line, findings);
+			if (shown < count)
+				tg_buf_printf(&line, "threatgate: %zu of %zu "
+				              "findings shown as annotations (at "
+				              "most %d of a rule in a document, %d "
+				              "in all); every finding is in the job "
+				              "summary\n", shown, count,
+				              ANNOTATIONS_PER_RULE, ANNOTATIONS_MAX);
+		}
 		if (line.failed) {
 			error = tg_error_oom();
 			goto done;

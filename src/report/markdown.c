@@ -34,6 +34,13 @@ struct md {
 	tg_buf *buf;
 	const tg_findings *findings;
 	const tg_report_options *options;
+	/*
+	 * The documents in the order the comment shows them: those that
+	 * block first, then those with other findings, then those that pass,
+	 * each group in path order; so that what must be fixed is never
+	 * behind "... and N more".
+	 */
+	size_t *order;
 };
 
 static bool is_alnum(unsigned char c)
@@ -412,7 +419,8 @@ static void put_table(const struct md *md)
 	tg_buf_puts(buf, "| | Design document | Errors | Warnings | Notes "
 	            "| Security sign-off |\n|---|---|--:|--:|--:|---|\n");
 	for (i = 0; i < n && i < TABLE_ROWS; i++) {
-		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+		const tg_doc_summary *d = tg_findings_document(md->findings,
+		                                               md->order[i]);
 		struct doc_counts c = count_for(md, d->path, d->revision);
 
 		tg_buf_printf(buf, "| %s | ", c.blocking ? EMOJI_ERROR :
@@ -448,9 +456,12 @@ static void put_table(const struct md *md)
 		}
 		tg_buf_puts(buf, " |\n");
 	}
-	if (n > TABLE_ROWS)
-		tg_buf_printf(buf, "\n... and %zu more documents.\n",
-		              n - TABLE_ROWS);
+	if (n > TABLE_ROWS) {
+		tg_buf_puts(buf, "\n... and ");
+		put_count(buf, n - TABLE_ROWS, "more document",
+		          "more documents");
+		tg_buf_puts(buf, ".\n");
+	}
 	tg_buf_puts(buf, "\n");
 }
 
@@ -672,7 +683,8 @@ static void put_sections(struct md *md, tg_buf *body, size_t *left_out)
 
 	md->buf = &section;
 	for (i = 0; i < n; i++) {
-		const tg_doc_summary *d = tg_findings_document(md->findings, i);
+		const tg_doc_summary *d = tg_findings_document(md->findings,
+		                                               md->order[i]);
 		struct doc_counts c = count_for(md, d->path, d->revision);
 
 		if (c.errors + c.warnings + c.notes == 0)
@@ -720,27 +732,49 @@ static void put_sections(struct md *md, tg_buf *body, size_t *left_out)
 	tg_buf_release(&section);
 }
 
+/* 0: blocks, 1: other findings, 2: passes. */
+static int doc_rank(const struct md *md, const tg_doc_summary *d)
+{
+	struct doc_counts c = count_for(md, d->path, d->revision);
+
+	if (c.blocking > 0)
+		return 0;
+	return c.errors + c.warnings + c.notes > 0 ? 1 : 2;
+}
+
 int tg_report__markdown(FILE *out, const tg_findings *findings,
                         const tg_report_options *options)
 {
 	tg_buf body = TG_BUF_INIT;
 	struct md md;
 	size_t i, docs, docs_blocking = 0, docs_unsigned = 0, left_out = 0;
-	size_t blocking = 0;
+	size_t blocking = 0, next = 0;
+	int *ranks = NULL, rank;
 	int error = 0;
 
 	md.buf = &body;
 	md.findings = findings;
 	md.options = options;
 	docs = tg_findings_document_count(findings);
+	md.order = calloc(docs ? docs : 1, sizeof(*md.order));
+	ranks = calloc(docs ? docs : 1, sizeof(*ranks));
+	if (!md.order || !ranks) {
+		error = tg_error_oom();
+		goto done;
+	}
 	for (i = 0; i < docs; i++) {
 		const tg_doc_summary *d = tg_findings_document(findings, i);
 
-		if (count_for(&md, d->path, d->revision).blocking > 0)
+		ranks[i] = doc_rank(&md, d);
+		if (ranks[i] == 0)
 			docs_blocking++;
 		if (signoff_missing(d))
 			docs_unsigned++;
 	}
+	for (rank = 0; rank <= 2; rank++)
+		for (i = 0; i < docs; i++)
+			if (ranks[i] == rank)
+				md.order[next++] = i;
 	for (i = 0; i < tg_findings_count(findings); i++)
 		if (blocks(&md, tg_findings_get(findings, i)->severity))
 			blocking++;
@@ -768,7 +802,7 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 		tg_buf_puts(&body, "Documents: ");
 		for (i = 0; i < docs && i < 10; i++) {
 			const tg_doc_summary *d = tg_findings_document(findings,
-			                                               i);
+			                                               md.order[i]);
 
 			if (i > 0)
 				tg_buf_puts(&body, ", ");
@@ -788,6 +822,8 @@ int tg_report__markdown(FILE *out, const tg_findings *findings,
 	if (fwrite(body.ptr, 1, body.size, out) != body.size)
 		error = tg_error_set(TG_ERROR, "cannot write the report");
 done:
+	free(ranks);
+	free(md.order);
 	tg_buf_release(&body);
 	return error;
 }

@@ -75,6 +75,54 @@ static json_t *text_value(struct tg_report__json *b, const char *text)
 	return obj;
 }
 
+/*
+ * GitHub code scanning ranks alerts by properties."security-severity", a
+ * CVSS-like score: 9.0 and up critical, 7.0 high, 4.0 medium, 0.1 low. A
+ * design that ships without the review it needs, or with a threat left
+ * open, is high; a threat model that cannot be judged is medium; what
+ * only makes the document harder to use is low. A rule not listed here
+ * (one added later) is scored from its default severity.
+ */
+static const char *security_severity(const tg_rule_info *info)
+{
+	static const struct {
+		const char *rule, *score;
+	} scores[] = {
+		{ "signoff-required", "8.0" },
+		{ "signoff-unauthorized", "8.0" },
+		{ "signoff-stale", "7.0" },
+		{ "threat-missing-mitigation", "7.5" },
+		{ "risk-acceptance-approval", "7.0" },
+		{ "missing-section", "6.0" },
+		{ "no-threats", "6.0" },
+		{ "empty-section", "5.0" },
+		{ "unreadable-document", "5.0" },
+		{ "stale-threat-model", "5.0" },
+		{ "covered-code-changed", "5.0" },
+		{ "reviewed-date-not-updated", "4.0" },
+		{ "threat-missing-priority", "4.0" },
+		{ "invalid-metadata", "4.0" },
+		{ "threat-missing-category", "3.0" },
+		{ "stride-coverage", "3.0" },
+		{ "missing-dri", "2.0" },
+		{ "too-few-participants", "2.0" },
+		{ "no-documents", "1.0" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(scores) / sizeof(scores[0]); i++)
+		if (strcmp(scores[i].rule, info->name) == 0)
+			return scores[i].score;
+	switch (info->default_severity) {
+	case TG_SEVERITY_ERROR:
+		return "6.0";
+	case TG_SEVERITY_WARNING:
+		return "4.0";
+	default:
+		return "1.0";
+	}
+}
+
 static json_t *rule_value(struct tg_report__json *b, const tg_rule_info *info)
 {
 	json_t *obj = tg_report__jobj(b);
@@ -84,14 +132,18 @@ static json_t *rule_value(struct tg_report__json *b, const tg_rule_info *info)
 	json_t *tags = tg_report__jarr(b);
 	char *name = pascal_name(info->name);
 	char *full = first_paragraph(info->explain);
+	/* The rule's page in the docs of this version (Makefile RULES_URL). */
+	char *help_uri = tg_printf("%s%s.md", TG_RULES_URL, info->name);
 
-	if (!name || !full)
+	if (!name || !full || !help_uri)
 		b->failed = true;
 	tg_report__jset(b, obj, "id", tg_report__jstr(b, info->name));
 	tg_report__jset(b, obj, "name", tg_report__jstr(b, name));
 	tg_report__jset(b, obj, "shortDescription",
 	                text_value(b, info->summary));
 	tg_report__jset(b, obj, "fullDescription", text_value(b, full));
+	if (help_uri)
+		tg_report__jset(b, obj, "helpUri", tg_report__jstr(b, help_uri));
 	/* The explain text's examples are indented: Markdown code blocks. */
 	tg_report__jset(b, help, "text", tg_report__jstr(b, info->explain));
 	tg_report__jset(b, help, "markdown", tg_report__jstr(b, info->explain));
@@ -99,11 +151,15 @@ static json_t *rule_value(struct tg_report__json *b, const tg_rule_info *info)
 	tg_report__jset(b, config, "level",
 	                tg_report__jstr(b, level_name(info->default_severity)));
 	tg_report__jset(b, obj, "defaultConfiguration", config);
+	tg_report__jappend(b, tags, tg_report__jstr(b, "security"));
 	tg_report__jappend(b, tags, tg_report__jstr(b, "threat-model"));
 	tg_report__jappend(b, tags, tg_report__jstr(b, "design-review"));
 	tg_report__jset(b, props, "tags", tags);
 	tg_report__jset(b, props, "precision", tg_report__jstr(b, "very-high"));
+	tg_report__jset(b, props, "security-severity",
+	                tg_report__jstr(b, security_severity(info)));
 	tg_report__jset(b, obj, "properties", props);
+	free(help_uri);
 	free(full);
 	free(name);
 	return obj;

@@ -12,6 +12,14 @@
  * the address picks the initial order, which makes a sorted view
  * shareable. Without scripts the page still reads, in path order.
  *
+ * Each document's title links to it: on the forge when its address is
+ * known (--forge-url, or GITHUB_SERVER_URL/GITHUB_REPOSITORY, or
+ * CI_PROJECT_URL), else by its path, which opens when the page is kept at
+ * the top of the repository. Its findings unfold under the Findings cell
+ * (<details>). Paths may wrap after each '/', never inside a name; on a
+ * narrow screen (a phone) each row becomes a card of label: value lines,
+ * so that nothing scrolls sideways.
+ *
  * Text from documents (titles, names, paths) is escaped for HTML; bytes
  * that are not UTF-8 become U+FFFD.
  */
@@ -70,7 +78,18 @@ static const char page_style[] =
 "tr.rank-2 td:first-child{box-shadow:inset 3px 0 #8250df}\n"
 ".title{font-weight:600}\n"
 ".path,.sub{color:#57606a;font-size:12px}\n"
-".path{word-break:break-all}\n"
+".path{overflow-wrap:normal;word-break:normal}\n"
+"td.doc a{color:inherit;text-decoration:none}\n"
+"td.doc a:hover,td.doc a:focus-visible{text-decoration:underline}\n"
+"td.findings details{white-space:normal;text-align:left}\n"
+"td.findings summary{cursor:pointer;white-space:nowrap;text-align:right}\n"
+"td.findings ul{margin:6px 0 0;padding:0 0 0 16px;min-width:16em;"
+"max-width:32em;font-size:12px}\n"
+"td.findings li{margin:0 0 4px}\n"
+"td.findings .rule{color:#57606a}\n"
+".sev-error{color:#a40e26;font-weight:600}.sev-warning{color:#953800;"
+"font-weight:600}.sev-note{color:#57606a;font-weight:600}\n"
+
 "td.reviewed,td.findings{white-space:nowrap}\n"
 "td.drift .sub{min-width:9em}\n"
 ".tag{display:inline-block;border-radius:10px;padding:0 7px;font-size:11px;"
@@ -82,6 +101,29 @@ static const char page_style[] =
 ".tag.ok{background:#dafbe1;color:#116329}\n"
 ".missing{color:#a40e26;font-weight:600}\n"
 "footer{color:#57606a;font-size:12px;margin-top:16px}\n";
+
+/* A phone: each row a card of label: value lines, nothing sideways. */
+static const char page_style_narrow[] =
+"@media (max-width:700px){\n"
+"header,main{padding-left:12px;padding-right:12px}\n"
+".charts{grid-template-columns:1fr}\n"
+".docs input{width:100%}\n"
+"table,tbody,tr,td{display:block;width:100%}\n"
+"thead{display:none}\n"
+"tr{border:1px solid #d0d7de;border-radius:8px;margin:0 0 10px;"
+"padding:4px 0}\n"
+"td{border:0;padding:3px 10px;display:flex;gap:10px;text-align:left}\n"
+"td.num,td.findings summary{text-align:left}\n"
+"td[data-label]::before{content:attr(data-label);flex:0 0 6.5em;"
+"color:#57606a;font-size:12px;font-weight:600}\n"
+"td.doc{display:block}td.doc::before{display:none}\n"
+"td.findings ul{min-width:0}\n"
+"tr.rank-0 td:first-child,tr.rank-1 td:first-child,"
+"tr.rank-2 td:first-child{box-shadow:none}\n"
+"tr.rank-0,tr.rank-1{border-left:4px solid #d1242f}\n"
+"tr.rank-2{border-left:4px solid #8250df}\n"
+"}\n";
+
 
 static const char page_script[] =
 "(function () {\n"
@@ -421,7 +463,88 @@ static void put_threat_list(tg_buf *out, const tg_doc_summary *d, int max)
 	}
 }
 
-static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
+/* A path that may wrap after each '/', never inside a name. */
+static void put_path(tg_buf *out, const char *path)
+{
+	const char *p = path ? path : "", *slash;
+
+	while ((slash = strchr(p, '/')) != NULL) {
+		char *part = tg_strndup(p, (size_t)(slash - p) + 1);
+
+		if (!part) {
+			out->failed = true;
+			return;
+		}
+		put_html(out, part);
+		tg_buf_puts(out, "<wbr>");
+		free(part);
+		p = slash + 1;
+	}
+	put_html(out, p);
+}
+
+/*
+ * Where the document's link points: its page on the forge when the
+ * address is known and one repository was scanned, else its path.
+ */
+static void put_href(tg_buf *out, const tg_scan_doc *sd, bool repo,
+                     const tg_report_options *options)
+{
+	tg_buf url = TG_BUF_INIT;
+
+	if (!repo && tg_report__link(&url, options, sd->doc->revision,
+	                             sd->doc->path, 0)) {
+		put_html(out, tg_buf_cstr(&url));
+	} else {
+		tg_report__uri_path(&url, sd->doc->path);
+		put_html(out, tg_buf_cstr(&url));
+	}
+	if (url.failed)
+		out->failed = true;
+	tg_buf_release(&url);
+}
+
+/* The findings cell: the counts, and the findings themselves unfolding. */
+static void put_findings(tg_buf *out, const tg_doc_summary *d)
+{
+	size_t i, total = d->errors + d->warnings + d->notes;
+
+	tg_buf_puts(out, "<td class=\"num findings\" data-label=\"Findings\">");
+	if (d->findings_count > 0)
+		tg_buf_puts(out, "<details><summary>");
+	tg_buf_printf(out, "%zu error%s<div class=\"sub\">%zu warning%s",
+	              d->errors, d->errors == 1 ? "" : "s",
+	              d->warnings, d->warnings == 1 ? "" : "s");
+	if (d->notes)
+		tg_buf_printf(out, ", %zu note%s", d->notes,
+		              d->notes == 1 ? "" : "s");
+	tg_buf_puts(out, "</div>");
+	if (d->findings_count == 0) {
+		tg_buf_puts(out, "</td>\n");
+		return;
+	}
+	tg_buf_puts(out, "</summary>\n<ul class=\"finding-list\">");
+	for (i = 0; i < d->findings_count; i++) {
+		const tg_doc_finding *f = &d->findings[i];
+		const char *sev = tg_severity_name(f->severity);
+
+		tg_buf_printf(out, "<li data-rule=\"%s\"><span class=\"sev-%s\">%s"
+		              "</span> ", f->rule, sev, sev);
+		if (f->line > 0)
+			tg_buf_printf(out, "at line %d: ", f->line);
+		put_html(out, f->message);
+		tg_buf_puts(out, " <span class=\"rule\">[");
+		put_html(out, f->rule);
+		tg_buf_puts(out, "]</span></li>");
+	}
+	if (total > d->findings_count)
+		tg_buf_printf(out, "<li>and %zu more</li>",
+		              total - d->findings_count);
+	tg_buf_puts(out, "</ul></details></td>\n");
+}
+
+static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo,
+                    const tg_report_options *options)
 {
 	const tg_doc_summary *d = sd->doc;
 	const tg_drift *drift = &sd->drift;
@@ -446,7 +569,7 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	              d->errors * 100000 + d->warnings);
 
 	/* State */
-	tg_buf_puts(out, "<td>");
+	tg_buf_puts(out, "<td data-label=\"State\">");
 	if (!d->readable)
 		tg_buf_puts(out, "<span class=\"tag unreadable\">unreadable</span>");
 	if (d->readable && d->stale)
@@ -460,18 +583,23 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	tg_buf_puts(out, "</td>\n");
 
 	/* Document */
-	tg_buf_puts(out, "<td class=\"doc\"><div class=\"title\">");
-	put_html(out, d->title ? d->title : d->path);
-	tg_buf_puts(out, "</div><div class=\"path\">");
+	tg_buf_puts(out, "<td class=\"doc\"><div class=\"title\"><a class=\"doc-link\" href=\"");
+	put_href(out, sd, repo, options);
+	tg_buf_puts(out, "\">");
+	if (d->title)
+		put_html(out, d->title);
+	else
+		put_path(out, d->path);
+	tg_buf_puts(out, "</a></div><div class=\"path\">");
 	if (repo) {
 		put_html(out, sd->repository);
 		tg_buf_puts(out, " · ");
 	}
-	put_html(out, d->path);
+	put_path(out, d->path);
 	tg_buf_puts(out, "</div></td>\n");
 
 	/* DRI */
-	tg_buf_puts(out, "<td title=\"");
+	tg_buf_puts(out, "<td data-label=\"DRI\" title=\"");
 	put_html(out, d->dri);
 	tg_buf_puts(out, "\">");
 	if (d->dri)
@@ -481,7 +609,7 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	tg_buf_puts(out, "</td>\n");
 
 	/* Reviewed */
-	tg_buf_puts(out, "<td class=\"reviewed\">");
+	tg_buf_puts(out, "<td class=\"reviewed\" data-label=\"Reviewed\">");
 	if (!d->readable) {
 		tg_buf_puts(out, "—");
 	} else if (!d->reviewed || d->age_days < 0) {
@@ -494,13 +622,14 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	tg_buf_puts(out, "</td>\n");
 
 	/* Threats, open P1-P2 */
-	tg_buf_printf(out, "<td class=\"num\">%zu</td>\n", d->threats_count);
-	tg_buf_puts(out, "<td class=\"num open\" title=\"");
+	tg_buf_printf(out, "<td class=\"num\" data-label=\"Threats\">%zu</td>\n",
+	              d->threats_count);
+	tg_buf_puts(out, "<td class=\"num open\" data-label=\"Open P1–P2\" title=\"");
 	put_threat_list(out, d, 2);
 	tg_buf_printf(out, "\">%zu</td>\n", open);
 
 	/* Sign-off */
-	tg_buf_puts(out, "<td class=\"signoff\" title=\"");
+	tg_buf_puts(out, "<td class=\"signoff\" data-label=\"Sign-off\" title=\"");
 	for (i = 0; i < d->signoff_by_count; i++) {
 		if (i)
 			tg_buf_puts(out, ", ");
@@ -513,7 +642,7 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	tg_buf_puts(out, "</td>\n");
 
 	/* Drift */
-	tg_buf_puts(out, "<td class=\"num drift\" title=\"");
+	tg_buf_puts(out, "<td class=\"num drift\" data-label=\"Drift\" title=\"");
 	if (sd->has_drift) {
 		if (drift->since && strlen(drift->since) == 10)
 			tg_buf_printf(out, "since the review of %s", drift->since);
@@ -553,13 +682,12 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd, bool repo)
 	tg_buf_puts(out, "</td>\n");
 
 	/* Findings */
-	tg_buf_printf(out, "<td class=\"num findings\">%zu error%s<div class=\"sub\">"
-	              "%zu warning%s</div></td>\n</tr>\n",
-	              d->errors, d->errors == 1 ? "" : "s",
-	              d->warnings, d->warnings == 1 ? "" : "s");
+	put_findings(out, d);
+	tg_buf_puts(out, "</tr>\n");
 }
 
-static void put_table(tg_buf *out, const tg_scan *scan)
+static void put_table(tg_buf *out, const tg_scan *scan,
+                      const tg_report_options *options)
 {
 	static const struct {
 		const char *key, *type, *dir, *label;
@@ -589,7 +717,7 @@ static void put_table(tg_buf *out, const tg_scan *scan)
 		              cols[i].dir, cols[i].label);
 	tg_buf_puts(out, "</tr></thead>\n<tbody>\n");
 	for (i = 0; i < n; i++)
-		put_row(out, tg_scan_get(scan, i), repo);
+		put_row(out, tg_scan_get(scan, i), repo, options);
 	tg_buf_puts(out, "</tbody>\n</table>\n</section>\n");
 }
 
@@ -619,7 +747,6 @@ int tg_report__scan_html(FILE *out, const tg_scan *scan,
 	tg_scan_totals t;
 	int max_age = 270, error = 0;
 
-	(void)options;
 	tg_scan_totals_compute(&t, scan);
 	if (tg_scan_repository_count(scan) > 0)
 		max_age = tg_scan_repository(scan, 0)->max_age;
@@ -633,8 +760,8 @@ int tg_report__scan_html(FILE *out, const tg_scan *scan,
 	            "content=\"threatgate ");
 	tg_buf_puts(&page, tg_version());
 	tg_buf_printf(&page, "\">\n<title>Threat model inventory · %s</title>\n"
-	              "<style>\n%s</style>\n</head>\n<body>\n",
-	              tg_scan_date(scan), page_style);
+	              "<style>\n%s%s</style>\n</head>\n<body>\n",
+	              tg_scan_date(scan), page_style, page_style_narrow);
 	put_header(&page, scan);
 	tg_buf_puts(&page, "<main>\n");
 	put_cards(&page, &t);
@@ -642,7 +769,7 @@ int tg_report__scan_html(FILE *out, const tg_scan *scan,
 	put_age_chart(&page, scan, max_age);
 	put_open_chart(&page, &t);
 	tg_buf_puts(&page, "</section>\n");
-	put_table(&page, scan);
+	put_table(&page, scan, options);
 	tg_buf_printf(&page, "<footer>Written by threatgate %s scan. Stale: "
 	              "the threat model was last reviewed more than threatgate."
 	              "maxAge days ago. Unsigned: a security sign-off is "

@@ -277,11 +277,13 @@ static void put_inventory(tg_buf *out, const tg_scan *scan,
 {
 	size_t i;
 
-	tg_buf_printf(out, "\n<details><summary>All %zu design documents"
+	tg_buf_printf(out, "\n<details><summary>%s %zu design document%s"
 	              "</summary>\n\n"
 	              "| Document | DRI | Reviewed | Threats | Open P1–P2 | "
 	              "Sign-off | Drift | Findings |\n"
-	              "|---|---|---|---:|---:|---|---|---|\n", tg_scan_count(scan));
+	              "|---|---|---|---:|---:|---|---|---|\n",
+	              tg_scan_count(scan) == 1 ? "The" : "All",
+	              tg_scan_count(scan), tg_scan_count(scan) == 1 ? "" : "s");
 	for (i = 0; i < tg_scan_count(scan); i++) {
 		const tg_scan_doc *sd = tg_scan_get(scan, order[i]);
 		const tg_doc_summary *d = sd->doc;

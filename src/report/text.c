@@ -213,19 +213,86 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	tg_buf_putc(buf, '\n');
 }
 
+static bool same_path(const tg_finding *a, const tg_finding *b)
+{
+	return strcmp(a->path ? a->path : "", b->path ? b->path : "") == 0;
+}
+
+/*
+ * The line over a document's findings when they are grouped, as gcc
+ * writes "file.c: In function 'f':": the path and what it holds, such as
+ * "docs/design/a.md: 2 errors, 1 warning".
+ */
+static void put_group(tg_buf *buf, const tg_findings *findings, size_t from)
+{
+	const tg_finding *first = tg_findings_get(findings, from);
+	size_t i, n = tg_findings_count(findings), counts[4] = { 0, 0, 0, 0 };
+	bool any = false;
+	int s;
+
+	for (i = from; i < n && same_path(first, tg_findings_get(findings, i)); i++) {
+		s = (int)tg_findings_get(findings, i)->severity;
+		if (s >= 0 && s < 4)
+			counts[s]++;
+	}
+	put_path(buf, first->path);
+	tg_buf_puts(buf, ":");
+	if (counts[TG_SEVERITY_ERROR]) {
+		tg_buf_puts(buf, " ");
+		put_count(buf, counts[TG_SEVERITY_ERROR], "error", "errors");
+		any = true;
+	}
+	if (counts[TG_SEVERITY_WARNING]) {
+		tg_buf_puts(buf, any ? ", " : " ");
+		put_count(buf, counts[TG_SEVERITY_WARNING], "warning", "warnings");
+		any = true;
+	}
+	if (counts[TG_SEVERITY_NOTE]) {
+		tg_buf_puts(buf, any ? ", " : " ");
+		put_count(buf, counts[TG_SEVERITY_NOTE], "note", "notes");
+	}
+	tg_buf_putc(buf, '\n');
+}
+
+/* "threatgate: ... and 12 more findings in 3 documents, not shown". */
+static void put_hidden(tg_buf *buf, const tg_findings *findings, size_t from)
+{
+	size_t i, n = tg_findings_count(findings), docs = 0;
+
+	for (i = from; i < n; i++)
+		if (i == from || !same_path(tg_findings_get(findings, i - 1),
+		                            tg_findings_get(findings, i)))
+			docs++;
+	tg_buf_puts(buf, "threatgate: ... and ");
+	put_count(buf, n - from, "more finding", "more findings");
+	tg_buf_puts(buf, " in ");
+	put_count(buf, docs, "document", "documents");
+	tg_buf_puts(buf, ", not shown (--max-findings 0 shows them all)\n");
+}
+
 int tg_report__text(FILE *out, const tg_findings *findings,
                     const tg_report_options *options)
 {
 	tg_buf line = TG_BUF_INIT;
 	size_t i, count = tg_findings_count(findings);
+	size_t max = options->max_findings;
+	bool hidden = false;
 	int error = 0;
 
 	for (i = 0; i <= count; i++) {
 		tg_buf_clear(&line);
-		if (i < count)
-			put_finding(&line, tg_findings_get(findings, i),
-			            options->color);
-		else {
+		if (i < count && max > 0 && i >= max) {
+			/* The cap: the rest is counted, once. */
+			put_hidden(&line, findings, i);
+			hidden = true;
+		} else if (i < count) {
+			const tg_finding *f = tg_findings_get(findings, i);
+
+			if (options->group &&
+			    (i == 0 || !same_path(tg_findings_get(findings, i - 1), f)))
+				put_group(&line, findings, i);
+			put_finding(&line, f, options->color);
+		} else {
 			put_signers(&line, findings);
 			put_summary(&line, findings);
 		}
@@ -238,6 +305,8 @@ int tg_report__text(FILE *out, const tg_findings *findings,
 			                     "cannot write the report");
 			goto done;
 		}
+		if (hidden && i < count)
+			i = count - 1;	/* next: the summary */
 	}
 done:
 	tg_buf_release(&line);

@@ -92,6 +92,14 @@ test_expect_success 'the round-two fields validate when present, and are typed' 
 	    | .suppressed = [{finding: .findings[0], reason: \"inline\"}]
 	    | .findings[0].notes = [\"internet-exposed: \\u0027exposure: internet\\u0027 at line 7\"]" tree.json >round2.json &&
 	validate "$SCHEMAS/check-report.schema.json" round2.json &&
+	jq ".documents[0].handles = null
+	    | .documents[0].triggers[0] += {declared: false, score: 2.5, threshold: 2,
+	        matches: [{line: 7, column: 3, words: \"webhook\", weight: 1.5, where: \"prose\"}]}
+	    | .findings[0].notes = [{path: \"docs/design/a.md\", line: 7, column: 1, message: \"internet-exposed: webhook\"}]" \
+		round2.json >round2b.json &&
+	validate "$SCHEMAS/check-report.schema.json" round2b.json &&
+	jq ".findings[0].notes = [{line: 7}]" round2b.json >bad6.json &&
+	test_must_fail validate "$SCHEMAS/check-report.schema.json" bad6.json &&
 	jq ".documents[0].sections = [{kind: \"appendix\", title: \"x\", line: 1}]" round2.json >bad5.json &&
 	test_must_fail validate "$SCHEMAS/check-report.schema.json" bad5.json
 '

@@ -180,4 +180,49 @@ test_expect_success 'per-hook policy: [hook "pre-commit"] and rule.<id>.preCommi
 	git reset -q --hard origin/main
 '
 
+test_expect_success 'init --reviewer writes the reviewers; on a terminal init asks; without any, reports say any name counts' '
+	git init -q fresh &&
+	cd fresh &&
+	expect_exit 0 threatgate init --reviewer @alice --reviewer sec@example.com &&
+	grep -qx "	reviewer = @alice" .threatgate &&
+	grep -qx "	reviewer = sec@example.com" .threatgate &&
+	expect_exit 2 threatgate init --force --reviewer "not a person" &&
+	expect_stderr_contains "bad reviewer '"'"'not a person'"'"'" &&
+	grep -qx "	reviewer = @alice" .threatgate &&
+	rm -rf .threatgate templates &&
+	test_require script &&
+	printf "@carol, dave@example.com\n" | script -qec "threatgate init" /dev/null >out &&
+	grep -q "Security reviewers who sign off designs" out &&
+	grep -qx "	reviewer = @carol" .threatgate &&
+	grep -qx "	reviewer = dave@example.com" .threatgate &&
+	rm -rf .threatgate templates &&
+	expect_exit 0 threatgate init </dev/null &&
+	expect_stdout_contains "no security reviewer set: any named sign-off counts" &&
+	tg_doc_good | write_file docs/design/any.md &&
+	expect_exit 0 threatgate check docs/design/any.md &&
+	expect_stderr_contains "threatgate: no security reviewer is configured (threatgate.reviewer): any named sign-off counts"
+'
+
+test_expect_success 'superseded and withdrawn designs are not judged for freshness; the inventory shows the status' '
+	git init -q retired &&
+	cd retired &&
+	tg_doc_good | sed -e "s/^threat-model-reviewed: .*/threat-model-reviewed: 2024-01-02/" \
+		| write_file docs/design/old.md &&
+	sed -e "s/^status: approved/status: superseded/" docs/design/old.md >docs/design/replaced.md &&
+	sed -e "s/^status: approved/status: Withdrawn/" docs/design/old.md >docs/design/dropped.md &&
+	git add . &&
+	git commit -q -m designs &&
+	expect_exit 0 threatgate check --all &&
+	expect_stdout_contains "docs/design/old.md:" &&
+	expect_stdout_contains "[stale-threat-model]" &&
+	expect_stdout_lacks "replaced.md" &&
+	expect_stdout_lacks "dropped.md" &&
+	expect_exit 0 threatgate scan &&
+	expect_stdout_matches "^stale +docs/design/old\.md +approved " &&
+	expect_stdout_matches "^ok +docs/design/replaced\.md +superseded " &&
+	expect_stdout_matches "^ok +docs/design/dropped\.md +withdrawn " &&
+	expect_exit 0 threatgate scan --format json &&
+	jq -e "[.documents[] | select(.path == \"docs/design/replaced.md\") | .status, .stale] == [\"superseded\", false]" "$TG_LAST_STDOUT"
+'
+
 test_done

@@ -190,6 +190,25 @@ test_expect_success 'GitLab: approvals count at the head when approvals reset on
 	expect_stdout_contains "the approval by @alice (no commit known) does not count"
 '
 
+test_expect_success 'hooks/ci-check takes the approvals (TG_APPROVALS): the change passes with them, blocks without' '
+	cd repo &&
+	TG_BASE=base TG_OUT=../ci expect_exit 1 "$SOURCE_DIRECTORY/hooks/ci-check" &&
+	TG_BASE=base TG_OUT=../ci TG_APPROVALS=../f1/approvals.json \
+		expect_exit 0 "$SOURCE_DIRECTORY/hooks/ci-check" &&
+	jq -e ".documents[0].signoff.via == \"approval\"" ../ci/threatgate.json
+'
+
+test_expect_success 'annotate records who signed and by which means' '
+	cd repo &&
+	expect_exit 0 threatgate annotate --range base...HEAD --approvals ../f1/approvals.json &&
+	git notes --ref=threatgate show HEAD >note &&
+	grep -x "signed: docs/design/export.md by alice (an approval of the pull request)" note &&
+	expect_exit 0 threatgate annotate --range base...HEAD &&
+	git notes --ref=threatgate show HEAD >note &&
+	head -n 1 note | grep -q "^threatgate: blocked" &&
+	! grep -q "^signed:" note
+'
+
 test_expect_success 'a broken approvals file is exit 2 saying why; --approvals needs --range' '
 	cd repo &&
 	echo "{\"approvals\": [{\"commit\": \"x\"}]}" >../bad.json &&

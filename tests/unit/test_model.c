@@ -252,6 +252,34 @@ static void test_status(void **state)
 	assert_int_equal(tg_model__status(NULL), TG_STATUS_NONE);
 }
 
+/* The design's status (front matter), with the words teams use. */
+static void test_design_status(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_design_status_parse("draft"), TG_DESIGN_DRAFT);
+	assert_int_equal(tg_design_status_parse(" WIP "), TG_DESIGN_DRAFT);
+	assert_int_equal(tg_design_status_parse("Work_In  Progress"),
+	                 TG_DESIGN_DRAFT);
+	assert_int_equal(tg_design_status_parse("In Review"), TG_DESIGN_IN_REVIEW);
+	assert_int_equal(tg_design_status_parse("in-review"), TG_DESIGN_IN_REVIEW);
+	assert_int_equal(tg_design_status_parse("RFC"), TG_DESIGN_IN_REVIEW);
+	assert_int_equal(tg_design_status_parse("Signed-off"), TG_DESIGN_APPROVED);
+	assert_int_equal(tg_design_status_parse("shipped"), TG_DESIGN_IMPLEMENTED);
+	assert_int_equal(tg_design_status_parse("Deprecated"), TG_DESIGN_SUPERSEDED);
+	assert_int_equal(tg_design_status_parse("rejected"), TG_DESIGN_WITHDRAWN);
+	assert_int_equal(tg_design_status_parse("drafty"), TG_DESIGN_UNKNOWN);
+	assert_int_equal(tg_design_status_parse(""), TG_DESIGN_UNKNOWN);
+	assert_int_equal(tg_design_status_parse(NULL), TG_DESIGN_UNKNOWN);
+	assert_int_equal(tg_design_status_parse(
+		"a status far longer than any word in the table of statuses"),
+		TG_DESIGN_UNKNOWN);
+	assert_string_equal(tg_design_status_name(TG_DESIGN_IN_REVIEW),
+	                    "in-review");
+	assert_null(tg_design_status_name(TG_DESIGN_UNKNOWN));
+	assert_true(tg_design_retired(TG_DESIGN_WITHDRAWN));
+	assert_false(tg_design_retired(TG_DESIGN_IMPLEMENTED));
+}
+
 static const struct tg_signoff *signoff(size_t i)
 {
 	assert_true(i < model->signoffs.length);
@@ -667,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_priority_scale),
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_design_status),
 		cmocka_unit_test_teardown(test_signoff_forms, teardown),
 		cmocka_unit_test_teardown(test_triggers_outside_threat_model, teardown),
 		cmocka_unit_test_teardown(test_suppressions, teardown),

@@ -451,6 +451,62 @@ static void test_rule_severity(void **state)
 	tg_policy_free(p);
 }
 
+/* Where the check runs: the defaults per place, and the keys that change them. */
+static void test_stage_severity(void **state)
+{
+	tg_policy *p;
+
+	(void)state;
+	p = policy_from("[rule \"stride-coverage\"]\n\tseverity = error\n");
+	/* the rule table, and the old key, everywhere but the local hooks */
+	assert_int_equal(tg_policy__severity(p, TG_RULE_SIGNOFF_REQUIRED,
+	                 TG_SEVERITY_ERROR), TG_SEVERITY_ERROR);
+	tg_policy_set_stage(p, TG_STAGE_CI);
+	assert_int_equal(tg_policy__severity(p, TG_RULE_SIGNOFF_REQUIRED,
+	                 TG_SEVERITY_ERROR), TG_SEVERITY_ERROR);
+	assert_false(tg_policy__drafts_soft(p));
+	tg_policy_set_stage(p, TG_STAGE_PRE_PUSH);
+	assert_int_equal(tg_policy__severity(p, TG_RULE_SIGNOFF_REQUIRED,
+	                 TG_SEVERITY_ERROR), TG_SEVERITY_WARNING);
+	assert_int_equal(tg_policy__severity(p, TG_RULE_SIGNOFF_UNAUTHORIZED,
+	                 TG_SEVERITY_ERROR), TG_SEVERITY_WARNING);
+	assert_int_equal(tg_policy__severity(p, TG_RULE_STRIDE_COVERAGE,
+	                 TG_SEVERITY_WARNING), TG_SEVERITY_ERROR);
+	assert_true(tg_policy__drafts_soft(p));
+	assert_int_equal(tg_policy_fail_on(p), TG_SEVERITY_ERROR);
+	tg_policy_free(p);
+
+	p = policy_from("[hook \"pre-push\"]\n\tfailOn = never\n"
+	                "\tdrafts = enforce\n"
+	                "[hook \"ci\"]\n\tfailOn = warning\n"
+	                "[rule \"signoff-required\"]\n"
+	                "\tprePushSeverity = error\n\tciSeverity = off\n");
+	tg_policy_set_stage(p, TG_STAGE_PRE_PUSH);
+	assert_int_equal(tg_policy__severity(p, TG_RULE_SIGNOFF_REQUIRED,
+	                 TG_SEVERITY_ERROR), TG_SEVERITY_ERROR);
+	assert_int_equal(tg_policy_fail_on(p), TG_SEVERITY_OFF);
+	assert_false(tg_policy__drafts_soft(p));
+	tg_policy_set_stage(p, TG_STAGE_CI);
+	assert_true(tg_policy__rule_off(p, TG_RULE_SIGNOFF_REQUIRED));
+	assert_int_equal(tg_policy_fail_on(p), TG_SEVERITY_WARNING);
+	/* --fail-on wins over the place's failOn */
+	assert_int_equal(tg_policy_set_fail_on(p, "error"), 0);
+	assert_int_equal(tg_policy_fail_on(p), TG_SEVERITY_ERROR);
+	tg_policy_set_stage(p, TG_STAGE_CHECK);
+	assert_false(tg_policy__rule_off(p, TG_RULE_SIGNOFF_REQUIRED));
+	tg_policy_free(p);
+
+	p = new_policy();
+	assert_int_equal(load(p, "[hook \"pre-comit\"]\n\tfailOn = never\n"),
+	                 TG_EINVALID);
+	assert_non_null(strstr(tg_error_last()->message, "unknown hook"));
+	assert_int_equal(load(p, "[hook \"ci\"]\n\tdrafts = maybe\n"),
+	                 TG_EINVALID);
+	assert_int_equal(load(p, "[rule \"nope\"]\n\tciSeverity = off\n"),
+	                 TG_EINVALID);
+	tg_policy_free(p);
+}
+
 static void test_docs_replace_defaults(void **state)
 {
 	tg_policy *p;
@@ -1235,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_threatgate_keys),
 		cmocka_unit_test(test_later_wins),
 		cmocka_unit_test(test_rule_severity),
+		cmocka_unit_test(test_stage_severity),
 		cmocka_unit_test(test_docs_replace_defaults),
 		cmocka_unit_test(test_path_signoff),
 		cmocka_unit_test(test_roles_and_accept),
