@@ -498,7 +498,7 @@ static int find_standalone(struct tg_model *model)
 		for (i = 0; i < model->sections.length; i++) {
 			const struct tg_section *s = model->sections.items[i];
 
-			if (s->rule && strcmp(s->rule->name, "security") == 0)
+			if (s && s->rule && strcmp(s->rule->name, "security") == 0)
 				yes = false;
 		}
 	}
@@ -525,6 +525,8 @@ static int find_standalone(struct tg_model *model)
 	for (i = 0; i < model->sections.length; i++) {
 		struct tg_section *s = model->sections.items[i];
 
+		if (!s)
+			continue;
 		s->misplaced = false;
 		root->has_content |= s->has_content;
 		root->has_placeholder |= s->has_placeholder;
