@@ -113,6 +113,12 @@ TG_EXTERN(bool) tg_policy_pusher_is(const tg_policy *policy,
 /* Whether the pusher is a threatgate.policyAdmin (by name or identity). */
 TG_EXTERN(bool) tg_policy_is_policy_admin(const tg_policy *policy,
 	const char *pusher);
+/*
+ * threatgate.maxDocsPerPush (default 10,000): a push bringing more design
+ * documents to protected refs is refused for what it contains, before the
+ * clock could decide.
+ */
+TG_EXTERN(size_t) tg_policy_max_docs_per_push(const tg_policy *policy);
 /* threatgate.lockPolicy: the in-repository policy file is not read. */
 TG_EXTERN(bool) tg_policy_lock(const tg_policy *policy);
 /*

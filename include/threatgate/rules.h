@@ -69,6 +69,14 @@ typedef struct {
 	 * or NULL when nobody such is recorded.
 	 */
 	int (*line_pusher)(char **pusher, int line, void *payload);
+	/*
+	 * (git modes) signoff-stale: the last commit that changed any of
+	 * lines first..last and that the commit which added `signoff_line`
+	 * did not have, authored by someone who is not a security reviewer:
+	 * *commit (hex) and *author (email), caller frees; NULL when none.
+	 */
+	int (*changed_after)(char **commit, char **author, int signoff_line,
+		int first, int last, void *payload);
 } tg_check_context;
 
 /*

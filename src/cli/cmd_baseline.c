@@ -131,14 +131,18 @@ int cli_cmd_baseline(int argc, char **argv)
 	opts.all = opts.rev != NULL;
 
 	error = tg_findings_new(&findings);
-	if (error == 0)
-		error = cli_check_collect(&opts, findings, &policy);
+	if (error < 0)
+		goto done;
+	error = cli_check_collect(&opts, findings, &policy);
 	if (error < 0)
 		goto done;
 	tg_findings_sort(findings);
 	error = target_path(&path, &opts, policy);
-	if (error < 0)
+	if (error < 0 || !path) {
+		if (error >= 0)
+			error = tg_error_oom();
 		goto done;
+	}
 
 	if (strcmp(path, "-") == 0) {
 		out = stdout;

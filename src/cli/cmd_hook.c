@@ -205,6 +205,17 @@ int cli_cmd_hook(int argc, char **argv)
 		pushed_limit = true;
 	if (error < 0)
 		goto done;
+	if (receive &&
+	    tg_changes_count(changes) > tg_policy_max_docs_per_push(policy)) {
+		/* refused for what it holds, not for the clock */
+		cli_error("push rejected: it brings %zu design documents to "
+		          "protected refs, more than one push may "
+		          "(threatgate.maxDocsPerPush = %zu): push them in parts",
+		          tg_changes_count(changes),
+		          tg_policy_max_docs_per_push(policy));
+		code = CLI_EXIT_FINDINGS;
+		goto done;
+	}
 	error = check_part(&findings, &failure, &failure_code, repo, changes,
 	                   policy);
 	if (error == 0 && other)

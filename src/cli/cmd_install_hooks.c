@@ -372,11 +372,12 @@ done:
 /* Whether the hooks will find the binary they run. */
 static bool on_path(void)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	const char *path = getenv("PATH"), *env = getenv("THREATGATE");
+	const char *p, *end;
 	char *candidate;
 	bool found = false;
 
-	if (getenv("THREATGATE") && *getenv("THREATGATE"))
+	if (env && *env)
 		return true;
 	for (p = path ? path : ""; !found && *p; p = *end ? end + 1 : end) {
 		end = strchr(p, ':');

@@ -134,6 +134,24 @@ static void adopt_bytes(struct tg_document *doc, char *data, size_t len)
 	doc->len = len;
 }
 
+/*
+ * Line ends as git counts them: CRLF becomes LF and a bare CR a space,
+ * so that every line the parser reports is the line git blame knows
+ * (a bare CR ends a line for Markdown, never for git).
+ */
+static size_t normalise_line_ends(char *p, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')
+			continue;
+		p[o++] = p[i] == '\r' ? ' ' : p[i];
+	}
+	p[o] = '\0';
+	return o;
+}
+
 static int take_bytes(struct tg_document *doc, const char *data, size_t len)
 {
 	char *copy = malloc(len + 1);
@@ -143,6 +161,7 @@ static int take_bytes(struct tg_document *doc, const char *data, size_t len)
 	if (len)
 		memcpy(copy, data, len);
 	copy[len] = '\0';
+	len = memchr(copy, '\r', len) ? normalise_line_ends(copy, len) : len;
 	adopt_bytes(doc, copy, len);
 	return 0;
 }
@@ -233,6 +252,7 @@ int tg_document_load_file(tg_document **out, const char *fs_path,
 	if (error < 0)
 		goto done;
 	/* Read once, parsed in place: no second copy. */
+	got = memchr(data, '\r', got) ? normalise_line_ends(data, got) : got;
 	adopt_bytes(doc, data, got);
 	data = NULL;
 	error = parse(doc);

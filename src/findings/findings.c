@@ -229,7 +229,11 @@ int tg_findings_add_suppressed(tg_findings *findings,
 		return tg_error_oom();
 	e->s.reason = reason;
 	error = copy_finding(&e->s.finding, finding);
-	if (error == 0 && exc) {
+	if (error < 0) {
+		free(e);	/* copy_finding() left nothing to free */
+		return error;
+	}
+	if (exc) {
 		e->s.expiring = exc->expiring;
 		error = copy_str(&e->s.exception, exc->exception);
 		if (error == 0)
@@ -580,6 +584,8 @@ int tg_findings_fingerprints(tg_fingerprint **out_active,
 		char *out;
 
 		e = k < ns ? findings->suppressed.items[k] : NULL;
+		if (!e && a >= na)
+			break;	/* cannot happen: na + ns in all */
 		if (a < na && (!e || cmp_finding(&findings->items[a].finding,
 		                                 &e->s.finding) <= 0)) {
 			f = &findings->items[a].finding;

@@ -33,6 +33,7 @@ struct blame_ctx {
 	bool tried;
 	tg_vec authors;		/* char *: lines_authors' answer, once */
 	bool authors_done;
+	const tg_policy *policy;	/* who the reviewers are */
 };
 
 static int compute_blame(struct blame_ctx *b)
@@ -63,8 +64,16 @@ static int compute_blame(struct blame_ctx *b)
 		git_error_clear();
 		return 0;	/* a new file: every line is the committer's */
 	}
-	if (error == 0)
-		error = git_blame_buffer(&b->blame, head, b->data, b->len);
+	if (error == 0) {
+		/* the staged bytes as git has them, not as normalised */
+		git_blob *raw = NULL;
+
+		error = git_blob_lookup(&raw, b->repo, &b->change->blob);
+		if (error == 0)
+			error = git_blame_buffer(&b->blame, head,
+				git_blob_rawcontent(raw), (size_t)git_blob_rawsize(raw));
+		git_blob_free(raw);
+	}
 	git_blame_free(head);
 	if (error < 0)
 		return tg_error_from_git(error, "cannot blame '%s'",
@@ -93,6 +102,12 @@ static int line_author_locked(char **email, int line, void *payload)
 			*email = tg_strdup(hunk->final_signature->email);
 		return 0;
 	}
+	/*
+	 * A committed document's line blame cannot attribute: nobody is
+	 * known to have written it (NULL), never whoever runs the check.
+	 */
+	if (b->change->source == TG_SOURCE_COMMIT)
+		return 0;
 	/* Not committed yet: the line is its author's to be, as git says. */
 	if (env && *env) {
 		*email = tg_strdup(env);
@@ -105,6 +120,89 @@ static int line_author_locked(char **email, int line, void *payload)
 	*email = tg_strdup(self->email);
 	git_signature_free(self);
 	return *email ? 0 : tg_error_oom();
+}
+
+/* Whether an author's email is one a reviewer is given with. */
+static bool is_reviewer_email(const tg_policy *policy, const char *email)
+{
+	size_t i;
+
+	for (i = 0; i < policy->reviewers.length; i++)
+		if (tg_person_matches(policy->reviewers.items[i], email) ||
+		    tg_person_matches(email, policy->reviewers.items[i]))
+			return true;
+	return false;
+}
+
+static int changed_after_locked(char **commit, char **author,
+                                int signoff_line, int first, int last,
+                                struct blame_ctx *b)
+{
+	const git_blame_hunk *s = NULL, *h;
+	git_time_t best_time = 0;
+	const git_blame_hunk *best = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int line, error;
+
+	*commit = NULL;
+	*author = NULL;
+	if (!b->tried) {
+		error = compute_blame(b);
+		if (error < 0)
+			return error;
+	}
+	if (!b->blame)
+		return 0;
+	s = git_blame_get_hunk_byline(b->blame, (size_t)signoff_line);
+	if (!s || git_oid_is_zero(&s->final_commit_id))
+		return 0;	/* not committed: signoff-unauthorized's to judge */
+	for (line = first; line <= last && line > 0; line++) {
+		h = git_blame_get_hunk_byline(b->blame, (size_t)line);
+		if (!h || git_oid_is_zero(&h->final_commit_id) ||
+		    git_oid_equal(&h->final_commit_id, &s->final_commit_id))
+			continue;
+		/* skip to the hunk's end: its lines share its commit */
+		line = (int)(h->final_start_line_number + h->lines_in_hunk) - 1;
+		/* the sign-off's commit had this change: it approved it */
+		if (git_graph_descendant_of(b->repo, &s->final_commit_id,
+		                            &h->final_commit_id) == 1)
+			continue;
+		git_error_clear();
+		if (h->final_signature && h->final_signature->email &&
+		    is_reviewer_email(b->policy, h->final_signature->email))
+			continue;
+		if (!best || (h->final_signature &&
+		              h->final_signature->when.time > best_time)) {
+			best = h;
+			best_time = h->final_signature ?
+				h->final_signature->when.time : 0;
+		}
+	}
+	if (!best)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), &best->final_commit_id);
+	*commit = tg_strdup(hex);
+	*author = tg_strdup(best->final_signature && best->final_signature->email
+	                    ? best->final_signature->email : "unknown");
+	if (!*commit || !*author) {
+		free(*commit);
+		free(*author);
+		*commit = *author = NULL;
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+static int changed_after(char **commit, char **author, int signoff_line,
+                         int first, int last, void *payload)
+{
+	int error;
+
+	pthread_mutex_lock(&git_lock);
+	error = changed_after_locked(commit, author, signoff_line, first, last,
+	                             payload);
+	pthread_mutex_unlock(&git_lock);
+	return error;
 }
 
 /* The commit that last changed a line; *found false when uncommitted. */
@@ -472,6 +570,9 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	    (policy->reviewers.length > 0 || on_server))) {
 		blame.repo = repo;
 		blame.change = c;
+		blame.policy = policy;
+		if (c->source == TG_SOURCE_COMMIT && policy->reviewers.length > 0)
+			ctx.changed_after = changed_after;
 		blame.data = doc->data;
 		blame.len = doc->len;
 		ctx.line_author = line_author;

@@ -76,6 +76,8 @@ struct tg_changes {
 	char *change_author;	/* the pull request's author, or NULL */
 	tg_vec refusals;	/* char *: policy changes refused (pre-receive) */
 	tg_vec hidden;		/* struct tg_hidden *: hidden-document */
+	size_t *doc_set;	/* open addressing over docs: index + 1 */
+	size_t doc_set_cap;	/* 0 or a power of two */
 };
 
 

@@ -332,6 +332,8 @@ static void compare_scalars(struct why *w, const tg_policy *a,
 			       "(path.<glob>.signoff)", ps->glob,
 			       signoff_name(ps->mode));
 	}
+	if (tg_policy_max_docs_per_push(b) > tg_policy_max_docs_per_push(a))
+		loosen(w, "threatgate.maxDocsPerPush raised");
 	if (b->max_age > a->max_age)
 		loosen(w, "threatgate.maxAge raised from %ld to %ld days",
 		       a->max_age, b->max_age);

@@ -862,6 +862,14 @@ static int keep_findings(tg_doc_summary *doc, const tg_findings *findings)
 {
 	size_t i, n = tg_findings_count(findings);
 
+	/* The copied summary may hold findings already: these replace them. */
+	for (i = 0; doc->findings && i < doc->findings_count; i++) {
+		free(doc->findings[i].rule);
+		free(doc->findings[i].message);
+	}
+	free(doc->findings);
+	doc->findings = NULL;
+	doc->findings_count = 0;
 	if (n > TG_DOC_FINDINGS_KEPT)
 		n = TG_DOC_FINDINGS_KEPT;
 	if (n == 0)

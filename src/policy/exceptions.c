@@ -126,9 +126,19 @@ static int exception_entry(struct tg_policy_source *src,
 	key = last + 1;
 	if (strcmp(key, "rule") != 0 && strcmp(key, "path") != 0 &&
 	    strcmp(key, "justification") != 0 && strcmp(key, "ticket") != 0 &&
-	    strcmp(key, "expires") != 0)
+	    strcmp(key, "expires") != 0) {
+		static const char *const keys[] = { "rule", "path",
+			"justification", "ticket", "expires" };
+		const char *guess = tg_suggest(key, keys, 5);
+		const char *dot = strrchr(src->key, '.');
+
+		if (guess && dot)
+			return tg_policy__error(src, "unknown key '%s'; did you "
+				"mean '%.*s%s'?", src->key,
+				(int)(dot + 1 - src->key), src->key, guess);
 		return tg_policy__error(src, "unknown key '%s': expected rule, "
 			"path, justification, ticket or expires", src->key);
+	}
 	if (!value)
 		value = "";	/* a key without '=' */
 	if (!*value && strcmp(key, "ticket") != 0)

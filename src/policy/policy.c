@@ -294,14 +294,19 @@ static const char *const threatgate_keys[] = {
 	"docs", "signoff", "reviewer", "maxAge", "requireReviewedDate",
 	"minParticipants", "maxDocSize", "timeout", "failOpen", "failOn",
 	"verifySignoffAuthor", "checkTags", "allowInlineDisable", "exceptions",
-	"baseline", "exceptionWarnDays", "roles", "framework",
+	"baseline", "exceptionWarnDays", "roles", "framework", "protect",
+	"policyAdmin", "pusher", "lockPolicy", "policyBranch",
+	"docsCaseSensitive",
 };
 
 static const struct {
 	const char *section;
-	const char *keys[5];	/* after the subsection; NULL-ended */
+	const char *keys[6];	/* after the subsection; NULL-ended */
 } section_keys[] = {
-	{ "rule", { "severity", NULL } },
+	{ "rule", { "severity", "preCommitSeverity", "prePushSeverity",
+	            "preReceiveSeverity", "ciSeverity", NULL } },
+	{ "hook", { "failOn", "drafts", NULL } },
+	{ "pusher", { "identity", NULL } },
 	{ "trigger", { "pattern", "message", "enabled", "field", NULL } },
 	{ "section", { "title", "parent", "required", "display", NULL } },
 	{ "role", { "member", NULL } },
@@ -367,7 +372,7 @@ static char *suggest_key(const char *key)
 	for (i = 0; i < COUNT(section_keys); i++) {
 		if (!prefix_ci(key, section_keys[i].section, len))
 			continue;
-		for (n = 0; n < 5 && section_keys[i].keys[n]; n++)
+		for (n = 0; n < 6 && section_keys[i].keys[n]; n++)
 			;
 		best = suggest_ci(last + 1, section_keys[i].keys, n);
 		if (!best)
@@ -534,6 +539,11 @@ static int apply_threatgate(struct tg_policy_ext *ext,
 		error = server_only(src);
 		if (error == 0)
 			error = set_string(&policy->policy_branch, value);
+	} else if (strcmp(key, "maxdocsperpush") == 0) {
+		error = parse_number(&n, src, value, 1, INT_MAX,
+		                     "a positive number of documents");
+		if (error == 0)
+			policy->max_docs_per_push = (long)n;
 	} else if (strcmp(key, "docscasesensitive") == 0) {
 		error = parse_bool(&policy->docs_case_sensitive, src, value);
 	} else if (strcmp(key, "maxage") == 0) {
@@ -1907,6 +1917,12 @@ bool tg_policy_is_policy_admin(const tg_policy *policy, const char *pusher)
 			return true;
 	}
 	return false;
+}
+
+size_t tg_policy_max_docs_per_push(const tg_policy *policy)
+{
+	return policy->max_docs_per_push > 0 ?
+	       (size_t)policy->max_docs_per_push : 10000;
 }
 
 bool tg_policy_lock(const tg_policy *policy)

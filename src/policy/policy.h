@@ -131,6 +131,7 @@ struct tg_policy {
 	bool lock_policy;		/* git config only */
 	char *policy_branch;		/* git config only; NULL: HEAD's */
 	bool docs_case_sensitive;	/* globs match with case */
+	long max_docs_per_push;		/* pre-receive: more is refused */
 	/* Where the in-repository policy was read: a ref and its commit. */
 	char *source_ref;		/* "refs/heads/main", or NULL */
 	char source_commit[41];		/* hex, or "" (no commit yet) */

@@ -154,11 +154,16 @@ static void put_summary(tg_buf *buf, const tg_findings *findings)
 	size_t n = tg_findings_total(findings, TG_SEVERITY_NOTE);
 	size_t docs = tg_findings_document_count(findings);
 
-	tg_buf_printf(buf, "threatgate: %zu %s, %zu %s, %zu %s in %zu %s\n",
+	tg_buf_printf(buf, "threatgate: %zu %s, %zu %s, %zu %s in %zu %s",
 	              e, e == 1 ? "error" : "errors",
 	              w, w == 1 ? "warning" : "warnings",
 	              n, n == 1 ? "note" : "notes",
 	              docs, docs == 1 ? "document" : "documents");
+	if (tg_findings_suppressed_count(findings) > 0) {
+		tg_buf_puts(buf, "; ");
+		tg_report__waived(buf, findings);
+	}
+	tg_buf_putc(buf, '\n');
 }
 
 /* Append the Markdown report to the job summary file. */

@@ -28,6 +28,7 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 	[TG_RULE_STRIDE_COVERAGE] = tg_check_stride_coverage,
 	[TG_RULE_SIGNOFF_REQUIRED] = tg_check_signoff_required,
 	[TG_RULE_SIGNOFF_UNAUTHORIZED] = tg_check_signoff_unauthorized,
+	[TG_RULE_SIGNOFF_STALE] = tg_check_signoff_stale,
 	[TG_RULE_STALE_THREAT_MODEL] = tg_check_stale_threat_model,
 	[TG_RULE_MISSING_DRI] = tg_check_missing_dri,
 	[TG_RULE_TOO_FEW_PARTICIPANTS] = tg_check_too_few_participants,

@@ -77,6 +77,7 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *, const struct tg_mode
 int tg_check_stride_coverage(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_signoff_required(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_signoff_unauthorized(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_signoff_stale(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_stale_threat_model(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_missing_dri(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_too_few_participants(struct tg_rule_ctx *, const struct tg_model *);

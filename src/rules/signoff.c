@@ -747,7 +747,13 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		error = git->line_author(&author, s->line, git->payload);
 		if (error < 0)
 			break;
-		if (author && !same_email(author, reviewer))
+		if (!author)
+			error = tg_rule_report(ctx, s->line, s->column,
+				"the sign-off naming '%s' cannot be attributed to a "
+				"commit (git blame knows no author for this line): it "
+				"does not count (threatgate.verifySignoffAuthor)",
+				reviewer);
+		else if (!same_email(author, reviewer))
 			error = tg_rule_report(ctx, s->line, s->column,
 				"the sign-off naming '%s' was added by a commit authored "
 				"by <%s>: the reviewer must add their own sign-off "
@@ -783,6 +789,59 @@ int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
 				"'%s' to handles, or say why it does not apply",
 				fm->handles_line, concern, h->match, h->score,
 				concern);
+	}
+	return error;
+}
+
+/*
+ * A sign-off approves the threat model as it was. A later change to the
+ * Security section or the Threat Model (outside the sign-off itself), in
+ * a commit the sign-off's commit did not have and by someone who is not
+ * a reviewer, ends it.
+ */
+int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
+                           const struct tg_model *model)
+{
+	const tg_check_context *git = ctx->git;
+	const struct tg_section *area = model->security ? model->security
+	                                                : model->threat_model;
+	const struct tg_section *so = model->signoff;
+	char *commit = NULL, *author = NULL;
+	int ranges[2][2], n = 0, r;
+	size_t i;
+	int error = 0;
+
+	if (!git || !git->changed_after || !area || area->line <= 0)
+		return 0;
+	if (so && so->line >= area->line && so->line <= area->end_line) {
+		ranges[n][0] = area->line;
+		ranges[n++][1] = so->line - 1;
+		ranges[n][0] = so->end_line + 1;
+		ranges[n++][1] = area->end_line;
+	} else {
+		ranges[n][0] = area->line;
+		ranges[n++][1] = area->end_line;
+	}
+	for (i = 0; i < model->signoffs.length && error == 0; i++) {
+		const struct tg_signoff *s = model->signoffs.items[i];
+
+		if (!s->valid)
+			continue;
+		for (r = 0; r < n && error == 0 && !commit; r++)
+			if (ranges[r][0] <= ranges[r][1])
+				error = git->changed_after(&commit, &author, s->line,
+				        ranges[r][0], ranges[r][1], git->payload);
+		if (error == 0 && commit)
+			error = tg_rule_report(ctx, s->line, s->column,
+				"this sign-off no longer counts: commit %.12s by <%s>, "
+				"who is not a security reviewer, changed the %s after it "
+				"was given; ask a reviewer to review it again and renew "
+				"the sign-off", commit, author,
+				area == model->security ? "Security section"
+				                        : "Threat Model");
+		free(commit);
+		free(author);
+		commit = author = NULL;
 	}
 	return error;
 }

@@ -29,7 +29,8 @@
 void *tg_malloc(size_t size);
 void *tg_calloc(size_t n, size_t size);
 void *tg_realloc(void *p, size_t size);
-int tg_vasprintf(char **out, const char *fmt, va_list ap);
+int tg_vasprintf(char **out, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 #undef malloc
 #define malloc(n) tg_malloc(n)
 #undef calloc

@@ -77,10 +77,13 @@ test_expect_success 'set up: install.sh --server, main with a strict policy and 
 		allowInlineDisable = false
 		failOpen = false
 	EOF
-	tg_doc_good | write_file docs/design/rotation.md &&
+	# the design is its DRI'"'"'s; the reviewer signs it in a commit of her own
+	tg_doc_good | sed -e "/^- \[x\] Security review/d" | write_file docs/design/rotation.md &&
 	echo "# project" >README.md &&
 	git add . &&
-	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -m "policy and a signed design" &&
+	GIT_AUTHOR_NAME=Jane GIT_AUTHOR_EMAIL=jane@example.com git commit -q -m "policy and a design" &&
+	echo "- [x] Security review: @alice (2026-11-01)" >>docs/design/rotation.md &&
+	GIT_AUTHOR_NAME=Alice GIT_AUTHOR_EMAIL=alice@example.com git commit -q -a -m "security review" &&
 	expect_exit 0 push_as -- ../server.git main &&
 	expect_ref ../server.git refs/heads/main "$(git rev-parse HEAD)" &&
 	cd .. &&
@@ -411,6 +414,68 @@ test_expect_success 'class 4: a symlinked design doc, a symlinked design folder,
 		git branch -f moded HEAD
 	} &&
 	refused_on_main moded "is a submodule"
+'
+
+test_expect_success 'class 5: set up a server that does not know its pushers (the author check is all there is)' '
+	git clone -q --bare server.git plain.git &&
+	rm -f plain.git/hooks/pre-receive* &&
+	expect_exit 0 "$INSTALL" --server plain.git &&
+	# a bare clone takes no config: the reviewer is pinned again, no pusher
+	git -C plain.git config threatgate.reviewer "@alice <alice@example.com>" &&
+	git clone -q plain.git mallory
+'
+
+test_expect_success 'class 5: two bare CRs do not hide who added a sign-off line' '
+	cd mallory &&
+	git checkout -q -b crs origin/main &&
+	attack_doc | sed -e "s/^| T1 | Credential stuffing against the login | Spoofing | P1 | | open |/| T1 | Credential stuffing against the login | Spoofing | P1 | Rate limits | mitigated |/" \
+		-e "s/^logging anyone out\.\$/logging/" >docs/design/login.md &&
+	printf "one\rtwo\rthree\n\n- [x] Security review: @alice (2026-11-20)\n" >>docs/design/login.md &&
+	test "$(tr -cd "\r" <docs/design/login.md | wc -c)" -eq 2 &&
+	git add docs/design/login.md &&
+	GIT_AUTHOR_NAME=Mallory GIT_AUTHOR_EMAIL=mallory@example.com git commit -q -m "signed, with CRs" &&
+	expect_exit 1 push_as -- origin crs:main &&
+	line=$(tg_line docs/design/login.md "^- \[x\] Security review") &&
+	expect_stderr_matches "^remote: docs/design/login\.md:$line:1: error: .*authored by <mallory@example\.com>.*\[signoff-unauthorized\]" &&
+	! git -C ../plain.git merge-base --is-ancestor crs main
+'
+
+test_expect_success 'class 5: a sign-off stops counting when someone else rewrites the threat model (P1 to P5, we trust the network)' '
+	cd mallory &&
+	git checkout -q -b rewrite origin/main &&
+	sed -e "s/^| T1 | Token signed with a stolen retired key | Spoofing | P2 |/| T1 | Token signed with a stolen retired key | Spoofing | P5 |/" \
+		-e "s/^| T4 | Key material written to logs | Information disclosure | P2 | Key type has no string form; log scrubber |/| T4 | Key material written to logs | Information disclosure | P2 | We trust the network |/" \
+		docs/design/rotation.md >tmp && mv tmp docs/design/rotation.md &&
+	grep -q "P5 |" docs/design/rotation.md &&
+	GIT_AUTHOR_NAME=Mallory GIT_AUTHOR_EMAIL=mallory@example.com git commit -q -a -m "simplify the threat model" &&
+	expect_exit 1 push_as -- origin rewrite:main &&
+	expect_stderr_matches "error: this sign-off no longer counts: commit $(git rev-parse --short=12 HEAD) by <mallory@example\.com>.*\[signoff-stale\]" &&
+	! git -C ../plain.git merge-base --is-ancestor rewrite main
+'
+
+test_expect_success 'legitimate: someone else changes the design outside its Security section: the sign-off still counts' '
+	cd mallory &&
+	git checkout -q -b reviewed origin/main &&
+	sed -e "s/^logging anyone out\.\$/logging anyone out, ever./" \
+		docs/design/rotation.md >tmp && mv tmp docs/design/rotation.md &&
+	GIT_AUTHOR_NAME=Mallory GIT_AUTHOR_EMAIL=mallory@example.com git commit -q -a -m "wording" &&
+	expect_exit 0 push_as -- origin reviewed:main &&
+	expect_stderr_lacks "signoff-stale" &&
+	expect_ref ../plain.git refs/heads/main "$(git rev-parse reviewed)"
+'
+
+test_expect_success 'class 5: a sign-off does not follow a rename into another design' '
+	cd mallory &&
+	git fetch -q origin &&
+	git checkout -q -b renamed origin/main &&
+	git mv docs/design/rotation.md docs/design/login.md &&
+	sed -e "s/^title: .*/title: Customer login/" \
+		-e "s/^| T1 | Token signed with a stolen retired key | Spoofing | P2 | Retired keys are destroyed after one overlap window |/| T1 | Credential stuffing against the login | Spoofing | P2 | Rate limits |/" \
+		docs/design/login.md >tmp && mv tmp docs/design/login.md &&
+	GIT_AUTHOR_NAME=Mallory GIT_AUTHOR_EMAIL=mallory@example.com git commit -q -a -m "the login design, from the rotation one" &&
+	expect_exit 1 push_as -- origin renamed:main &&
+	expect_stderr_matches "docs/design/login\.md:[0-9]+:1: error: .*\[signoff-(stale|unauthorized)\]" &&
+	! git -C ../plain.git merge-base --is-ancestor renamed main
 '
 
 test_expect_success 'legitimate: a good design, on a topic branch and then on main, lands' '

@@ -272,6 +272,90 @@ static void test_many(void **state)
 	assert_string_equal(tg_findings_get(findings, 999)->path, "doc0999.md");
 }
 
+/* The fingerprint of a finding: no line in it, one per occurrence. */
+static void test_fingerprints(void **state)
+{
+	tg_findings *findings = *state;
+	tg_fingerprint *active = NULL, *waived = NULL, *again = NULL,
+		*none = NULL;
+	tg_findings *moved = NULL;
+	tg_finding f;
+
+	add(findings, "a.md", 3, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_WARNING, "m");
+	add(findings, "a.md", 9, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_WARNING, "m");
+	add(findings, "b.md", 3, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_WARNING, "m");
+	tg_findings_sort(findings);
+	assert_int_equal(tg_findings_fingerprints(&active, &waived, findings), 0);
+	/* same key: the hash agrees, the occurrence tells them apart */
+	assert_memory_equal(active[0], active[1], 16);
+	assert_string_equal(active[0] + 16, ":1");
+	assert_string_equal(active[1] + 16, ":2");
+	assert_memory_not_equal(active[0], active[2], 16);
+	assert_string_equal(active[2] + 16, ":1");
+
+	/* A line moved: the same fingerprints. */
+	assert_int_equal(tg_findings_new(&moved), 0);
+	add(moved, "a.md", 30, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_WARNING, "x");
+	add(moved, "a.md", 90, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_WARNING, "y");
+	tg_findings_sort(moved);
+	assert_int_equal(tg_findings_fingerprints(&again, &none, moved), 0);
+	assert_string_equal(again[0], active[0]);
+	assert_string_equal(again[1], active[1]);
+	free(again);
+	free(none);
+	again = none = NULL;
+
+	/* A waived finding keeps its place in the numbering. */
+	memset(&f, 0, sizeof(f));
+	f.path = (char *)"a.md";
+	f.line = 1;
+	f.rule = TG_RULE_MISSING_DRI;
+	f.severity = TG_SEVERITY_WARNING;
+	f.message = (char *)"w";
+	assert_int_equal(tg_findings_add_suppressed(moved, &f,
+	                 TG_SUPPRESS_INLINE, NULL), 0);
+	tg_findings_sort(moved);
+	assert_int_equal(tg_findings_fingerprints(&again, &none, moved), 0);
+	assert_string_equal(none[0] + 16, ":1");
+	assert_string_equal(again[0] + 16, ":2");
+	assert_int_equal(tg_findings_suppressed_total(moved, TG_SUPPRESS_INLINE),
+	                 1);
+	free(again);
+	free(none);
+	free(active);
+	free(waived);
+	tg_findings_free(moved);
+}
+
+static bool second_only(const char *fingerprint, void *payload)
+{
+	(void)payload;
+	return strcmp(fingerprint + 16, ":2") == 0;
+}
+
+static void test_apply_baseline(void **state)
+{
+	tg_findings *findings = *state;
+	const tg_suppressed *s;
+
+	add(findings, "a.md", 3, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_ERROR, "m");
+	add(findings, "a.md", 9, 1, TG_RULE_MISSING_DRI, TG_SEVERITY_ERROR, "m");
+	assert_int_equal(tg_findings_apply_baseline(findings, second_only, NULL),
+	                 0);
+	assert_int_equal(tg_findings_count(findings), 1);
+	assert_int_equal(tg_findings_get(findings, 0)->line, 3);
+	assert_int_equal(tg_findings_suppressed_count(findings), 1);
+	s = tg_findings_suppressed(findings, 0);
+	assert_int_equal(s->reason, TG_SUPPRESS_BASELINE);
+	assert_int_equal(s->finding.line, 9);
+	assert_string_equal(tg_suppress_reason_name(s->reason), "baseline");
+	/* Applied again: the waived one keeps its number, nothing moves. */
+	assert_int_equal(tg_findings_apply_baseline(findings, second_only, NULL),
+	                 0);
+	assert_int_equal(tg_findings_count(findings), 1);
+	assert_int_equal(tg_findings_suppressed_count(findings), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +374,10 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test(test_frees_accept_null),
 		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fingerprints, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_apply_baseline, setup,
+		                                teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -542,6 +542,22 @@ static void test_severity_and_rules(void **state)
 	assert_null(tg_rule_name(TG_RULE__COUNT));
 }
 
+static void test_suggest(void **state)
+{
+	static const char *const keys[] = { "docs", "maxDocSize", "signoff",
+	                                    "stride-coverage", "missing-dri" };
+
+	(void)state;
+	/* A prefix of two: the fewer edits wins. */
+	assert_string_equal(tg_suggest("doc", keys, 5), "docs");
+	assert_string_equal(tg_suggest("stride-coverag", keys, 5),
+	                    "stride-coverage");
+	assert_string_equal(tg_suggest("missing-dir", keys, 5), "missing-dri");
+	assert_null(tg_suggest("frobnicate", keys, 5));
+	assert_null(tg_suggest("", keys, 5));
+	assert_null(tg_suggest("docs", keys, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_severity_and_rules),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
