@@ -4,7 +4,9 @@
 #   bench/bench-check.sh [THREATGATE_BIN]     (default: build/threatgate)
 #
 # Compares, one timed run each after one warm-up run (warm page cache):
-#   (a) threatgate check --fail-on never DIR
+#   (a) threatgate check --fail-on never DIR, and the same with
+#       --format json, which weighs every document's sign-off triggers
+#       (text output may skip them where a sign-off is present)
 #   (b) the floor: cmark-gfm -e table -e tasklist over the same files, one
 #       process for all of them. cmark-gfm concatenates its inputs into a
 #       single document, so this is the bare cost of reading and parsing
@@ -79,6 +81,7 @@ export THREATGATE_TODAY=2026-11-27 NO_COLOR=1
 hyperfine --warmup 1 --runs 1 --ignore-failure --style basic \
 	--export-json "$out/hyperfine.json" \
 	--command-name threatgate "$tg check --fail-on never docs" \
+	--command-name threatgate-json "$tg check --fail-on never --format json docs >/dev/null" \
 	--command-name cmark-gfm "cmark-gfm -e table -e tasklist docs/*.sdd.md >/dev/null" \
 	--command-name markdownlint-cli2 "$mdl 'docs/*.sdd.md'"
 
@@ -100,6 +103,7 @@ import sys
 path, rss_kb, files, size, lines, summary = sys.argv[1:7]
 results = {r["command"]: r["mean"] for r in json.load(open(path))["results"]}
 tg = results["threatgate"]
+tg_json = results["threatgate-json"]
 floor = results["cmark-gfm"]
 mdl = results["markdownlint-cli2"]
 
@@ -110,9 +114,11 @@ print()
 print("| what | time | |")
 print("|---|---:|---|")
 print("| threatgate check | %.3f s | %.0f docs/s |" % (tg, int(files) / tg))
+print("| threatgate check --format json | %.3f s | %.0f docs/s |" % (tg_json, int(files) / tg_json))
 print("| floor: cmark-gfm -e table -e tasklist, one process | %.3f s | |" % floor)
 print("| markdownlint-cli2, MD043 only | %.3f s | |" % mdl)
 print("| threatgate / floor | %.2fx | |" % (tg / floor))
+print("| threatgate --format json / floor | %.2fx | |" % (tg_json / floor))
 print("| markdownlint-cli2 / threatgate | %.2fx | |" % (mdl / tg))
 print("| threatgate peak RSS | %.1f MiB | |" % (int(rss_kb) / 1024))
 EOF

@@ -96,6 +96,11 @@ TG_EXTERN(int) tg_rules_check(tg_findings *findings, const tg_model *model,
 TG_EXTERN(int) tg_rules_add_finding(tg_findings *findings,
 	const tg_policy *policy, tg_rule_id rule, const char *path,
 	const char *revision, int line, int column, const char *message);
+/* The same with evidence: `notes` (count of them) follow the headline. */
+TG_EXTERN(int) tg_rules_add_finding_notes(tg_findings *findings,
+	const tg_policy *policy, tg_rule_id rule, const char *path,
+	const char *revision, int line, int column, const char *message,
+	const tg_finding_note *notes, size_t count);
 
 /*
  * Waive the findings whose fingerprints the policy's baseline holds

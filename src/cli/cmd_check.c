@@ -517,40 +517,49 @@ static char *suggest_glob(const char *rel)
 	                 ext && ext > slash ? ext : ".md");
 }
 
-/* Markdown was there but no path matched: say so rather than pass. */
+/*
+ * Markdown was there but no path matched: say so rather than pass. A
+ * short headline; the globs and the fix follow as notes (gcc style).
+ */
 static int report_no_documents(struct walk *w)
 {
-	tg_buf msg = TG_BUF_INIT;
-	char *glob = NULL;
+	tg_buf globs = TG_BUF_INIT;
+	tg_finding_note notes[2];
+	char *glob = NULL, *headline = NULL, *fix = NULL;
 	size_t i;
 	int error;
 
 	glob = suggest_glob(w->example_rel ? w->example_rel : "");
-	if (!glob)
-		return tg_error_oom();
 	if (w->markdown == 1)
-		tg_buf_puts(&msg, "no design document found: this Markdown "
-		            "file matches none of the document globs (");
+		headline = tg_strdup("no design document found: this Markdown "
+		                     "file matches no document glob");
 	else
-		tg_buf_printf(&msg, "no design document found: %zu Markdown "
-		              "files match none of the document globs (",
-		              w->markdown);
+		headline = tg_printf("no design document found: %zu Markdown "
+		                     "files match no document glob",
+		                     w->markdown);
+	tg_buf_puts(&globs, "the document globs: ");
 	for (i = 0; i < w->policy->docs.length; i++)
-		tg_buf_printf(&msg, "%s%s", i ? ", " : "",
+		tg_buf_printf(&globs, "%s%s", i ? ", " : "",
 		              (const char *)w->policy->docs.items[i]);
-	tg_buf_printf(&msg, "); if design documents live elsewhere, add a "
-	              "glob: git config -f .threatgate --add threatgate.docs "
-	              "'%s' (globs given replace the defaults)", glob);
-	if (msg.failed) {
+	if (glob)
+		fix = tg_printf("if design documents live elsewhere, add a glob "
+		                "(globs given replace the defaults): git config "
+		                "-f .threatgate --add threatgate.docs '%s'", glob);
+	if (!glob || !headline || !fix || globs.failed) {
 		error = tg_error_oom();
 		goto done;
 	}
-	error = tg_rules_add_finding(w->findings, w->policy,
-		TG_RULE_NO_DOCUMENTS, w->first_markdown, NULL, 1, 0,
-		tg_buf_cstr(&msg));
+	memset(notes, 0, sizeof(notes));
+	notes[0].message = (char *)tg_buf_cstr(&globs);
+	notes[1].message = fix;
+	error = tg_rules_add_finding_notes(w->findings, w->policy,
+		TG_RULE_NO_DOCUMENTS, w->first_markdown, NULL, 1, 0, headline,
+		notes, 2);
 done:
+	free(fix);
+	free(headline);
 	free(glob);
-	tg_buf_release(&msg);
+	tg_buf_release(&globs);
 	return error;
 }
 

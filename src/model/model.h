@@ -98,6 +98,7 @@ struct tg_trigger_match {
 	double weight;		/* what it adds to the score (see triggers.c) */
 	const char *where;	/* "title", "summary", "body", ... (static) */
 	char *term;		/* the words folded: lower case, no plural 's' */
+	bool strong;		/* a match of the strong pattern */
 };
 
 /*

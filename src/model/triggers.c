@@ -47,8 +47,8 @@ struct scan {
 	tg_buf text;
 	struct segment *segs;
 	size_t nsegs, asegs;
-	struct range *strong, *ignore;	/* per trigger, reused */
-	size_t nstrong, astrong, nignore, aignore;
+	struct range *strong;	/* per trigger, reused: counted strong matches */
+	size_t nstrong, astrong;
 };
 
 enum kind {
@@ -195,15 +195,16 @@ static const struct segment *locate(const struct scan *sc, size_t offset)
 	return &sc->segs[lo];
 }
 
-static int match_failed(struct scan *sc, const char *name, int rc)
+static int match_failed(struct scan *sc, const char *name, const char *key,
+                        int rc)
 {
 	PCRE2_UCHAR msg[120];
 
 	pcre2_get_error_message(rc, msg, sizeof(msg));
 	return tg_error_set(TG_ELIMIT,
 		"trigger '%s': pattern failed on '%s': %s; simplify "
-		"trigger.%s.pattern", name, sc->model->doc->path,
-		(const char *)msg, name);
+		"trigger.%s.%s", name, sc->model->doc->path,
+		(const char *)msg, name, key);
 }
 
 /* A term's key: lower case, letters and digits, plural and -ed/-ing dropped. */
@@ -237,6 +238,16 @@ static char *fold_term(const char *words)
 	if (len > 4 && key[len - 1] == 'e')
 		len--;
 	key[len] = '\0';
+	/*
+	 * One word is one concept by its stem: "authenticator" and
+	 * "authentication", "encrypted" and "decryption".
+	 */
+	if (!strchr(words, ' ')) {
+		if (strncmp(key, "decrypt", 7) == 0)
+			memcpy(key, "en", 2);
+		if (strlen(key) > 7)
+			key[7] = '\0';
+	}
 	return key;
 }
 
@@ -263,26 +274,78 @@ static int compare_terms(const void *a, const void *b)
 #define REPEAT 0.25
 #define REPEATS 2
 
+/*
+ * A weak term inside a strong one already counted is the same concept
+ * ("permission" after "permission to access"): it joins that term's run.
+ */
+static void join_concepts(struct tg_trigger_hit *h)
+{
+	size_t i, j;
+
+	for (i = 0; i < h->matches.length; i++) {
+		struct tg_trigger_match *weak = h->matches.items[i];
+		char *term;
+
+		if (weak->strong)
+			continue;
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *s = h->matches.items[j];
+
+			if (!s->strong || !strstr(s->term, weak->term) ||
+			    !(term = tg_strdup(s->term)))
+				continue;
+			free(weak->term);
+			weak->term = term;
+			break;
+		}
+	}
+}
+
+/*
+ * Evidence that all sits on one line (outside the title) is one passing
+ * mention, a list of features or an aside, however many terms it names:
+ * it weighs its strongest match and ONE_LINE more, not their sum.
+ */
+#define ONE_LINE 0.5
+
+static void one_line(struct tg_trigger_hit *h)
+{
+	const struct tg_trigger_match *first, *m;
+	double best = 0;
+	size_t i;
+
+	if (h->matches.length < 2)
+		return;
+	first = h->matches.items[0];
+	for (i = 0; i < h->matches.length; i++) {
+		m = h->matches.items[i];
+		if (m->line != first->line || strcmp(m->where, "title") == 0)
+			return;
+		if (m->weight > best)
+			best = m->weight;
+	}
+	if (h->score > best + ONE_LINE)
+		h->score = best + ONE_LINE;
+}
+
 static void score_terms(struct tg_trigger_hit *h)
 {
-	struct tg_trigger_match *last = NULL;	/* the last one kept */
+	const char *group = NULL;	/* the term of the run: its best, kept */
 	size_t i, kept = 0, run = 0;
 	double best = 0;
 
+	join_concepts(h);
 	qsort(h->matches.items, h->matches.length,
 	      sizeof(h->matches.items[0]), compare_terms);
 	h->score = 0;
 	for (i = 0; i < h->matches.length; i++) {
 		struct tg_trigger_match *m = h->matches.items[i];
 
-		/*
-		 * Compare with the last match kept, not items[i - 1]: that one
-		 * may have been freed or overwritten by the compaction below.
-		 */
-		if (!last || strcmp(m->term, last->term)) {
+		if (!group || strcmp(m->term, group) != 0) {
+			group = m->term;
 			run = 0;
 			best = m->weight;
-		} else if (++run > REPEATS) {
+		} else if (++run > REPEATS || !m->strong) {
 			free(m->words);
 			free(m->term);
 			free(m);
@@ -292,9 +355,9 @@ static void score_terms(struct tg_trigger_hit *h)
 		}
 		h->score += m->weight;
 		h->matches.items[kept++] = m;
-		last = m;
 	}
 	h->matches.length = kept;
+	one_line(h);
 }
 
 static bool token_char(char c)
@@ -350,14 +413,121 @@ static int push_range(struct range **r, size_t *n, size_t *alloc,
 	return 0;
 }
 
+/* How far around a match its trigger's ignore phrases are looked for. */
+#define HOMONYM_WINDOW 100
+
 /*
- * Every match of `code` over the text: as ranges (strong is NULL), or as
- * counted evidence of `hit`.
+ * Whether the match [start, end) sits inside one of t's ignore phrases:
+ * the phrase is looked for in the match's block, within HOMONYM_WINDOW
+ * bytes either side (a pass over the whole prose would cost as much as
+ * the trigger's own).
+ */
+static int homonym(struct scan *sc, const struct tg_trigger *t, size_t start,
+                   size_t end, bool *found)
+{
+	const char *subject = tg_buf_cstr(&sc->text);
+	size_t from, to, at;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	*found = false;
+	if (!t->ignore_code)
+		return 0;
+	from = start > HOMONYM_WINDOW ? start - HOMONYM_WINDOW : 0;
+	to = end + HOMONYM_WINDOW < sc->text.size ? end + HOMONYM_WINDOW :
+	     sc->text.size;
+	/* not across a block; end the window between words */
+	for (at = start; at > from; at--)
+		if (subject[at - 1] == '\x1f')
+			break;
+	from = at;
+	for (at = end; at < to; at++)
+		if (subject[at] == '\x1f')
+			break;
+	to = at;
+	while (to < sc->text.size && to > end && subject[to] != ' ' &&
+	       subject[to] != '\x1f')
+		to--;
+	for (at = from; at <= start;) {
+		rc = pcre2_match(t->ignore_code, (PCRE2_SPTR)subject, to, at,
+		                 PCRE2_NO_UTF_CHECK, sc->md,
+		                 sc->model->policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0)
+			return match_failed(sc, t->name, "ignore", rc);
+		ov = pcre2_get_ovector_pointer(sc->md);
+		if (ov[0] < end && start < ov[1]) {
+			*found = true;
+			return 0;
+		}
+		if (ov[0] >= end)
+			return 0;
+		at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	return 0;
+}
+
+/*
+ * Count the match [mstart, mend) of trigger t as evidence of `hit`: it
+ * weighs `kind` (2 strong, 1 weak) times the factor of where it sits,
+ * unless that is nothing, it is a path or URL, or one of t's homonyms.
+ */
+static int count_match(struct scan *sc, const struct tg_trigger *t,
+                       struct tg_trigger_hit *hit, size_t mstart,
+                       size_t mend, double kind, bool two_passes)
+{
+	const char *subject = tg_buf_cstr(&sc->text);
+	const struct segment *seg = locate(sc, mstart);
+	struct tg_trigger_match *m;
+	double weight;
+	bool ignored;
+	int error;
+
+	if (!seg)
+		return 0;
+	weight = kind * seg->place->factor;
+	if (weight <= 0 || in_path(subject, sc->text.size, mstart, mend))
+		return 0;
+	if (two_passes && kind < 2 &&
+	    overlaps(sc->strong, sc->nstrong, mstart, mend))
+		return 0;	/* the strong match already counted */
+	error = homonym(sc, t, mstart, mend, &ignored);
+	if (error < 0 || ignored)
+		return error;
+	if (two_passes && kind >= 2) {
+		/* the weak pass must not count this again */
+		error = push_range(&sc->strong, &sc->nstrong, &sc->astrong,
+		                   mstart, mend);
+		if (error < 0)
+			return error;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return tg_error_oom();
+	m->words = tg_strndup(subject + mstart, mend - mstart);
+	m->term = m->words ? fold_term(m->words) : NULL;
+	m->line = seg->line;
+	m->column = seg->column + (int)(mstart - seg->offset);
+	m->weight = weight;
+	m->strong = kind >= 2;
+	m->where = seg->place->where;
+	if (!m->term || tg_vec_push(&hit->matches, m) < 0) {
+		free(m->words);
+		free(m->term);
+		free(m);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
+/*
+ * Every match of `code` over the text, for a trigger outside the gate:
+ * each weighs `base`, or 2 or 1 by the combined pattern's mark (base 0).
  */
 static int each_match(struct scan *sc, const struct tg_trigger *t,
                       const pcre2_code *code, double base,
-                      struct tg_trigger_hit *hit, struct range **ranges,
-                      size_t *nranges, size_t *aranges)
+                      struct tg_trigger_hit *hit)
 {
 	const tg_policy *policy = sc->model->policy;
 	const char *subject = tg_buf_cstr(&sc->text);
@@ -366,17 +536,17 @@ static int each_match(struct scan *sc, const struct tg_trigger *t,
 	int rc, error = 0;
 
 	while (start <= size && error == 0) {
-		const struct segment *seg;
-		struct tg_trigger_match *m;
-		double weight;
+		double kind = base;
 
 		rc = pcre2_match(code, (PCRE2_SPTR)subject, size, start,
 		                 PCRE2_NO_UTF_CHECK, sc->md, policy->match_context);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0)
-			return match_failed(sc, t->name, rc);
+			return match_failed(sc, t->name, "pattern", rc);
 		ov = pcre2_get_ovector_pointer(sc->md);
+		if (kind == 0)
+			kind = pcre2_get_mark(sc->md) ? 2.0 : 1.0;
 		if (ov[1] <= ov[0]) {
 			/* an empty match: step over one character (UTF-8) */
 			start = ov[0] + 1;
@@ -385,41 +555,71 @@ static int each_match(struct scan *sc, const struct tg_trigger *t,
 			continue;
 		}
 		start = ov[1];
-		if (ranges) {
-			error = push_range(ranges, nranges, aranges, ov[0], ov[1]);
-			continue;
-		}
-		seg = locate(sc, ov[0]);
-		if (!seg)
-			continue;
-		weight = base * seg->place->factor;
-		if (weight <= 0 || overlaps(sc->ignore, sc->nignore, ov[0], ov[1]) ||
-		    in_path(subject, size, ov[0], ov[1]))
-			continue;
-		if (base < 2 && overlaps(sc->strong, sc->nstrong, ov[0], ov[1]))
-			continue;	/* the strong match already counted */
-		if (base >= 2) {
-			error = push_range(&sc->strong, &sc->nstrong, &sc->astrong,
-			                   ov[0], ov[1]);
-			if (error < 0)
-				break;
-		}
-		m = calloc(1, sizeof(*m));
-		if (!m)
-			return tg_error_oom();
-		m->words = tg_strndup(subject + ov[0], ov[1] - ov[0]);
-		m->term = m->words ? fold_term(m->words) : NULL;
-		m->line = seg->line;
-		m->column = seg->column + (int)(ov[0] - seg->offset);
-		m->weight = weight;
-		m->where = seg->place->where;
-		if (!m->term || tg_vec_push(&hit->matches, m) < 0) {
-			free(m->words);
-			free(m->term);
-			free(m);
-			return tg_error_oom();
-		}
+		error = count_match(sc, t, hit, ov[0], ov[1], kind, base != 0);
 	}
+	return error;
+}
+
+/*
+ * The gate's pass: one read of the prose for every gated trigger. Where
+ * the gate matches, each gated trigger's own pattern is tried, anchored,
+ * unless its previous match still covers the place; what it matches
+ * there is what reading the prose on its own would have found.
+ */
+static int gate_pass(struct scan *sc, struct tg_trigger_hit **found)
+{
+	const tg_policy *policy = sc->model->policy;
+	const char *subject = tg_buf_cstr(&sc->text);
+	size_t start = 0, size = sc->text.size, n = policy->triggers.length, i;
+	size_t *last_end = calloc(n + 1, sizeof(*last_end));
+	PCRE2_SIZE *ov;
+	int rc, error = 0;
+
+	if (!last_end)
+		return tg_error_oom();
+	while (start < size && error == 0) {
+		size_t at;
+
+		rc = pcre2_match(policy->trigger_gate, (PCRE2_SPTR)subject, size,
+		                 start, PCRE2_NO_UTF_CHECK, sc->md,
+		                 policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			error = match_failed(sc, "gate", "pattern", rc);
+			break;
+		}
+		at = pcre2_get_ovector_pointer(sc->md)[0];
+		for (i = 0; i < n && error == 0; i++) {
+			const struct tg_trigger *t = policy->triggers.items[i];
+
+			if (!t->anchored_code || !found[i] || at < last_end[i])
+				continue;
+			rc = pcre2_match(t->anchored_code, (PCRE2_SPTR)subject,
+			                 size, at, PCRE2_NO_UTF_CHECK, sc->md,
+			                 policy->match_context);
+			if (rc == PCRE2_ERROR_NOMATCH)
+				continue;
+			if (rc < 0) {
+				error = match_failed(sc, t->name, "pattern", rc);
+				break;
+			}
+			ov = pcre2_get_ovector_pointer(sc->md);
+			if (ov[1] <= ov[0]) {
+				last_end[i] = at + 1;
+				continue;
+			}
+			last_end[i] = ov[1];
+			error = count_match(sc, t, found[i], ov[0], ov[1],
+			                    pcre2_get_mark(sc->md) ? 2.0 : 1.0,
+			                    false);
+		}
+		/* on to the next character (UTF-8) */
+		start = at + 1;
+		while (start < size && (subject[start] & 0xc0) == 0x80)
+			start++;
+	}
+	free(last_end);
 	return error;
 }
 
@@ -452,34 +652,19 @@ void tg_model__free_hit(void *item)
 	free(h);
 }
 
-/* Weigh trigger t's prose evidence into a new hit (NULL when none). */
-static int weigh(struct scan *sc, const struct tg_trigger *t,
-                 struct tg_trigger_hit **out)
+/*
+ * Score the evidence gathered in h and name its strongest match; a hit
+ * without evidence is freed and *out is NULL.
+ */
+static int finish(struct tg_trigger_hit *h, struct tg_trigger_hit **out)
 {
-	struct tg_trigger_hit *h;
 	const struct tg_trigger_match *best = NULL;
 	size_t i;
-	int error = 0;
 
 	*out = NULL;
-	if (!t->code && !t->weak_code)
-		return 0;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return tg_error_oom();
-	h->trigger = t;
-	sc->nignore = 0;
-	sc->nstrong = 0;
-	if (t->ignore_code)
-		error = each_match(sc, t, t->ignore_code, 0, h, &sc->ignore,
-		                   &sc->nignore, &sc->aignore);
-	if (error == 0 && t->code)
-		error = each_match(sc, t, t->code, 2.0, h, NULL, NULL, NULL);
-	if (error == 0 && t->weak_code)
-		error = each_match(sc, t, t->weak_code, 1.0, h, NULL, NULL, NULL);
-	if (error < 0 || h->matches.length == 0) {
+	if (!h || h->matches.length == 0) {
 		tg_model__free_hit(h);
-		return error;
+		return 0;
 	}
 	score_terms(h);
 	if (h->matches.length > 1)
@@ -500,6 +685,48 @@ static int weigh(struct scan *sc, const struct tg_trigger *t,
 	}
 	*out = h;
 	return 0;
+}
+
+/*
+ * Gather every trigger's prose evidence into found[i] (NULL for a
+ * trigger without patterns): the gate's one pass for the triggers in it,
+ * a pass (or two) of its own for each other.
+ */
+static int read_prose(struct scan *sc, struct tg_trigger_hit **found)
+{
+	const tg_policy *policy = sc->model->policy;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < policy->triggers.length; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (!t->enabled || (!t->code && !t->weak_code))
+			continue;
+		found[i] = calloc(1, sizeof(*found[i]));
+		if (!found[i])
+			return tg_error_oom();
+		found[i]->trigger = t;
+	}
+	if (policy->trigger_gate)
+		error = gate_pass(sc, found);
+	for (i = 0; i < policy->triggers.length && error == 0; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+
+		if (!found[i] || (policy->trigger_gate && t->anchored_code))
+			continue;
+		sc->nstrong = 0;
+		if (t->scan_code) {
+			error = each_match(sc, t, t->scan_code, 0, found[i]);
+		} else {
+			if (t->code)
+				error = each_match(sc, t, t->code, 2.0, found[i]);
+			if (error == 0 && t->weak_code)
+				error = each_match(sc, t, t->weak_code, 1.0,
+				                   found[i]);
+		}
+	}
+	return error;
 }
 
 const char *tg_model__concern(const char *name)
@@ -729,7 +956,7 @@ int tg_model__triggers(struct tg_model *model)
 {
 	const tg_policy *policy = model->policy;
 	const struct tg_frontmatter *fm = &model->doc->fm;
-	struct tg_trigger_hit *hit = NULL;
+	struct tg_trigger_hit *hit = NULL, **found = NULL;
 	struct scan sc;
 	char *declared = NULL;
 	size_t i;
@@ -747,7 +974,14 @@ int tg_model__triggers(struct tg_model *model)
 		error = tg_error_oom();
 		goto done;
 	}
+	found = calloc(policy->triggers.length + 1, sizeof(*found));
+	if (!found) {
+		error = tg_error_oom();
+		goto done;
+	}
 	error = gather(&sc);
+	if (error == 0)
+		error = read_prose(&sc, found);
 	for (i = 0; i < policy->triggers.length && error == 0; i++) {
 		const struct tg_trigger *t = policy->triggers.items[i];
 
@@ -758,7 +992,8 @@ int tg_model__triggers(struct tg_model *model)
 			error = tg_error_oom();
 			break;
 		}
-		error = weigh(&sc, t, &hit);
+		error = finish(found[i], &hit);
+		found[i] = NULL;
 		if (error < 0)
 			break;
 		if (declared) {
@@ -792,11 +1027,13 @@ int tg_model__triggers(struct tg_model *model)
 		hit = NULL;
 	}
 done:
+	for (i = 0; found && i < policy->triggers.length; i++)
+		tg_model__free_hit(found[i]);
+	free(found);
 	free(declared);
 	pcre2_match_data_free(sc.md);
 	free(sc.segs);
 	free(sc.strong);
-	free(sc.ignore);
 	tg_buf_release(&sc.text);
 	return error;
 }

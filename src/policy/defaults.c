@@ -79,7 +79,9 @@ static const struct {
 	  "malicious (users?|tenants?|actors?|workloads?|pods?)|"
 	  "referencegrants?|cross-namespace (access|references?|reads?)|"
 	  "cross-tenant|tenant isolation|namespace boundar\\w+|"
-	  "security boundar\\w+|pod security (admission|standards?|polic\\w+)|"
+	  "security boundar\\w+|pod ?security ?(admission|standards?|polic\\w+)|"
+	  "container (escapes?|breakouts?|boundar\\w+)|"
+	  "(run|runs|running) (\\w+ )?as (non[- ]?)?root|"
 	  "(rbac|iam|api|cluster|write|delete|admin|read) permissions?|"
 	  "permissions? to (create|read|write|delete|modify|access|update|"
 	  "list|get|use|impersonate|escalate)|cap_[a-z_]+|"
@@ -87,7 +89,8 @@ static const struct {
 	  "rules?|model|layer)|authorizers?|entitlements?|"
 	  "admin(istrator)? rights)\\b",
 	  "\\b(authori[sz]\\w*|authz|permissions?|privileges?|role-based|rbac|"
-	  "access control|sandbox\\w*|multi-?tenan\\w*)\\b",
+	  "access control|sandbox\\w*|multi-?tenan\\w*|security ?contexts?|"
+	  "non[- ]?root)\\b",
 	  "\\b(permission to (use|reuse|copy|quote|publish|merge)|"
 	  "(without|with|ask\\w*|seek\\w*|get\\w*) (for )?permission( from)?|"
 	  "permission(s)? of the (author|copyright)|"
@@ -115,7 +118,7 @@ static const struct {
 	  "(patient|medical|clinical) (data|records?|information|"
 	  "history|histories)|electronic health|diagnos[ei]s of (the )?patients?)\\b",
 	  "\\b(patients?|clinics?|clinical|nurses?|medical|healthcare|"
-	  "health care|hospitals?|health (data|records?|information))\\b",
+	  "health care|hospitals?|health records?)\\b",
 	  "\\b(be (very )?patient|(component|device|node|volume|cluster|pod|"
 	  "resource|driver|service|plugin|api|control plane|system) health "
 	  "(data|information|records?|history)|health (checks?|probes?|"
@@ -146,9 +149,11 @@ static const struct {
 	  { "exposure=internet", "exposure=public" } },
 	{ "cryptography",
 	  "\\b(encrypt\\w*|decrypt\\w*|cryptograph\\w*|(?-i:mTLS)|"
-	  "mutual (?-i:TLS)|(?-i:TLS) (handshakes?|certificates?|certs?|"
-	  "termination|connections?|config\\w*|servers?|clients?|listeners?|"
-	  "versions?|1\\.[0-3]|ciphers?|keys?|secrets?|bootstrap\\w*)|"
+	  "mutual (?-i:TLS)|(?-i:TLS) (1\\.[0-3]|v1\\.[0-3])|"
+	  "(?-i:TLS)(?=[^\\x1f.;]{0,60}\\b(handshakes?|certificates?|certs?|"
+	  "terminat\\w+|connections?|config\\w*|servers?|clients?|listeners?|"
+	  "versions?|ciphers?|keys?|secrets?|bootstrap\\w*|negotiat\\w+|"
+	  "sessions?|encrypt\\w*|endpoints?|ports?|traffic)\\b)|"
 	  "(over|via|with|using|terminat\\w+) (?-i:TLS)|(?-i:SSL)|x\\.?509|"
 	  "(tls|client|server|serving|signing|root|ca|intermediate) "
 	  "certificates?|certificate (authorit\\w+|pinning|rotation|signing|"
@@ -161,6 +166,8 @@ static const struct {
 	  "digital signatures?)\\b",
 	  "\\b((?-i:TLS)|(?-i:HTTPS)|certificates?|certs|secrets?)\\b",
 	  "\\b(thread[- ]local( storage)?( \\((?-i:TLS)\\))?|"
+	  "(tcp|udp|http|sctp),? ?(,|/|or|and) ?(?-i:TLS)|"
+	  "(?-i:TLS) ?(,|/) ?(tcp|udp|http)|"
 	  "(?-i:TLS) (slots?|destructors?|variables?|storage|access|offsets?|"
 	  "models?|dtors?|data)|let'?s encrypt|cryptographic(ally)? "
 	  "(hash|digest)\\w*|(content|image|file) (hash|digest)\\w*|"
@@ -262,6 +269,8 @@ void tg_policy__trigger_free(void *item)
 	pcre2_code_free(t->code);
 	pcre2_code_free(t->weak_code);
 	pcre2_code_free(t->ignore_code);
+	pcre2_code_free(t->scan_code);
+	pcre2_code_free(t->anchored_code);
 	free(t->origin);
 	free(t);
 }

@@ -1079,6 +1079,7 @@ void tg_policy_free(tg_policy *policy)
 	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
+	pcre2_code_free(policy->trigger_gate);
 	tg_vec_release(&ext->role_order, free);
 	free(ext->roles_origin);
 	free(ext);
@@ -1368,6 +1369,38 @@ static int finalize_sections(tg_policy *policy)
 }
 
 
+/*
+ * Strong and weak terms in one pattern, so that the prose is read once per
+ * trigger, not twice: a pass costs about the same whatever the number of
+ * alternatives. A (*MARK) tells a strong match; at one place the strong
+ * alternative is tried first. Where the two do not combine (a numbered
+ * back-reference, a duplicate group name) the trigger keeps two passes.
+ */
+static int combine_trigger(struct tg_trigger *t)
+{
+	uint32_t backrefs = 0;
+	char *both;
+	int errcode = 0;
+	PCRE2_SIZE offset = 0;
+
+	pcre2_code_free(t->scan_code);
+	t->scan_code = NULL;
+	if (!t->code || !t->weak_code ||
+	    pcre2_pattern_info(t->weak_code, PCRE2_INFO_BACKREFMAX,
+	                       &backrefs) != 0 || backrefs > 0)
+		return 0;	/* the weak pattern's group numbers would shift */
+	both = tg_printf("(?:%s)(*MARK:s)|(?:%s)", t->pattern, t->weak);
+	if (!both)
+		return tg_error_oom();
+	t->scan_code = pcre2_compile((PCRE2_SPTR)both, PCRE2_ZERO_TERMINATED,
+	                             PATTERN_OPTIONS, &errcode, &offset, NULL);
+	free(both);
+	if (!t->scan_code)	/* two passes then: slower, not different */
+		return errcode == PCRE2_ERROR_NOMEMORY ? tg_error_oom() : 0;
+	(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
 static int finalize_triggers(tg_policy *policy)
 {
 	struct tg_trigger *t;
@@ -1416,10 +1449,13 @@ static int finalize_triggers(tg_policy *policy)
 			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
 		if (t->weak_code)
 			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		error = combine_trigger(t);
+		if (error < 0)
+			return error;
 		if (t->ignore_code)
 			(void)pcre2_jit_compile(t->ignore_code, PCRE2_JIT_COMPLETE);
 	}
-	return 0;
+	return tg_policy__build_gate(policy);
 }
 
 static int compare_rank(const void *a, const void *b)

@@ -35,6 +35,9 @@ struct tg_trigger {
 	pcre2_code *code;
 	pcre2_code *weak_code;
 	pcre2_code *ignore_code;
+	pcre2_code *scan_code;	/* pattern and weak in one pass, or NULL */
+	pcre2_code *anchored_code;	/* the same, anchored: where the gate
+					 * matched; NULL when not gated */
 	char *origin;		/* "file:line" where it was set, for messages */
 };
 
@@ -139,6 +142,8 @@ struct tg_policy {
 	bool exceptions_loaded;		/* read from a revision already */
 	bool finalized;
 	pcre2_match_context *match_context;
+	/* Matches wherever a gated trigger's pattern may (policy/gate.c). */
+	pcre2_code *trigger_gate;
 
 	/* Where the check runs, and what the policy says for each place. */
 	tg_stage stage;
@@ -176,6 +181,14 @@ bool tg_policy__drafts_soft(const tg_policy *policy);
 
 /* Whether the check runs on a developer's machine (pre-commit, pre-push). */
 bool tg_policy__stage_local(const tg_policy *policy);
+
+/*
+ * Build (again) the gate that reads the prose once for every trigger
+ * whose patterns allow it (policy/gate.c); 0 or TG_ENOMEM. Without a gate
+ * each trigger reads the prose on its own: slower, not different.
+ */
+int tg_policy__build_gate(tg_policy *policy);
+void tg_policy__gate_free(tg_policy *policy);
 
 /* Whether the policy turned a rule off. */
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);

@@ -239,6 +239,17 @@ int tg_rules_add_finding(tg_findings *findings, const tg_policy *policy,
                          const char *revision, int line, int column,
                          const char *message)
 {
+	return tg_rules_add_finding_notes(findings, policy, rule, path,
+	                                  revision, line, column, message,
+	                                  NULL, 0);
+}
+
+int tg_rules_add_finding_notes(tg_findings *findings, const tg_policy *policy,
+                               tg_rule_id rule, const char *path,
+                               const char *revision, int line, int column,
+                               const char *message,
+                               const tg_finding_note *notes, size_t count)
+{
 	tg_finding f;
 	tg_severity severity = effective_severity(policy, rule,
 		tg_rules__default_severity(rule));
@@ -253,6 +264,8 @@ int tg_rules_add_finding(tg_findings *findings, const tg_policy *policy,
 	f.line = line > 0 ? line : 1;
 	f.column = column;
 	f.message = (char *)message;
+	f.notes = (tg_finding_note *)notes;
+	f.notes_count = notes ? count : 0;
 	return add_or_waive(findings, policy, &f, path, false);
 }
 

@@ -332,7 +332,7 @@ static void test_triggers_outside_threat_model(void **state)
 
 	(void)state;
 	build("---\nexposure: internet\n---\n# X\n\nUsers sign in with\nOAuth and "
-	      "we keep their phone numbers and home address.\n\n```\n"
+	      "we keep their phone numbers\nand home address.\n\n```\n"
 	      "payment card\n```\n\n"
 	      "## Security\n### Threat Model\n| ID | Threat | STRIDE |\n|-|-|-|\n"
 	      "| T1 | Elevation of privilege through admin permissions | E |\n");
@@ -351,11 +351,71 @@ static void test_triggers_outside_threat_model(void **state)
 	assert_true(h->score >= 3);
 	h = model->hits.items[1];
 	assert_string_equal(h->trigger->name, "personal-data");
-	assert_int_equal(h->line, 7);
+	assert_int_equal(h->line, 8);	/* home address, the strongest */
 	h = model->hits.items[2];
 	assert_string_equal(h->match, "exposure: internet");
 	assert_int_equal(h->line, 2);
 	assert_true(h->declared);
+}
+
+/* Every hit as one line: trigger, score, and each match. */
+static char *hits_text(const struct tg_model *m)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < m->hits.length; i++) {
+		const struct tg_trigger_hit *h = m->hits.items[i];
+
+		tg_buf_printf(&buf, "%s %g:", h->trigger->name, h->score);
+		for (j = 0; j < h->matches.length; j++) {
+			const struct tg_trigger_match *x = h->matches.items[j];
+
+			tg_buf_printf(&buf, " %d:%d:%s:%g", x->line, x->column,
+			              x->words, x->weight);
+		}
+		tg_buf_putc(&buf, '\n');
+	}
+	return tg_buf_detach(&buf);
+}
+
+/* The gate reads the prose once for all triggers and finds the same. */
+static void test_trigger_gate_same_as_alone(void **state)
+{
+	static const char text[] =
+		"# Token exchange for partners\n\n## Summary\n\n"
+		"Partners trade a signed assertion for access tokens over mutual "
+		"TLS; the RBAC permissions to write orders are checked by the "
+		"authorization layer. Credit card numbers never reach us.\n\n"
+		"A validating admission webhook is internet-facing? No: the "
+		"thread-local storage (TLS) cache is per worker, be patient.\n\n"
+		"## Design\n\nThe service account token is projected; seccomp "
+		"and AppArmor profiles confine the importer of untrusted input. "
+		"Personal data and e-mail addresses stay in the EU (GDPR).\n";
+	char *gated, *alone;
+
+	(void)state;
+	assert_non_null(policy->trigger_gate);
+	build(text);
+	gated = hits_text(model);
+	tg_model_free(model);
+	model = NULL;
+	tg_document_free(doc);
+	doc = NULL;
+	tg_policy__gate_free(policy);
+	assert_null(policy->trigger_gate);
+	build(text);
+	alone = hits_text(model);
+	assert_non_null(gated);
+	assert_non_null(alone);
+	assert_string_equal(gated, alone);
+	assert_non_null(strstr(gated, "authentication"));
+	assert_non_null(strstr(gated, "payments"));
+	assert_null(strstr(gated, "health-data"));	/* be patient */
+	free(gated);
+	free(alone);
+	assert_int_equal(tg_policy__build_gate(policy), 0);
+	assert_non_null(policy->trigger_gate);
 }
 
 static void test_suppressions(void **state)
@@ -698,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_design_status),
 		cmocka_unit_test_teardown(test_signoff_forms, teardown),
 		cmocka_unit_test_teardown(test_triggers_outside_threat_model, teardown),
+		cmocka_unit_test_teardown(test_trigger_gate_same_as_alone, teardown),
 		cmocka_unit_test_teardown(test_suppressions, teardown),
 		cmocka_unit_test_teardown(test_unreadable_documents, teardown),
 		cmocka_unit_test_teardown(test_sections_by_meaning, teardown),
