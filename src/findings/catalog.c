@@ -83,6 +83,9 @@ static const struct row rows[TG_RULE__COUNT] = {
 	{ .id = TG_RULE_SIGNOFF_STALE,
 	  .summary = "the threat model changed after its sign-off, by someone who is not a reviewer",
 	  .default_severity = TG_SEVERITY_ERROR },
+	{ .id = TG_RULE_UNREADABLE_THREATS,
+	  .summary = "the threat model holds threats threatgate could not read",
+	  .default_severity = TG_SEVERITY_WARNING },
 };
 
 static const char *explain_text(const char *name)

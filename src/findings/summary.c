@@ -65,7 +65,8 @@ static int add_sections(tg_doc_summary *s, const struct tg_model *model)
 	for (i = 0; i < model->sections.length && error == 0; i++) {
 		const struct tg_section *sec = model->sections.items[i];
 
-		if (sec->rule)
+		if (sec->rule && !(model->root && sec->line == model->root->line &&
+		                   strcmp(sec->rule->name, "signoff") != 0))
 			error = add_section(s, sec->rule->name, sec);
 	}
 	/* Threats straight under Security: it serves as the threat model */

@@ -557,26 +557,42 @@ static bool inside(const struct tg_section *s, const struct tg_section *in)
  */
 static int find_regions(struct tg_model *model)
 {
-	const char *kinds[2] = { "threat-model", "security" };
-	size_t i, j, k;
+	size_t i, j, n;
 	int error = 0;
 
 	if (model->root)
 		return tg_vec_push(&model->regions, model->root) < 0 ?
 			tg_error_oom() : 0;
-	for (k = 0; k < 2 && model->regions.length == 0; k++) {
-		for (i = 0; i < model->sections.length && error == 0; i++) {
-			const struct tg_section *s = model->sections.items[i];
-			bool nested = false;
+	for (i = 0; i < model->sections.length && error == 0; i++) {
+		const struct tg_section *s = model->sections.items[i];
+		bool nested = false;
 
-			if (!s->rule || strcmp(s->rule->name, kinds[k]) != 0)
-				continue;
-			for (j = 0; j < model->regions.length; j++)
-				if (inside(s, model->regions.items[j]))
-					nested = true;
-			if (!nested && tg_vec_push(&model->regions, (void *)s) < 0)
-				error = tg_error_oom();
+		if (!s->rule || strcmp(s->rule->name, "threat-model") != 0)
+			continue;
+		for (j = 0; j < model->regions.length; j++)
+			if (inside(s, model->regions.items[j]))
+				nested = true;
+		if (!nested && tg_vec_push(&model->regions, (void *)s) < 0)
+			error = tg_error_oom();
+	}
+	/* Security sections that hold no threat model hold threats themselves */
+	n = model->regions.length;
+	for (i = 0; i < model->sections.length && error == 0; i++) {
+		const struct tg_section *s = model->sections.items[i];
+		bool holds = false;
+
+		if (!s->rule || strcmp(s->rule->name, "security") != 0 ||
+		    (n > 0 && !(strstr(s->norm, "consideration") ||
+		                strstr(s->norm, "risk"))))
+			continue;
+		for (j = 0; j < model->regions.length; j++) {
+			const struct tg_section *r = model->regions.items[j];
+
+			if (inside(r, s) || inside(s, r) || r == s)
+				holds = true;
 		}
+		if (!holds && tg_vec_push(&model->regions, (void *)s) < 0)
+			error = tg_error_oom();
 	}
 	return error;
 }

@@ -288,6 +288,17 @@ int tg_model__title_score(const char *rule, const char *norm)
 	if (strcmp(rule, "threat-model") == 0) {
 		if (HAS_ANY(norm, not_threats) || HAS_ANY(norm, signoff))
 			return 0;
+		/* "Threat ID 3 - ...", "Threat-01-S ...": one threat, not a model */
+		if (strncmp(norm, "threat", 6) == 0) {
+			const char *p = norm + 6;
+
+			if (*p == '-' || *p == ' ')
+				p++;
+			if (strncmp(p, "id ", 3) == 0)
+				p += 3;
+			if (*p >= '0' && *p <= '9')
+				return 0;
+		}
 		if (strstr(norm, "threat model") || strstr(norm, "threatmodel"))
 			score = 90;
 		else if (has_word(norm, "threat analysis") ||
@@ -304,7 +315,8 @@ int tg_model__title_score(const char *rule, const char *norm)
 		         has_word(norm, "abuse cases") ||
 		         has_word(norm, "failure cases"))
 			score = 60;
-		else if (has_word(norm, "stride"))
+		else if (has_word(norm, "stride") || has_word(norm, "mitre") ||
+		         strstr(norm, "att and ck"))
 			score = 50;
 		return score;
 	}
@@ -361,8 +373,8 @@ static void classify(struct tg_model *model, struct tg_section *s)
 		s->score = 100;
 		break;
 	}
-	/* Not pinned by a regex: by meaning. */
-	for (i = 0; !s->rule && i < policy->sections.length; i++) {
+	/* Not pinned by a regex: by meaning, the surest rule */
+	for (i = 0; s->score < 100 && i < policy->sections.length; i++) {
 		const struct tg_section_rule *rule = policy->sections.items[i];
 
 		score = tg_model__title_score(rule->name, s->norm);

@@ -235,6 +235,15 @@ static enum column column_of(const char *header)
 	} names[] = {
 		{ "reviewer", C_REVIEWER }, { "reviewed by", C_REVIEWER },
 		{ "reviewers", C_REVIEWER }, { "approver", C_REVIEWER },
+		{ "required reviewers", C_REVIEWER },
+		{ "required reviewer", C_REVIEWER },
+		{ "security reviewer", C_REVIEWER }, { "approvers", C_REVIEWER },
+		{ "signed by", C_REVIEWER }, { "signer", C_REVIEWER },
+		{ "review date", C_DATE }, { "date reviewed", C_DATE },
+		{ "approved at", C_DATE }, { "approved on", C_DATE },
+		{ "signed off at", C_DATE }, { "signed off on", C_DATE },
+		{ "review outcome", C_OUTCOME }, { "approval", C_OUTCOME },
+		{ "review result", C_OUTCOME }, { "review status", C_OUTCOME },
 		{ "approved by", C_REVIEWER }, { "signed off by", C_REVIEWER },
 		{ "who", C_REVIEWER }, { "name", C_REVIEWER },
 		{ "reviewed at", C_DATE }, { "reviewed on", C_DATE },
@@ -260,10 +269,14 @@ static bool approves(const char *outcome)
 {
 	static const char *const yes[] = { "approved", "approve", "lgtm",
 		"signed off", "signed-off", "sign-off", "accepted", "pass",
-		"passed", "ok", "granted" };
+		"passed", "ok", "granted", "looks good", "looks great",
+		"ship it", "no concerns", "no objections", "no changes needed",
+		"don't change a thing", "do not change a thing", "all good",
+		"good to go", "go ahead", "+1" };
 	size_t i, n;
 
-	while (*outcome == ' ' || *outcome == '*')
+	while (*outcome == ' ' || *outcome == '*' || *outcome == '_' ||
+	       *outcome == '"')
 		outcome++;
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		n = strlen(yes[i]);

@@ -42,6 +42,9 @@ static const struct {
 	{ "recommended mitigation", F_MITIGATION },
 	{ "recommended mitigations", F_MITIGATION },
 	{ "possible mitigation strategies", F_MITIGATION },
+	{ "mitigation strategies", F_MITIGATION },
+	{ "suggested mitigation", F_MITIGATION },
+	{ "mitigation strategy", F_MITIGATION },
 	{ "remediation", F_MITIGATION },
 	{ "status", F_STATUS }, { "state", F_STATUS },
 	{ "owner", F_OWNER },
@@ -63,7 +66,7 @@ static bool contains(const char *s, const char *word)
 static enum field field_by_words(const char *s)
 {
 	if (contains(s, "reference") || contains(s, "link") ||
-	    contains(s, "effort") || contains(s, "discovered"))
+	    contains(s, "discovered"))
 		return F_NONE;
 	if (contains(s, "threat id") || strcmp(s, "no.") == 0)
 		return F_ID;
@@ -76,6 +79,9 @@ static enum field field_by_words(const char *s)
 		return F_IMPACT;
 	if (contains(s, "likel") || contains(s, "probab"))
 		return F_LIKELIHOOD;
+	if (contains(s, "improved security") || contains(s, "security measure") ||
+	    contains(s, "protection in place") || contains(s, "how it is protected"))
+		return F_MITIGATION;
 	if (contains(s, "severity") || contains(s, "priority") ||
 	    contains(s, "rating") || contains(s, "risk level") ||
 	    contains(s, "criticality") || contains(s, "dread") ||
@@ -159,7 +165,9 @@ struct walk {
 	int cat_level;
 	bool plain_ok;		/* the nearest heading lists threats: a
 				 * plain bullet under it is one */
-	int list_level;		/* level of that heading */
+	bool list_at[8];	/* by level: the heading there lists threats */
+	bool plain_all;		/* it is a list of threats ("Threats
+				 * covered"): every plain bullet counts */
 	bool in_ranking;		/* "Top risks": references, not threats */
 	bool ranking_next;		/* the next list follows "Top risks:" */
 	enum { L_NONE, L_THREATS, L_MITIGATIONS } label;
@@ -175,6 +183,8 @@ struct walk {
 	struct tg_threat *mit_target;	/* a "Mitigations" heading's threat */
 	int mit_level;
 	size_t group_start;	/* first threat of the current group */
+	char *heading_rating;	/* "(SEVERITY: Medium)" in a heading */
+	int rating_level;
 	int skip_until;		/* lines an HTML table already read */
 	int unreadable_line;
 	char *unreadable;
@@ -371,7 +381,7 @@ static const char *find_key(const char *p, const char *end, enum field *f,
 		while (e > p && (e[-1] == ' ' || e[-1] == '*' || e[-1] == '_'))
 			e--;
 		best = NULL;
-		for (s = e - 1; s >= p && e - s <= 24; s--) {
+		for (s = e - 1; s >= p && e - s <= 32; s--) {
 			if (!is_alnum(*s) && *s != '#')
 				continue;
 			if (s > p && is_alnum(s[-1]))
@@ -747,25 +757,44 @@ static bool generic_heading(const char *t)
 		"design details", "alternatives", "open questions",
 		"stride reminders", "reminders", "legend", "key",
 	};
+	if (strstr(t, "notes") || strstr(t, "overview") || strstr(t, "summary"))
+		return true;
 	return IN_LIST(t, words);
 }
 
 static bool mitigation_words(const char *t)
 {
 	return strstr(t, "mitigation") || strstr(t, "countermeasure") ||
-	       strstr(t, "remediation") || strstr(t, "recommended fix");
+	       strstr(t, "remediation") || strstr(t, "recommended fix") ||
+	       strstr(t, "recommendation");
 }
 
 /* A title saying threats follow: "Threats", "Potential threats". */
+static size_t word_count(const char *s);
+
 static bool threats_heading(const char *t)
 {
 	if (strstr(t, "out of scope") || strstr(t, "out-of-scope") ||
 	    strstr(t, "notes") || strstr(t, "actors") || strstr(t, "surface"))
 		return false;
-	return tg_model__title_score("threat-model", t) > 0 ||
-	       strstr(t, "risks") || strstr(t, "attacks") ||
-	       strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
-	       strstr(t, "threat scenarios");
+	if (tg_model__title_score("threat-model", t) > 0)
+		return true;
+	/* "Security risks", "Known attacks"; not a threat's own long title */
+	return word_count(t) <= 5 &&
+	       (strstr(t, "risks") || strstr(t, "attacks") ||
+	        strstr(t, "vulnerabilities") || strstr(t, "failure modes") ||
+	        strstr(t, "mitre") || strstr(t, "att and ck"));
+}
+
+/*
+ * A heading that is itself a list of threats ("Threats covered",
+ * "Potential threats", "Security Risks"), not a whole threat model.
+ */
+static bool list_title(const char *t)
+{
+	return threats_heading(t) && !strstr(t, "model") && !strstr(t, "analysis") &&
+	       !strstr(t, "assessment") && !strstr(t, "stride") &&
+	       !strstr(t, "theoretical") && !strstr(t, "considerations");
 }
 
 /*
@@ -783,6 +812,9 @@ static bool mitigation_led(const char *text)
 		"utilize", "utilise", "leverage", "integrate", "introduce",
 		"set up", "keep", "rely", "run", "add", "check", "define",
 		"document", "educate", "review", "scan", "pin", "harden",
+		"using", "implementing", "enabling", "enforcing", "applying",
+		"ensuring", "the need to", "need for", "importance of", "prevent",
+		"avoid", "disable", "disallow", "deny", "block",
 	};
 	size_t i;
 
@@ -790,6 +822,29 @@ static bool mitigation_led(const char *text)
 		if (starts_word_ci(text, verbs[i]))
 			return true;
 	return false;
+}
+
+/* A text that says what is done about a threat. */
+static bool answers(const char *text)
+{
+	static const char *const words[] = {
+		"mitigat", " must ", " should ", "prevent", "ensure", "require",
+		"recommend", "protect", "instead", "is refused", "are refused",
+		"is rejected", "are rejected", "limit", "only ", "MUST", "SHOULD",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(text, words[i]))
+			return true;
+	return false;
+}
+
+/* A mitigation that names the threat it answers. */
+static bool says_risk_of(const char *text)
+{
+	return strstr(text, "the risk of") || strstr(text, "the risk in") ||
+	       strstr(text, "the impact of");
 }
 
 /* Template text: "Example bad thing that might happen", "{{...}}". */
@@ -942,6 +997,13 @@ static int finish_keep(struct walk *w, struct tg_threat *t, unsigned cats)
 	}
 	if (!cats)
 		cats = id_categories(w->model->policy, t->id);
+	if (!t->priority_text && w->heading_rating) {
+		t->priority_text = tg_strdup(w->heading_rating);
+		if (!t->priority_text) {
+			tg_model__free_threat(t);
+			return tg_error_oom();
+		}
+	}
 	if (t->form == TG_THREAT_LIST && w->heading_categories &&
 	    cats == w->heading_categories)
 		t->form = TG_THREAT_HEADING;
@@ -1308,6 +1370,14 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		if (strstr(h, "hreat") || strstr(h, "ttack") || strstr(h, "isk"))
 			has_threat_word = true;
 	}
+	/* A data dictionary or asset table: "| Name | Classification |" */
+	for (c = 0; c < ncols; c++) {
+		char low[64];
+
+		clean_name(low, sizeof(low), tg_grid__cell(g, 0, c));
+		if (strstr(low, "classification") || strstr(low, "sensitivity"))
+			return 0;
+	}
 	/* "Risk": the threat, unless another column is */
 	for (c = 0; c < ncols; c++)
 		if (cols[c] == F_RISK) {
@@ -1342,7 +1412,8 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		return error;
 	}
 	/* A first column of categories names them, whatever its header. */
-	if (catrows >= 2 && catrows + 1 >= g->rows - 1 && cols[0] != F_CATEGORY) {
+	if (((catrows >= 2 && catrows + 1 >= g->rows - 1) ||
+	     (catrows >= 1 && catrows == g->rows - 1)) && cols[0] != F_CATEGORY) {
 		if (cols[0] == F_TITLE)
 			titles--;
 		cols[0] = F_CATEGORY;
@@ -1368,7 +1439,7 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 		if (found)
 			return 0;
 	}
-	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 2) {
+	if (title_col == 64 && cols[0] == F_CATEGORY && has_mitigation && catrows >= 1) {
 		/* "| Threat (category) | Remediation |": keyed by ids inside */
 		for (r = 1; r < g->rows && error >= 0; r++)
 			for (c = 1; c < ncols && error >= 0; c++)
@@ -1377,7 +1448,8 @@ static int read_grid(struct walk *w, const struct tg_grid *g)
 	}
 	if (title_col == 64 && asset_col != 64 && (has_mitigation || has_priority))
 		title_col = asset_col, asset_col = 64;
-	if (title_col == 64 && !(has_id && has_priority)) {
+	/* "| Job | Priority |" schedules jobs: no column names a threat */
+	if (title_col == 64) {
 		if (has_threat_word || w->plain_ok || w->heading_categories)
 			note_unreadable(w, g->lines[0],
 				"could not read threats in this table: no column "
@@ -1620,6 +1692,19 @@ static int plain_threat(struct walk *w, cmark_node *item, const char *text,
 	     child = cmark_node_next(child)) {
 		char *sub;
 
+		if (cmark_node_get_type(child) == CMARK_NODE_PARAGRAPH &&
+		    child != cmark_node_first_child(item) && !t->mitigation) {
+			/* a later paragraph that says what is done about it */
+			sub = text_of(child);
+			if (!sub) {
+				error = tg_error_oom();
+				break;
+			}
+			if (answers(sub))
+				error = add_mitigation(t, sub);
+			free(sub);
+			continue;
+		}
 		if (cmark_node_get_type(child) != CMARK_NODE_LIST)
 			continue;
 		sub = text_of(child);
@@ -1648,7 +1733,7 @@ static int plain_threat(struct walk *w, cmark_node *item, const char *text,
 }
 
 static int read_list(struct walk *w, cmark_node *list, unsigned cats,
-                     bool plain, int depth);
+                     int plain, int depth);
 
 /*
  * Fields of an open threat from one bullet: "* Category: Repudiation",
@@ -1699,13 +1784,15 @@ static int absorb_item(struct walk *w, cmark_node *item)
  * a "Threats:" label says so.
  */
 static int read_list(struct walk *w, cmark_node *list, unsigned cats,
-                     bool plain, int depth)
+                     int plain, int depth)
 {
 	const struct tg_document *doc = w->model->doc;
 	cmark_node *item, *para, *child;
 	struct tg_threat *cur = NULL;
 	bool keyed = false, ids = false;
-	size_t id_len, id_start;
+	size_t id_len, id_start, list_start = w->model->threats.length, k;
+	size_t cat_start = (size_t)-1;
+	char *list_mit = NULL;
 	int error = 0;
 
 	if (depth > 8)
@@ -1747,13 +1834,39 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		f = leading_key(text, &v);
 		skip = id_prefix(text, strlen(text), &id_len, &id_start);
 
+		/* a bullet after "- SPOOFING" and its threats: their mitigation */
+		if (cat_start != (size_t)-1 && !skip && f == F_NONE &&
+		    !category_heading(w->model->policy, text)) {
+			for (k = cat_start; k < w->model->threats.length && error == 0; k++) {
+				struct tg_threat *t = w->model->threats.items[k];
+
+				if (!t->mitigation)
+					error = add_mitigation(t, text);
+			}
+			free(text);
+			continue;
+		}
 		/* "- SPOOFING" with its threats nested */
 		if (!skip && f == F_NONE && (bits = category_heading(w->model->policy, text)) &&
 		    cmark_node_next(para)) {
+			cat_start = w->model->threats.length;
 			for (child = cmark_node_next(para); child && error == 0;
 			     child = cmark_node_next(child))
 				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
-					error = read_list(w, child, bits, true, depth + 1);
+					error = read_list(w, child, bits, 2, depth + 1);
+			free(text);
+			continue;
+		}
+		if (keyed && (f == F_TITLE || f == F_RISK) &&
+		    strspn(v, " \t\n*_") == strlen(v) && cmark_node_next(para)) {
+			/* "- **Threats**:" and the threats nested under it */
+			if (cur)
+				error = finish_keep(w, cur, cats);
+			cur = NULL;
+			for (child = cmark_node_next(para); child && error == 0;
+			     child = cmark_node_next(child))
+				if (cmark_node_get_type(child) == CMARK_NODE_LIST)
+					error = read_list(w, child, cats, 2, depth + 1);
 			free(text);
 			continue;
 		}
@@ -1794,6 +1907,22 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				error = read_fields(cur, text);
 				if (error > 0)
 					error = 0;
+			} else if (!cur && f == F_MITIGATION) {
+				/* "- **Control**: ..." before the threats it answers */
+				char *all = text_of(item), *joined;
+				const char *av;
+
+				if (!all) {
+					error = tg_error_oom();
+				} else if (leading_key(all, &av) == F_MITIGATION) {
+					joined = list_mit ? tg_printf("%s; %s", list_mit, av) :
+						tg_strdup(av);
+					if (!joined)
+						error = tg_error_oom();
+					free(list_mit);
+					list_mit = joined;
+				}
+				free(all);
 			}
 			free(text);
 			continue;
@@ -1822,9 +1951,60 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 			const char *kv;
 			enum field kf;
 
-			if (find_key(text, text + strlen(text), &kf, &kv) && kf != F_TITLE)
-				inline_fields = true;
+			{
+				const char *key = find_key(text, text + strlen(text), &kf, &kv);
+
+				if (key && kf != F_TITLE) {
+					char *before = tg_strndup(text, (size_t)(key - text));
+
+					if (!before) {
+						free(text);
+						error = tg_error_oom();
+						break;
+					}
+					inline_fields = skip || word_count(before) >= 3;
+					/* "Title (P3). Mitigation: x": a field after a
+					 * sentence, not "Role-Based Access Control: x" */
+					if (inline_fields && !skip && !plain) {
+						const char *b = key;
+
+						while (b > text && strchr(" *_", b[-1]))
+							b--;
+						if (b == text || !strchr(".;,)\n", b[-1]))
+							inline_fields = false;
+					}
+					free(before);
+					if (!inline_fields) {
+						free(text);
+						continue;	/* "- Highest risk impact: x" */
+					}
+				}
+			}
 			if (!plain && !skip && !inline_fields && !(f == F_TITLE)) {
+				free(text);
+				continue;
+			}
+			if (!skip && !inline_fields && says_risk_of(text)) {
+				/* "Using X helps mitigate the risk of Y": Y, mitigated */
+				drop_group(w);
+				error = plain_threat(w, item, text, cats);
+				if (error == 0 && w->model->threats.length)
+					error = add_mitigation(w->model->threats.items[
+						w->model->threats.length - 1], text);
+				free(text);
+				continue;
+			}
+			if (!skip && !inline_fields && w->model->threats.length > list_start &&
+			    (mitigation_led(text) || strstr(text, "mitigate this") ||
+			     strstr(text, "mitigates this") ||
+			     starts_word_ci(text, "to mitigate"))) {
+				/* "- Mutual TLS could mitigate this": for the threats above */
+				for (k = list_start; k < w->model->threats.length && error == 0; k++) {
+					struct tg_threat *t = w->model->threats.items[k];
+
+					if (!t->mitigation)
+						error = add_mitigation(t, text);
+				}
 				free(text);
 				continue;
 			}
@@ -1842,9 +2022,12 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 				free(text);
 				continue;
 			}
-			/* a plain bullet: a threat when it reads as one */
+			/* a plain bullet: a threat when it reads as one; a
+			 * "Name: what it is" legend is not */
 			if (!skip && !inline_fields && f == F_NONE &&
-			    w->label != L_THREATS && !cats && !threat_words(text)) {
+			    ((plain < 2 && w->label != L_THREATS && !cats) ||
+			     unknown_label(text)) &&
+			    !threat_words(unknown_label(text) ? strchr(text, ':') : text)) {
 				free(text);
 				continue;
 			}
@@ -1877,6 +2060,13 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		else
 			tg_model__free_threat(cur);
 	}
+	for (k = list_start; list_mit && error == 0 && k < w->model->threats.length; k++) {
+		struct tg_threat *t = w->model->threats.items[k];
+
+		if (!t->mitigation)
+			error = add_mitigation(t, list_mit);
+	}
+	free(list_mit);
 	return error;
 }
 
@@ -1915,8 +2105,12 @@ static int heading(struct walk *w, cmark_node *node)
 	raw = s->title;
 	if (w->open && !w->open_details && w->open_level >= level)
 		error = close_open(w);
-	if (w->open && w->open_details)
-		error = close_open(w);
+	if (w->open && w->open_details) {
+		/* <details> holding headings folds a section, not a threat */
+		tg_model__free_threat(w->open);
+		w->open = NULL;
+		w->open_details = false;
+	}
 	if (error < 0)
 		return error;
 	if (w->mit_target && w->mit_level >= level)
@@ -1924,16 +2118,51 @@ static int heading(struct walk *w, cmark_node *node)
 	w->label = L_NONE;
 	w->pending = F_NONE;
 	w->group_start = w->model->threats.length;
+	if (w->heading_rating && w->rating_level >= level) {
+		free(w->heading_rating);
+		w->heading_rating = NULL;
+	}
+	{
+		/* "#### Control Recommendation (SEVERITY: Medium)" */
+		char *low = tg_strdup(raw), *r, *e;
+
+		if (!low)
+			return tg_error_oom();
+		tg_lower(low);
+		r = strstr(low, "(severity:");
+		if (!r)
+			r = strstr(low, "(risk:");
+		if (!r)
+			r = strstr(low, "(priority:");
+		if (r && (e = strchr(r, ')')) != NULL) {
+			const char *v = strchr(r, ':') + 1;
+
+			free(w->heading_rating);
+			w->heading_rating = tg_strndup(raw + (v - low), (size_t)(e - v));
+			if (!w->heading_rating) {
+				free(low);
+				return tg_error_oom();
+			}
+			tg_trim(w->heading_rating);
+			w->rating_level = level;
+		}
+		free(low);
+	}
 	if (w->heading_categories && w->cat_level >= level)
 		w->heading_categories = 0;
-	listed = w->list_level && w->list_level < level;
-	if (w->list_level >= level)
-		w->list_level = 0;
+	listed = false;
+	for (int l = 0; l < 8; l++) {
+		if (l < level && w->list_at[l])
+			listed = true;
+		if (l >= level)
+			w->list_at[l] = false;
+	}
 	w->in_ranking = strncmp(title, "top risk", 8) == 0 ||
 	                strncmp(title, "top threat", 10) == 0 ||
 	                (strncmp(title, "top ", 4) == 0 && strstr(title, "risks")) ||
 	                strstr(title, "ranking") != NULL;
 	w->plain_ok = false;
+	w->plain_all = false;
 	if (w->in_ranking)
 		return 0;
 
@@ -1953,14 +2182,16 @@ static int heading(struct walk *w, cmark_node *node)
 		w->heading_categories = bits;
 		w->cat_level = level;
 		w->plain_ok = true;
+		w->plain_all = true;
 		return 0;
 	}
 	if (threats_heading(title) && !skip) {
 		/* The document's own title lists no threat headings */
 		if (!(s == w->model->sections.items[0] && (level == 1 ||
 		      w->model->standalone)) && !strstr(title, "model"))
-			w->list_level = level;
+			w->list_at[level] = true;
 		w->plain_ok = true;
+		w->plain_all = list_title(title);
 		return 0;
 	}
 	if (generic_heading(title))
@@ -1990,8 +2221,57 @@ static int heading(struct walk *w, cmark_node *node)
 		w->open_level = level;
 		w->open_group = !skip;
 		w->open_details = false;
+		w->plain_ok = w->open_group;
 	}
 	return 0;
+}
+
+/*
+ * "In scope: reading application code or secrets, reaching the database,
+ * and consuming the host's CPU." One threat per item of the sentence.
+ */
+static int enumeration(struct walk *w, const char *p, int line)
+{
+	const char *end = p + strcspn(p, ".;"), *next;
+	int error = 0;
+
+	while (p < end && error == 0) {
+		struct tg_threat *t;
+		size_t n;
+
+		while (p < end && (*p == ' ' || *p == '\n' || *p == ','))
+			p++;
+		if (tg_starts_with_ci(p, "and "))
+			p += 4;
+		next = p;
+		while (next < end && *next != ',')
+			next++;
+		n = (size_t)(next - p);
+		if (n > 0 && n < 200) {
+			char *item = tg_strndup(p, n);
+
+			if (!item)
+				return tg_error_oom();
+			for (char *q = item; *q; q++)
+				if (*q == '\n')
+					*q = ' ';
+			if (word_count(item) >= 2) {
+				t = new_threat(line, 1, TG_THREAT_LIST);
+				if (!t) {
+					free(item);
+					return tg_error_oom();
+				}
+				error = set_field(t, F_TITLE, item, strlen(item));
+				if (error == 0)
+					error = finish_keep(w, t, w->heading_categories);
+				else
+					tg_model__free_threat(t);
+			}
+			free(item);
+		}
+		p = next;
+	}
+	return error;
 }
 
 /* "*Threat:* ...", "**Mitigation**", "Mitigations:" paragraphs. */
@@ -2017,6 +2297,10 @@ static int paragraph(struct walk *w, cmark_node *node)
 	                  strncmp(label, "risk ranking", 12) == 0;
 	if (w->ranking_next)
 		goto done;
+	if (tg_starts_with_ci(text, "in scope:") && strchr(text, ',')) {
+		error = enumeration(w, text + 9, line);
+		goto done;
+	}
 	if (threats_label(label)) {
 		w->label = L_THREATS;
 		w->mit_target = NULL;
@@ -2107,6 +2391,11 @@ static int html_block(struct walk *w, cmark_node *node)
 		if (w->open && w->open_details)
 			error = close_open(w);
 		drop_group(w);
+		/* "#### (R1) Publish unsigned" holding <details>: a group */
+		if (w->open && !w->open_details && !w->open->mitigation) {
+			tg_model__free_threat(w->open);
+			w->open = NULL;
+		}
 		if (error == 0)
 			error = close_open(w);
 		if (error < 0)
@@ -2144,6 +2433,48 @@ static int html_block(struct walk *w, cmark_node *node)
 	if (strstr(lit, "</details>") && w->open && w->open_details)
 		return close_open(w);
 	return 0;
+}
+
+/*
+ * "> If a user configures http, anyone on the network reads the token."
+ * and the answer after it: a threat asked, then answered.
+ */
+static int quoted_threat(struct walk *w, cmark_node *node)
+{
+	char *text = text_of(node), *answer = NULL;
+	cmark_node *next = cmark_node_next(node);
+	struct tg_threat *t;
+	int error;
+
+	if (!text)
+		return tg_error_oom();
+	if (!threat_words(text) || word_count(text) < 4) {
+		free(text);
+		return 0;
+	}
+	t = new_threat(tg_document__line(w->model->doc, node), 1, TG_THREAT_LIST);
+	if (!t) {
+		free(text);
+		return tg_error_oom();
+	}
+	for (char *q = text; *q; q++)
+		if (*q == '\n')
+			*q = ' ';
+	error = set_field(t, F_TITLE, text, strlen(text));
+	free(text);
+	if (error == 0 && next && cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH) {
+		answer = text_of(next);
+		if (!answer)
+			error = tg_error_oom();
+		else if (answers(answer))
+			error = add_mitigation(t, answer);
+		free(answer);
+	}
+	if (error < 0) {
+		tg_model__free_threat(t);
+		return error;
+	}
+	return finish_keep(w, t, w->heading_categories);
 }
 
 static int list_block(struct walk *w, cmark_node *node)
@@ -2192,16 +2523,58 @@ static int list_block(struct walk *w, cmark_node *node)
 		}
 	}
 	return read_list(w, node, w->heading_categories,
-	                 w->plain_ok || w->label == L_THREATS, 0);
+	                 w->plain_all || w->label == L_THREATS ? 2 : w->plain_ok ? 1 : 0, 0);
 }
 
 /* ------------------------------------------------------------------ */
 /* The walk                                                           */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A region that gave no threat: the first list or paragraph that speaks
+ * of attacks is threat-like content that could not be read.
+ */
+static int find_unreadable(struct walk *w)
+{
+	const struct tg_document *doc = w->model->doc;
+	const struct tg_section *region = w->region;
+	cmark_node *node;
+	int line;
+
+	node = region->heading ? cmark_node_next(region->heading) :
+		cmark_node_first_child(doc->root);
+	for (; node; node = cmark_node_next(node)) {
+		cmark_node_type type = cmark_node_get_type(node);
+		char *text;
+		bool yes;
+
+		line = tg_document__line(doc, node);
+		if (line > region->end_line)
+			break;
+		if (type != CMARK_NODE_LIST && type != CMARK_NODE_PARAGRAPH &&
+		    type != CMARK_NODE_BLOCK_QUOTE)
+			continue;
+		text = text_of(node);
+		if (!text)
+			return tg_error_oom();
+		yes = threat_words(text) && word_count(text) >= 4;
+		free(text);
+		if (yes) {
+			note_unreadable(w, line, type == CMARK_NODE_LIST ?
+				"could not read threats in this list: no bullet names "
+				"a threat field" :
+				"could not read threats in this text: threats written "
+				"as prose");
+			break;
+		}
+	}
+	return 0;
+}
+
 static int walk_region(struct tg_model *model, const struct tg_section *region)
 {
 	const struct tg_document *doc = model->doc;
+	size_t before = model->threats.length;
 	struct walk w;
 	cmark_node *node;
 	int line, error = 0;
@@ -2215,7 +2588,9 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	/* A region's own title may say its bullets are threats */
 	if (region->norm && threats_heading(region->norm)) {
 		w.plain_ok = true;
-		w.list_level = region->level;
+		w.plain_all = list_title(region->norm);
+		if (!strstr(region->norm, "model"))
+			w.list_at[region->level] = true;
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
@@ -2250,6 +2625,13 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		case CMARK_NODE_HTML_BLOCK:
 			error = html_block(&w, node);
 			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			if (w.plain_ok && !w.open && (region == model->root ||
+			    (region->rule && strcmp(region->rule->name, "threat-model") == 0)) &&
+			    cmark_node_first_child(node) &&
+			    cmark_node_get_type(cmark_node_first_child(node)) == CMARK_NODE_PARAGRAPH)
+				error = quoted_threat(&w, node);
+			break;
 		default:
 			if (tg_markdown__is(node, TG_NODE_TABLE)) {
 				drop_group(&w);
@@ -2264,6 +2646,10 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		tg_model__free_threat(w.open);
 		w.open = NULL;
 	}
+	if (error == 0 && model->threats.length == before && !w.unreadable &&
+	    (!region->rule || strcmp(region->rule->name, "threat-model") == 0 ||
+	     region == model->root))
+		error = find_unreadable(&w);
 	if (error == 0 && w.unreadable) {
 		struct tg_unreadable *u = calloc(1, sizeof(*u));
 
@@ -2277,6 +2663,48 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		}
 	}
 	free(w.unreadable);
+	free(w.heading_rating);
+	return error;
+}
+
+/*
+ * A standalone threat model that states its mitigations once, in a
+ * section of their own ("Security invariants", "Mitigations", "Security
+ * strategy"): its threats without one are answered there.
+ */
+static int document_mitigations(struct tg_model *model)
+{
+	static const char *const titles[] = {
+		"mitigations", "security invariants", "invariants",
+		"security strategy", "countermeasures", "security controls",
+		"controls", "defenses", "defences", "security measures",
+		"mitigation strategy", "protections",
+	};
+	const struct tg_section *found = NULL;
+	char *text;
+	size_t i;
+	int error = 0;
+
+	if (!model->standalone)
+		return 0;
+	for (i = 0; i < model->sections.length && !found; i++) {
+		const struct tg_section *s = model->sections.items[i];
+
+		if (s->has_content && IN_LIST(s->norm, titles))
+			found = s;
+	}
+	if (!found)
+		return 0;
+	text = tg_printf("see '%s'", found->title);
+	if (!text)
+		return tg_error_oom();
+	for (i = 0; i < model->threats.length && error == 0; i++) {
+		struct tg_threat *t = model->threats.items[i];
+
+		if (!t->mitigation)
+			error = add_mitigation(t, text);
+	}
+	free(text);
 	return error;
 }
 
@@ -2295,5 +2723,7 @@ int tg_model__threats(struct tg_model *model)
 		    model->threats.length > before)
 			model->threat_model = region;
 	}
+	if (error == 0)
+		error = document_mitigations(model);
 	return error;
 }

@@ -36,6 +36,7 @@ static const tg_rule_check_fn checks[TG_RULE__COUNT] = {
 	[TG_RULE_REVIEWED_DATE_NOT_UPDATED] = tg_check_reviewed_date_not_updated,
 	[TG_RULE_UNDECLARED_CONCERN] = tg_check_undeclared_concern,
 	[TG_RULE_UNKNOWN_RULE] = tg_check_unknown_rule,
+	[TG_RULE_UNREADABLE_THREATS] = tg_check_unreadable_threats,
 };
 
 static tg_severity effective_severity(const tg_policy *policy, tg_rule_id rule,

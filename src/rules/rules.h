@@ -69,6 +69,7 @@ char *tg_rules__section_path(const struct tg_section *section);
 int tg_check_missing_section(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_empty_section(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_no_threats(struct tg_rule_ctx *, const struct tg_model *);
+int tg_check_unreadable_threats(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_threat_missing_priority(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_threat_missing_category(struct tg_rule_ctx *, const struct tg_model *);
 int tg_check_threat_missing_mitigation(struct tg_rule_ctx *, const struct tg_model *);

@@ -72,6 +72,9 @@ int tg_check_missing_section(struct tg_rule_ctx *ctx,
 		/* The Sign-off section is the reviewer's to fill in. */
 		ctx->signoff_part = strcmp(rule->name, "signoff") == 0;
 		s = tg_model__section(model, rule->name);
+		/* threats straight under Security: it is the threat model */
+		if (strcmp(rule->name, "threat-model") == 0 && model->threat_model)
+			s = model->threat_model;
 		prule = rule->parent ? tg_policy__section(policy, rule->parent) : NULL;
 		parent = prule ? tg_model__section(model, prule->name) : NULL;
 		if (s && s->misplaced) {

@@ -45,14 +45,68 @@ int tg_check_no_threats(struct tg_rule_ctx *ctx, const struct tg_model *model)
 {
 	const struct tg_section *tm = model->threat_model;
 
-	/* missing-section and empty-section already say it */
-	if (empty_threat_model(model) || model->threats.length > 0)
+	/* missing-section and empty-section already say it; and where
+	 * threats were seen but not read, unreadable-threats says so */
+	if (empty_threat_model(model) || model->threats.length > 0 ||
+	    model->unreadable.length > 0)
 		return 0;
 	return tg_rule_report(ctx, tm->line, tm->column,
 		"section '%s' lists no threat: add a table | ID | Threat | STRIDE | "
 		"Priority | Mitigation | Status | with one row per threat, or one "
 		"bullet per threat with 'Priority:' and 'Mitigation:' fields",
 		tm->title);
+}
+
+/* The source line, shortened, for quoting in a message. */
+static void quote_line(const struct tg_document *doc, int line, char *out,
+                       size_t size)
+{
+	const char *p = doc->data, *end;
+	int l = 1;
+	size_t n;
+
+	while (*p && l < line) {
+		if (*p++ == '\n')
+			l++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strcspn(p, "\r\n");
+	n = (size_t)(end - p);
+	if (n >= size - 4) {
+		n = size - 4;
+		while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n--;	/* not inside a UTF-8 sequence */
+		memcpy(out, p, n);
+		memcpy(out + n, "...", 4);
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/*
+ * Threat-like content that the model could not read field by field:
+ * said as such, quoting the line, rather than "lists no threat".
+ */
+int tg_check_unreadable_threats(struct tg_rule_ctx *ctx,
+                                const struct tg_model *model)
+{
+	char quote[96];
+	size_t i;
+	int error = 0;
+
+	if (model->threats.length > 0)
+		return 0;
+	for (i = 0; i < model->unreadable.length && error == 0; i++) {
+		const struct tg_unreadable *u = model->unreadable.items[i];
+
+		quote_line(model->doc, u->line, quote, sizeof(quote));
+		error = tg_rule_report(ctx, u->line, 0, "%s: '%s'; write one threat "
+			"per row under a Threat column, or one bullet per threat",
+			u->message, quote);
+	}
+	return error;
 }
 
 int tg_check_threat_missing_priority(struct tg_rule_ctx *ctx,

@@ -28,6 +28,7 @@ static const char *const rule_names[TG_RULE__COUNT] = {
 	"unknown-rule",
 	"hidden-document",
 	"signoff-stale",
+	"unreadable-threats",
 };
 
 const char *tg_rule_name(tg_rule_id id)

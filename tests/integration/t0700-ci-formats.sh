@@ -41,7 +41,7 @@ test_expect_success 'sarif of the examples (work tree) validates against the SAR
 	expect_exit 1 threatgate check --format sarif examples &&
 	cp "$TG_LAST_STDOUT" examples.sarif &&
 	jq -e ".runs[0].results | length == 4" examples.sarif &&
-	jq -e ".runs[0].tool.driver.rules | length == 22" examples.sarif &&
+	jq -e ".runs[0].tool.driver.rules | length == 23" examples.sarif &&
 	jq -e "[.runs[0].results[].locations[0].physicalLocation.artifactLocation.uri] | unique == [\"examples/profile-photos.sdd.md\"]" examples.sarif &&
 	validate_sarif examples.sarif
 '

@@ -450,6 +450,294 @@ static void test_unreadable_documents(void **state)
 	assert_int_equal(model->sections.length, 0);
 }
 
+/* ---- Real-world forms (issue 12): one test per form ---------------- */
+
+static const struct tg_threat *find_title(const char *title)
+{
+	size_t i;
+
+	for (i = 0; i < model->threats.length; i++) {
+		const struct tg_threat *t = model->threats.items[i];
+
+		if (t->title && strcmp(t->title, title) == 0)
+			return t;
+	}
+	fail_msg("no threat titled '%s'", title);
+	return NULL;
+}
+
+static void test_sections_by_meaning(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_model__title_score("threat-model", "stride threat model"), 90);
+	assert_true(tg_model__title_score("threat-model", "threat modeling with stride") > 0);
+	assert_true(tg_model__title_score("threat-model", "threats and mitigations") > 0);
+	assert_true(tg_model__title_score("threat-model", "what can go wrong") > 0);
+	assert_true(tg_model__title_score("threat-model", "threat analysis") > 0);
+	assert_int_equal(tg_model__title_score("threat-model", "out-of-scope threats"), 0);
+	assert_int_equal(tg_model__title_score("threat-model", "threat id 3 - replay"), 0);
+	assert_true(tg_model__title_score("security", "security analysis") > 0);
+	assert_true(tg_model__title_score("security", "security and privacy considerations") > 0);
+	assert_true(tg_model__title_score("security", "security functions and features") > 0);
+	assert_int_equal(tg_model__title_score("security", "security contacts"), 0);
+	assert_true(tg_model__names_threat_model("THREAT_MODEL.md"));
+	assert_true(tg_model__names_threat_model("docs/threat-model.md"));
+	assert_true(tg_model__names_threat_model("SECURITY-DESIGN.md"));
+	assert_false(tg_model__names_threat_model("README.md"));
+	build("# Cache\n## Security Analysis\ntext\n### STRIDE Threat Model\n"
+	      "| Threat | Mitigation |\n|---|---|\n| Poisoned entry | Signed entries |\n");
+	assert_non_null(model->security);
+	assert_string_equal(model->security->title, "Security Analysis");
+	assert_non_null(model->threat_model);
+	assert_false(model->threat_model->misplaced);
+	assert_int_equal(model->threats.length, 1);
+}
+
+static void test_standalone_document(void **state)
+{
+	(void)state;
+	build("# Threat model\n\nThe worker converts files.\n\n## Threats covered\n\n"
+	      "- Path traversal in member names\n- Decompression bombs\n");
+	assert_true(model->standalone);
+	assert_ptr_equal(model->security, model->root);
+	assert_ptr_equal(model->threat_model, model->root);
+	assert_int_equal(model->threats.length, 2);
+}
+
+static void test_heading_per_threat(void **state)
+{
+	const struct tg_threat *t;
+
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n#### Spoofing\n"
+	      "##### Threat-01-S - Runner poses as another runner\nIt reads the cache.\n"
+	      "##### Threat-01-S Recommended Mitigations\n* Scoped tokens\n"
+	      "#### Tampering\n##### Threat-02-T - Poisoned artefact\n"
+	      "**Mitigation:** signed artefacts\n");
+	assert_int_equal(model->threats.length, 2);
+	t = threat(0);
+	assert_string_equal(t->id, "Threat-01-S");
+	assert_string_equal(t->title, "Runner poses as another runner");
+	assert_int_equal(t->categories, 1u << 0);
+	assert_string_equal(t->mitigation, "Scoped tokens");
+	assert_int_equal(t->form, TG_THREAT_SECTION);
+	assert_string_equal(threat(1)->mitigation, "signed artefacts");
+	assert_int_equal(threat(1)->categories, 1u << 1);
+}
+
+static void test_numbered_threat_headings(void **state)
+{
+	(void)state;
+	build("# X threat model\n## Threats\n### Threat ID 1 - Forged partner calls\n"
+	      "**Scenario**\n\nAnyone posts a fake notice.\n\n**Mitigation**\n\n"
+	      "- [Signed payloads](#m1)\n\n### Threat ID 2 - Replay floods the queue\n"
+	      "**Mitigation**\n\n- nonce cache\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(threat(0)->id, "Threat ID 1");
+	assert_string_equal(threat(0)->title, "Forged partner calls");
+	assert_string_equal(threat(0)->mitigation, "Signed payloads");
+	assert_string_equal(threat(1)->mitigation, "nonce cache");
+}
+
+static void test_threats_and_mitigations_lists(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n#### 3.1 Spoofing\n**Threats**:\n"
+	      "- An outsider calls the API as the operator.\n- A fake endpoint gets copies.\n\n"
+	      "**Mitigations**:\n- Mutual TLS.\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_int_equal(threat(0)->categories, 1u << 0);
+	assert_string_equal(threat(0)->mitigation, "Mutual TLS.");
+	assert_string_equal(threat(1)->mitigation, "Mutual TLS.");
+}
+
+static void test_field_bullets(void **state)
+{
+	(void)state;
+	build("# STRIDE Threat Model\n### Spoofing:\n"
+	      "- **Threat:** A tenant pushes metrics as another.\n"
+	      "- **Application to us:** tenants are a header.\n"
+	      "- **Mitigation:** tenant from the certificate.\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_string_equal(threat(0)->title, "A tenant pushes metrics as another");
+	assert_string_equal(threat(0)->mitigation, "tenant from the certificate.");
+	assert_int_equal(threat(0)->categories, 1u << 0);
+}
+
+static void test_details_blocks(void **state)
+{
+	(void)state;
+	build("# X\n## Release threats\n#### (R1) Publish unsigned\n\n"
+	      "<details><summary>Unsigned upload</summary>\n\n"
+	      "*Threat:* A maintainer uploads from a laptop.\n\n"
+	      "*Mitigation:* The registry wants a CI signature.\n\n</details>\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_string_equal(threat(0)->title, "Unsigned upload");
+	assert_string_equal(threat(0)->mitigation, "The registry wants a CI signature.");
+}
+
+static void test_html_tables(void **state)
+{
+	(void)state;
+	build("# Daemon threat model\n## Failure cases\n\n<table>\n<tr><th></th>"
+	      "<th colspan=2>Escalation of Privilege</th></tr>\n"
+	      "<tr><th rowspan=2>Clock</th><td>Update - Critical</td><td>Delete - N/A</td></tr>\n"
+	      "<tr><td>Read - Low</td><td>Create - NA</td></tr>\n</table>\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(find_title("Clock: Update - Critical")->priority_text, "Critical");
+	assert_int_equal(find_title("Clock: Update - Critical")->priority, 1);
+	assert_int_equal(find_title("Clock: Read - Low")->priority, 4);
+	assert_int_equal(threat(0)->categories, 1u << 5);
+}
+
+static void test_html_ids_and_keyed_mitigations(void **state)
+{
+	(void)state;
+	build("# Wallet threat model\n## What can go wrong?\n\n<table><tr><th>Thread</th>"
+	      "<th>Issues</th></tr><tr><td>Spoofing</td><td><strong>Spoof.1</strong> - "
+	      "A key is stolen.<br><strong>Spoof.2</strong> - An approval is replayed."
+	      "</td></tr></table>\n\n## What are we going to do about it?\n\n<table><tr>"
+	      "<th>Threat</th><th>Remediation</th></tr><tr><td>Spoofing</td><td>"
+	      "<strong>Spoof.2</strong><br>Nonces.</td></tr></table>\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(threat(0)->id, "Spoof.1");
+	assert_int_equal(threat(0)->categories, 1u << 0);
+	assert_null(threat(0)->mitigation);
+	assert_string_equal(threat(1)->id, "Spoof.2");
+	assert_string_equal(threat(1)->mitigation, "Nonces.");
+}
+
+static void test_threat_column_names(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n"
+	      "| Risk | Severity | Mitigation |\n|---|---|---|\n| Leaky errors | None | Generic errors |\n\n"
+	      "| Compromise | Attacker capabilities |\n|---|---|\n| Agent | Forges logs |\n\n"
+	      "| Attack | Countermeasure |\n|---|---|\n| Log injection | Escaping |\n\n"
+	      "| Scenario | Control |\n|---|---|\n| Token reuse | Bound tokens |\n\n"
+	      "| Job | Priority |\n|---|---|\n| Compaction | P2 |\n");
+	assert_int_equal(model->threats.length, 4);
+	assert_int_equal(find_title("Leaky errors")->priority, 5);
+	assert_non_null(find_title("Agent: Forges logs"));
+	assert_string_equal(find_title("Log injection")->mitigation, "Escaping");
+	assert_string_equal(find_title("Token reuse")->mitigation, "Bound tokens");
+}
+
+static void test_stride_matrix(void **state)
+{
+	(void)state;
+	build("# Store threat model\n| STRIDE Element | Replication | Client API |\n"
+	      "|---|---|---|\n| Spoofing Identity | Rogue node joins | Forged token |\n"
+	      "| Denial of Service | Slow follower | |\n");
+	assert_int_equal(model->threats.length, 3);
+	assert_int_equal(find_title("Forged token")->categories, 1u << 0);
+	assert_int_equal(find_title("Slow follower")->categories, 1u << 4);
+}
+
+static void test_finding_cards(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n"
+	      "|Summary|Keys are passed in environment variables.|\n|--|--|\n"
+	      "|Suggested Mitigation|Mount them as files.|\n"
+	      "|Impact (High/ Med/ Low)|High|\n|Likelihood (High/ Med/ Low)|Low|\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_string_equal(threat(0)->title, "Keys are passed in environment variables.");
+	assert_string_equal(threat(0)->mitigation, "Mount them as files.");
+	assert_int_equal(threat(0)->priority, 4);
+	assert_string_equal(threat(0)->priority_text, "Impact: High / Likelihood: Low");
+}
+
+static void test_security_considerations_threats(void **state)
+{
+	(void)state;
+	build("# Invites\n## Security considerations\n\n"
+	      "* An attacker who sees a link can join. Expiry mitigates this.\n"
+	      "* Links are shown in the admin page.\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_ptr_equal(model->threat_model, model->security);
+	assert_non_null(threat(0)->mitigation);
+}
+
+static void test_not_threats(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n#### Spoofing\n"
+	      "- _The service validates the token_\n- Example bad thing that might happen\n"
+	      "- Use signed requests.\n- A customer edits the amount (P2)\n"
+	      "### Top 3 Risks\n1. The amount edit\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_string_equal(threat(0)->title, "A customer edits the amount");
+	assert_true(model->placeholder_threats >= 1);
+}
+
+static void test_ratings(void **state)
+{
+	(void)state;
+	assert_int_equal(tg_model__rating("High"), 2);
+	assert_int_equal(tg_model__rating("Med"), 3);
+	assert_int_equal(tg_model__rating("Medium-High"), 2);
+	assert_int_equal(tg_model__rating("None"), 5);
+	assert_int_equal(tg_model__rating("Sev 1"), 1);
+	assert_int_equal(tg_model__rating("sev4"), 4);
+	assert_int_equal(tg_model__rating("DREAD 8.2"), 1);
+	assert_int_equal(tg_model__rating("DREAD: 21/50"), 3);
+	assert_int_equal(tg_model__rating("CVSS 9.8"), 1);
+	assert_int_equal(tg_model__rating("CVSS 5.0"), 3);
+	assert_int_equal(tg_model__rating("CVSS:3.1/AV:N"), 0);
+	assert_int_equal(tg_model__rating("urgent"), 0);
+	assert_int_equal(tg_model__impact_likelihood("Critical", "High"), 1);
+	assert_int_equal(tg_model__impact_likelihood("High", "High"), 2);
+	assert_int_equal(tg_model__impact_likelihood("High", "Low"), 4);
+	assert_int_equal(tg_model__impact_likelihood("Low", "Low"), 5);
+	assert_int_equal(tg_model__impact_likelihood("Medium", NULL), 3);
+	assert_int_equal(tg_model__impact_likelihood(NULL, "High"), 0);
+	build("# X\n## Security\n### Threat Model\n"
+	      "#### Control Recommendation (SEVERITY: Medium)\n"
+	      "- Requests without a tenant are served. Category: Tampering\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_int_equal(threat(0)->priority, 3);
+	assert_string_equal(threat(0)->priority_text, "Medium");
+}
+
+static void test_ids_in_real_forms(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n"
+	      "- T-R1: Actions are denied later. Mitigation: audit log\n"
+	      "- [B1] Review skipped. Mitigation: branch protection\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(threat(0)->id, "T-R1");
+	assert_int_equal(threat(0)->categories, 1u << 2);
+	assert_string_equal(threat(1)->id, "B1");
+	assert_string_equal(threat(1)->title, "Review skipped");
+}
+
+static void test_unreadable_threats(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\n| Who | Could do what |\n"
+	      "|---|---|\n| A tout | resell a refunded code |\n");
+	assert_int_equal(model->threats.length, 0);
+	assert_int_equal(model->unreadable.length, 1);
+	assert_int_equal(((struct tg_unreadable *)model->unreadable.items[0])->line, 5);
+}
+
+static void test_review_table_synonyms(void **state)
+{
+	const struct tg_signoff *s;
+
+	(void)state;
+	build("# X\n## Sign-off\n| Required reviewers | Reviewed at | Review outcome |\n"
+	      "|---|---|---|\n| @alice | 2026-11-20 | Looks good, ship it |\n"
+	      "| @bob | 2026-11-21 | Please split it first |\n");
+	assert_int_equal(model->signoffs.length, 2);
+	s = model->signoffs.items[0];
+	assert_true(s->valid);
+	s = model->signoffs.items[1];
+	assert_false(s->valid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +761,24 @@ int main(void)
 		cmocka_unit_test_teardown(test_trigger_gate_same_as_alone, teardown),
 		cmocka_unit_test_teardown(test_suppressions, teardown),
 		cmocka_unit_test_teardown(test_unreadable_documents, teardown),
+		cmocka_unit_test_teardown(test_sections_by_meaning, teardown),
+		cmocka_unit_test_teardown(test_standalone_document, teardown),
+		cmocka_unit_test_teardown(test_heading_per_threat, teardown),
+		cmocka_unit_test_teardown(test_numbered_threat_headings, teardown),
+		cmocka_unit_test_teardown(test_threats_and_mitigations_lists, teardown),
+		cmocka_unit_test_teardown(test_field_bullets, teardown),
+		cmocka_unit_test_teardown(test_details_blocks, teardown),
+		cmocka_unit_test_teardown(test_html_tables, teardown),
+		cmocka_unit_test_teardown(test_html_ids_and_keyed_mitigations, teardown),
+		cmocka_unit_test_teardown(test_threat_column_names, teardown),
+		cmocka_unit_test_teardown(test_stride_matrix, teardown),
+		cmocka_unit_test_teardown(test_finding_cards, teardown),
+		cmocka_unit_test_teardown(test_security_considerations_threats, teardown),
+		cmocka_unit_test_teardown(test_not_threats, teardown),
+		cmocka_unit_test_teardown(test_ratings, teardown),
+		cmocka_unit_test_teardown(test_ids_in_real_forms, teardown),
+		cmocka_unit_test_teardown(test_unreadable_threats, teardown),
+		cmocka_unit_test_teardown(test_review_table_synonyms, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);

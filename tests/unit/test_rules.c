@@ -40,6 +40,7 @@ static const struct {
 	{ "unknown-rule", TG_SEVERITY_WARNING },
 	{ "hidden-document", TG_SEVERITY_ERROR },
 	{ "signoff-stale", TG_SEVERITY_ERROR },
+	{ "unreadable-threats", TG_SEVERITY_WARNING },
 };
 
 /* Rules that need git history or a whole tree: tested by tests/integration. */
