@@ -435,6 +435,7 @@ static size_t id_prefix(const char *p, size_t len, size_t *id_len,
 	size_t i = 0, e, n;
 
 	*id_start = 0;
+	*id_len = 0;	/* callers compare with it even when no id is found */
 	if (len > 0 && (*p == '(' || *p == '[')) {
 		char close = *p == '(' ? ')' : ']';
 
@@ -1790,7 +1791,8 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 	cmark_node *item, *para, *child;
 	struct tg_threat *cur = NULL;
 	bool keyed = false, ids = false;
-	size_t id_len, id_start, list_start = w->model->threats.length, k;
+	size_t id_len = 0, id_start = 0, skip0;
+	size_t list_start = w->model->threats.length, k;
 	size_t cat_start = (size_t)-1;
 	char *list_mit = NULL;
 	int error = 0;
@@ -1812,7 +1814,9 @@ static int read_list(struct walk *w, cmark_node *list, unsigned cats,
 		f = leading_key(text, &v);
 		if (f == F_TITLE || f == F_RISK)
 			keyed = true;
-		if (id_prefix(text, strlen(text), &id_len, &id_start) > id_len)
+		/* two statements: id_len is read only after id_prefix set it */
+		skip0 = id_prefix(text, strlen(text), &id_len, &id_start);
+		if (skip0 > id_len)
 			ids = true;
 		free(text);
 	}
