@@ -36,6 +36,29 @@ struct blame_ctx {
 	const tg_policy *policy;	/* who the reviewers are */
 };
 
+/*
+ * Whether `path` is in the commit's tree. Asked before blaming because
+ * libgit2 1.5's git_blame_file leaks the commit's tree on a path the
+ * commit lacks (valgrind shows it on every new staged document).
+ */
+static bool in_commit(git_repository *repo, const git_oid *id,
+                      const char *path)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	bool found;
+
+	found = git_commit_lookup(&commit, repo, id) == 0 &&
+		git_commit_tree(&tree, commit) == 0 &&
+		git_tree_entry_bypath(&entry, tree, path) == 0;
+	git_error_clear();
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return found;
+}
+
 static int compute_blame(struct blame_ctx *b)
 {
 	git_blame_options opts;
@@ -58,12 +81,10 @@ static int compute_blame(struct blame_ctx *b)
 		git_error_clear();
 		return 0;	/* unborn: every line is the committer's */
 	}
+	if (!in_commit(b->repo, &head_id, b->change->path))
+		return 0;	/* a new file: every line is the committer's */
 	git_oid_cpy(&opts.newest_commit, &head_id);
 	error = git_blame_file(&head, b->repo, b->change->path, &opts);
-	if (error == GIT_ENOTFOUND) {
-		git_error_clear();
-		return 0;	/* a new file: every line is the committer's */
-	}
 	if (error == 0) {
 		/* the staged bytes as git has them, not as normalised */
 		git_blob *raw = NULL;
