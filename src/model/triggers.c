@@ -114,32 +114,57 @@ static enum kind section_kind(const struct tg_section *s, bool title)
 	return KIND_NONE;
 }
 
-/* The place of the text of each section, from it and its parents. */
+/*
+ * The place of the text of each section, from it and its parents: a
+ * sign-off section or inside one is never read; otherwise the nearest
+ * section, itself first, whose title says something decides.
+ */
 static int section_places(const struct tg_model *model,
                           const struct place ***out, bool **threats)
 {
-	size_t n = model->sections.length, i;
+	size_t n = model->sections.length, i, j;
 	const struct place **places = calloc(n + 1, sizeof(*places));
 	bool *in_threats = calloc(n + 1, sizeof(*in_threats));
+	enum kind *own = calloc(n + 1, sizeof(*own));
+	enum kind *eff = calloc(n + 1, sizeof(*eff));
 	const struct tg_section *first = n ? model->sections.items[0] : NULL;
+	int error = 0;
 
 	*out = places;
 	*threats = in_threats;
-	if (!places || !in_threats)
-		return tg_error_oom();
+	if (!places || !in_threats || !own || !eff) {
+		error = tg_error_oom();
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		const struct tg_section *s = model->sections.items[i], *a;
 		enum kind k = KIND_NONE, ak;
 
-		for (a = s; a; a = a->parent) {
-			ak = section_kind(a, a == first && a->level == 1);
-			if (ak == KIND_SIGNOFF) {
-				k = ak;
+		own[i] = section_kind(s, s == first && s->level == 1);
+		/* a parent comes before its children: its kind is known */
+		for (j = i; s->parent && j-- > 0;)
+			if (model->sections.items[j] == s->parent)
 				break;
+		if (!s->parent) {
+			k = own[i];
+		} else if (s->parent && j < i &&
+		           model->sections.items[j] == s->parent) {
+			if (own[i] == KIND_SIGNOFF || eff[j] == KIND_SIGNOFF)
+				k = KIND_SIGNOFF;
+			else
+				k = own[i] != KIND_NONE ? own[i] : eff[j];
+		} else {
+			for (a = s; a; a = a->parent) {	/* not found: walk up */
+				ak = section_kind(a, a == first && a->level == 1);
+				if (ak == KIND_SIGNOFF) {
+					k = ak;
+					break;
+				}
+				if (k == KIND_NONE)
+					k = ak;
 			}
-			if (k == KIND_NONE)
-				k = ak;
 		}
+		eff[i] = k;
 		switch (k) {
 		case KIND_SIGNOFF:
 		case KIND_SKIP:
@@ -159,7 +184,10 @@ static int section_places(const struct tg_model *model,
 			places[i] = &PLACE_BODY;
 		}
 	}
-	return 0;
+done:
+	free(own);
+	free(eff);
+	return error;
 }
 
 static int add_segment(struct scan *sc, int line, int column,
