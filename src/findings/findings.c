@@ -390,18 +390,8 @@ static int cmp_sentry(const void *pa, const void *pb)
 static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *ea = pa, *eb = pb;
-	const tg_finding *a = &ea->finding, *b = &eb->finding;
-	int c;
+	int c = cmp_finding(&ea->finding, &eb->finding);
 
-	c = tg_strcmp_null(a->path, b->path);
-	if (c == 0)
-		c = cmp_int(a->line, b->line);
-	if (c == 0)
-		c = cmp_int(a->column, b->column);
-	if (c == 0)
-		c = cmp_int((int)a->rule, (int)b->rule);
-	if (c == 0)
-		c = tg_strcmp_null(a->revision, b->revision);
 	if (c != 0)
 		return c;
 	/* Same place, same rule (two threats on one line): keep arrival order. */

@@ -160,6 +160,8 @@ const struct tg_section *tg_model__section(const struct tg_model *model,
 int tg_model__sections(struct tg_model *model);
 int tg_model__threats(struct tg_model *model);
 int tg_model__signoffs(struct tg_model *model);
+/* Whether `model` (NULL: none) has a valid sign-off line with this text. */
+bool tg_model__has_signoff(const struct tg_model *model, const char *text);
 /* Idempotent: the second call does nothing. */
 int tg_model__triggers(struct tg_model *model);
 int tg_model__suppressions(struct tg_model *model);
