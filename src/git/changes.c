@@ -714,42 +714,6 @@ static int oids_push(struct oids *a, const git_oid *id)
 	return 0;
 }
 
-/*
- * The commits a shallow clone has no parents for (`shallow` in the git
- * directory, one id a line). libgit2 1.5 does not know them: its walks
- * fail on the missing parents.
- */
-static int read_shallow(tg_oidset *roots, git_repository *repo)
-{
-	char *path = NULL;
-	char line[128];
-	git_oid id;
-	FILE *f = NULL;
-	int error = 0;
-
-	path = tg_printf("%sshallow", git_repository_commondir(repo));
-	if (!path)
-		return tg_error_oom();
-	f = fopen(path, "r");
-	if (!f)
-		goto done;	/* not shallow after all */
-	while (error >= 0 && fgets(line, sizeof(line), f)) {
-		if (strlen(line) < GIT_OID_HEXSZ ||
-		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
-			git_error_clear();
-			continue;
-		}
-		error = tg_oidset_add(roots, &id);
-	}
-	if (error > 0)
-		error = 0;
-done:
-	if (f)
-		fclose(f);
-	free(path);
-	return error;
-}
-
 static int walk_budget_exhausted(size_t n)
 {
 	return tg_error_set(TG_ELIMIT,
@@ -971,7 +935,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 	size_t i, j;
 	int error;
 
-	error = read_shallow(&roots, repo);
+	error = tg_git__read_shallow(&roots, repo);
 	if (error == 0)
 		error = oids_push(&stack, a);
 	if (error == 0)
@@ -1066,7 +1030,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 	int error;
 
 	if (git_repository_is_shallow(repo) == 1) {
-		error = read_shallow(&roots, repo);
+		error = tg_git__read_shallow(&roots, repo);
 		if (error == 0)
 			error = walk_shallow(&fresh, repo, &roots, old, tip, known,
 			                     !policy->check_tags, changes);

@@ -102,6 +102,26 @@ static int compute_blame(struct blame_ctx *b)
 	return 0;
 }
 
+/* The committed hunk a line is in (NULL: not committed), blaming once. */
+static int line_hunk(const git_blame_hunk **out, struct blame_ctx *b,
+                     int line)
+{
+	const git_blame_hunk *hunk = NULL;
+	int error;
+
+	*out = NULL;
+	if (!b->tried) {
+		error = compute_blame(b);
+		if (error < 0)
+			return error;
+	}
+	if (b->blame)
+		hunk = git_blame_get_hunk_byline(b->blame, (size_t)line);
+	if (hunk && !git_oid_is_zero(&hunk->final_commit_id))
+		*out = hunk;
+	return 0;
+}
+
 static int line_author_locked(char **email, int line, void *payload)
 {
 	struct blame_ctx *b = payload;
@@ -111,14 +131,10 @@ static int line_author_locked(char **email, int line, void *payload)
 	int error;
 
 	*email = NULL;
-	if (!b->tried) {
-		error = compute_blame(b);
-		if (error < 0)
-			return error;
-	}
-	if (b->blame)
-		hunk = git_blame_get_hunk_byline(b->blame, (size_t)line);
-	if (hunk && !git_oid_is_zero(&hunk->final_commit_id)) {
+	error = line_hunk(&hunk, b, line);
+	if (error < 0)
+		return error;
+	if (hunk) {
 		if (hunk->final_signature && hunk->final_signature->email)
 			*email = tg_strdup(hunk->final_signature->email);
 		return 0;
@@ -234,14 +250,10 @@ static int line_commit_locked(git_oid *out, bool *found, int line,
 	int error;
 
 	*found = false;
-	if (!b->tried) {
-		error = compute_blame(b);
-		if (error < 0)
-			return error;
-	}
-	if (b->blame)
-		hunk = git_blame_get_hunk_byline(b->blame, (size_t)line);
-	if (hunk && !git_oid_is_zero(&hunk->final_commit_id)) {
+	error = line_hunk(&hunk, b, line);
+	if (error < 0)
+		return error;
+	if (hunk) {
 		git_oid_cpy(out, &hunk->final_commit_id);
 		*found = true;
 	}
@@ -344,20 +356,6 @@ static int line_pusher(char **pusher, int line, void *payload)
 	return error;
 }
 
-/* Whether the document before the change had this very sign-off line. */
-static bool signoff_in(const struct tg_model *base, const char *text)
-{
-	size_t i;
-
-	for (i = 0; base && i < base->signoffs.length; i++) {
-		const struct tg_signoff *s = base->signoffs.items[i];
-
-		if (s->valid && strcmp(s->text, text) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
  * On the server: the new sign-off lines that name the authenticated
  * pusher are recorded as theirs (see pusher_record).
@@ -376,7 +374,7 @@ static int record_pushed_signoffs(const struct tg_model *model,
 		const struct tg_signoff *s = model->signoffs.items[i];
 		bool theirs = false;
 
-		if (!s->valid || signoff_in(base, s->text))
+		if (!s->valid || tg_model__has_signoff(base, s->text))
 			continue;
 		for (j = 0; j < s->people.length && !theirs; j++)
 			theirs = tg_policy_pusher_is(policy, pusher,

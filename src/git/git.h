@@ -7,6 +7,7 @@
 #include <git2.h>
 #include "threatgate/changes.h"
 #include "policy/policy.h"
+#include "util/containers.h"
 #include "util/util.h"
 
 /* Where the checked content comes from. */
@@ -128,6 +129,12 @@ const char *tg_git__mode_kind(unsigned int mode);
 int tg_git__read_tree_file(char **out, size_t *len, bool *found,
 	git_repository *repo, const git_oid *commit, const char *path,
 	const char *what, const char *where);
+
+/*
+ * The commits a shallow clone has no parents for, added to `roots`
+ * (none when the repository is not shallow).
+ */
+int tg_git__read_shallow(tg_oidset *roots, git_repository *repo);
 
 /*
  * Resolve a revision to a commit, tags peeled. An unborn HEAD and a
