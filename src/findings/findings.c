@@ -390,18 +390,8 @@ static int cmp_sentry(const void *pa, const void *pb)
 static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *ea = pa, *eb = pb;
-	const tg_finding *a = &ea->finding, *b = &eb->finding;
-	int c;
+	int c = cmp_finding(&ea->finding, &eb->finding);
 
-	c = tg_strcmp_null(a->path, b->path);
-	if (c == 0)
-		c = cmp_int(a->line, b->line);
-	if (c == 0)
-		c = cmp_int(a->column, b->column);
-	if (c == 0)
-		c = cmp_int((int)a->rule, (int)b->rule);
-	if (c == 0)
-		c = tg_strcmp_null(a->revision, b->revision);
 	if (c != 0)
 		return c;
 	/* Same place, same rule (two threats on one line): keep arrival order. */
@@ -696,65 +686,4 @@ tg_severity tg_findings_max_severity(const tg_findings *findings)
 		if (findings->items[i].finding.severity > max)
 			max = findings->items[i].finding.severity;
 	return max;
-}
-
-void tg_doc_summary_free(tg_doc_summary *summary)
-{
-	size_t i;
-
-	if (!summary)
-		return;
-	free(summary->path);
-	free(summary->revision);
-	free(summary->title);
-	free(summary->dri);
-	free(summary->status);
-	free(summary->signoff_via);
-	tg_strs_free(summary->participants, summary->participants_count);
-	free(summary->reviewed);
-	tg_strs_free(summary->covers, summary->covers_count);
-	if (summary->threats) {
-		for (i = 0; i < summary->threats_count; i++) {
-			free(summary->threats[i].id);
-			free(summary->threats[i].title);
-			free(summary->threats[i].category);
-			free(summary->threats[i].priority);
-			free(summary->threats[i].rating);
-			free(summary->threats[i].mitigation);
-			free(summary->threats[i].status);
-		}
-		free(summary->threats);
-	}
-	if (summary->triggers) {
-		for (i = 0; i < summary->triggers_count; i++) {
-			tg_trigger_summary *t = &summary->triggers[i];
-			size_t j;
-
-			free(t->id);
-			free(t->match);
-			for (j = 0; t->matches && j < t->matches_count; j++) {
-				free(t->matches[j].words);
-				free(t->matches[j].where);
-			}
-			free(t->matches);
-		}
-		free(summary->triggers);
-	}
-	if (summary->sections) {
-		for (i = 0; i < summary->sections_count; i++) {
-			free(summary->sections[i].kind);
-			free(summary->sections[i].title);
-		}
-		free(summary->sections);
-	}
-	tg_strs_free(summary->handles, summary->handles_count);
-	tg_strs_free(summary->signoff_by, summary->signoff_by_count);
-	if (summary->findings) {
-		for (i = 0; i < summary->findings_count; i++) {
-			free(summary->findings[i].rule);
-			free(summary->findings[i].message);
-		}
-		free(summary->findings);
-	}
-	free(summary);
 }

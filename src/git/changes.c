@@ -48,6 +48,10 @@ static void free_target(void *p)
 int tg_changes_new(tg_changes **out)
 {
 	*out = calloc(1, sizeof(**out));
+	if (*out && !((*out)->skipped = calloc(1, sizeof(char *)))) {
+		free(*out);
+		*out = NULL;
+	}
 	return *out ? 0 : tg_error_oom();
 }
 
@@ -76,6 +80,8 @@ void tg_changes_free(tg_changes *changes)
 	tg_git__index_free(changes->index);
 	free(changes->markdown_path);
 	free(changes->pusher);
+	if (changes->skipped)
+		free(*changes->skipped);
 	free(changes->skipped);
 	free_approvals(changes);
 	tg_vec_release(&changes->refusals, free);
@@ -155,7 +161,7 @@ const char *tg_changes_refusal(const tg_changes *changes, size_t i)
 
 const char *tg_changes_skipped(const tg_changes *changes)
 {
-	return changes->skipped;
+	return changes->skipped ? *changes->skipped : NULL;
 }
 
 size_t tg_changes_count(const tg_changes *changes)
@@ -708,42 +714,6 @@ static int oids_push(struct oids *a, const git_oid *id)
 	return 0;
 }
 
-/*
- * The commits a shallow clone has no parents for (`shallow` in the git
- * directory, one id a line). libgit2 1.5 does not know them: its walks
- * fail on the missing parents.
- */
-static int read_shallow(tg_oidset *roots, git_repository *repo)
-{
-	char *path = NULL;
-	char line[128];
-	git_oid id;
-	FILE *f = NULL;
-	int error = 0;
-
-	path = tg_printf("%sshallow", git_repository_commondir(repo));
-	if (!path)
-		return tg_error_oom();
-	f = fopen(path, "r");
-	if (!f)
-		goto done;	/* not shallow after all */
-	while (error >= 0 && fgets(line, sizeof(line), f)) {
-		if (strlen(line) < GIT_OID_HEXSZ ||
-		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
-			git_error_clear();
-			continue;
-		}
-		error = tg_oidset_add(roots, &id);
-	}
-	if (error > 0)
-		error = 0;
-done:
-	if (f)
-		fclose(f);
-	free(path);
-	return error;
-}
-
 static int walk_budget_exhausted(size_t n)
 {
 	return tg_error_set(TG_ELIMIT,
@@ -965,7 +935,7 @@ static int shallow_merge_base(git_oid *out, git_repository *repo,
 	size_t i, j;
 	int error;
 
-	error = read_shallow(&roots, repo);
+	error = tg_git__read_shallow(&roots, repo);
 	if (error == 0)
 		error = oids_push(&stack, a);
 	if (error == 0)
@@ -1060,7 +1030,7 @@ int tg_changes_add_push(tg_changes *changes, git_repository *repo,
 	int error;
 
 	if (git_repository_is_shallow(repo) == 1) {
-		error = read_shallow(&roots, repo);
+		error = tg_git__read_shallow(&roots, repo);
 		if (error == 0)
 			error = walk_shallow(&fresh, repo, &roots, old, tip, known,
 			                     !policy->check_tags, changes);

@@ -7,6 +7,7 @@
 #include <git2.h>
 #include "threatgate/changes.h"
 #include "policy/policy.h"
+#include "util/containers.h"
 #include "util/util.h"
 
 /* Where the checked content comes from. */
@@ -69,7 +70,13 @@ struct tg_changes {
 	double deadline;	/* 0: none */
 	bool lazy_triggers;
 	char *pusher;		/* the authenticated pusher, or NULL */
-	char *skipped;		/* a warning rule the budget left unchecked */
+	/*
+	 * *skipped: what the budget left unchecked that could not have
+	 * blocked (NULL: nothing). A box, so that the check, which takes the
+	 * changes const, can fill it; NULL on a changes not made by
+	 * tg_changes_new.
+	 */
+	char **skipped;
 	/* check --approvals: the pull request's approvals (owned strings) */
 	tg_approval *approvals;
 	size_t approvals_count;
@@ -124,6 +131,12 @@ int tg_git__read_tree_file(char **out, size_t *len, bool *found,
 	const char *what, const char *where);
 
 /*
+ * The commits a shallow clone has no parents for, added to `roots`
+ * (none when the repository is not shallow).
+ */
+int tg_git__read_shallow(tg_oidset *roots, git_repository *repo);
+
+/*
  * Resolve a revision to a commit, tags peeled. An unborn HEAD and a
  * shallow clone lacking the history get messages that say so.
  */
@@ -137,10 +150,14 @@ int tg_git__covers_cache_open(struct tg_covers_cache **out,
 /* Write it back if worth it; failures only cost time next run. */
 void tg_git__covers_cache_save(struct tg_covers_cache *cache);
 void tg_git__covers_cache_free(struct tg_covers_cache *cache);
-/* The covered-code-changed rule for one target. */
+/*
+ * The covered-code-changed rule for one target. Past the deadline of
+ * `changes` it stops with TG_ELIMIT and adds nothing for the target.
+ */
 int tg_git__covered_code_changed(tg_findings *findings,
 	git_repository *repo, const struct tg_target *target,
-	const tg_policy *policy, struct tg_covers_cache *cache);
+	const tg_policy *policy, struct tg_covers_cache *cache,
+	const struct tg_changes *changes);
 
 /* What index.c leaves to libgit2 (split, sparse or conflicted...). */
 #define TG_GIT_INDEX_FALLBACK 1

@@ -178,42 +178,70 @@ static bool is_policy_branch(const tg_policy *policy, const char *ref)
 	return policy->repository_empty && strncmp(ref, "refs/heads/", 11) == 0;
 }
 
+/* The hook's standard input, read one update at a time. */
+struct update_reader {
+	const char *p, *end;
+	tg_hook_kind kind;
+	int lineno;
+};
+
+/*
+ * The next update to check into *u (the caller frees u->ref): 1, or 0 at
+ * the end of the input. Deletions, and tags unless the policy checks
+ * them, are passed over; blank lines still count for the line numbers.
+ */
+static int next_update(struct update *u, struct update_reader *r,
+                       const tg_policy *policy)
+{
+	while (r->p < r->end) {
+		const char *line = r->p;
+		const char *eol = memchr(line, '\n', (size_t)(r->end - line));
+		size_t n;
+		int error;
+
+		if (!eol)
+			eol = r->end;
+		r->p = eol < r->end ? eol + 1 : r->end;
+		n = (size_t)(eol - line);
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		r->lineno++;
+		if (n == 0)
+			continue;
+		memset(u, 0, sizeof(*u));
+		error = parse_line(u, r->kind, line, n, r->lineno);
+		if (error < 0)
+			return error;
+		if (git_oid_is_zero(&u->new) ||
+		    (strncmp(u->ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
+			free(u->ref);	/* a deletion, or a tag */
+			u->ref = NULL;
+			continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
                            git_repository *repo, const char *input,
                            size_t len, const tg_policy *policy)
 {
-	const char *p = input, *end = input + len, *eol;
+	struct update_reader r = { .p = input, .end = input + len,
+	                           .kind = TG_HOOK_PRE_RECEIVE };
 	const char *base_hex = tg_policy_source_commit(policy);
 	struct update u;
 	git_oid tip, base;
 	bool skip, have_base = false;
-	int lineno = 0, error = 0;
+	int error;
 
 	if (base_hex && git_oid_fromstr(&base, base_hex) == 0)
 		have_base = true;
-	for (; p < end && error == 0; p = eol + 1) {
-		size_t n;
-
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		n = (size_t)(eol - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		lineno++;
-		if (n == 0)
-			continue;
-		if (tg_git__deadline_passed(protected_refs))
+	while ((error = next_update(&u, &r, policy)) > 0) {
+		if (tg_git__deadline_passed(protected_refs)) {
+			free(u.ref);
 			return tg_error_set(TG_ELIMIT, "time budget exhausted at ref "
-				"update %d of the push (threatgate.timeout)", lineno);
-		memset(&u, 0, sizeof(u));
-		error = parse_line(&u, TG_HOOK_PRE_RECEIVE, p, n, lineno);
-		if (error < 0)
-			break;
-		if (git_oid_is_zero(&u.new) ||
-		    (strncmp(u.ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
-			free(u.ref);	/* a deletion, or a tag */
-			continue;
+				"update %d of the push (threatgate.timeout)", r.lineno);
 		}
 		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
 		if (error == 0 && !skip && is_policy_branch(policy, u.ref))
@@ -227,8 +255,8 @@ int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
 				repo, u.ref, &u.old, &tip, have_base ? &base : NULL,
 				policy);
 		free(u.ref);
-		if (eol == end)
-			break;
+		if (error < 0)
+			return error;
 	}
 	return error;
 }
@@ -237,12 +265,13 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
                               tg_hook_kind kind, const char *input, size_t len,
                               const char *remote, const tg_policy *policy)
 {
-	const char *p = input, *end = input + len, *eol;
+	struct update_reader r = { .p = input, .end = input + len,
+	                           .kind = kind };
 	struct update u;
 	char *known = NULL;
 	git_oid tip;
 	bool skip;
-	int lineno = 0, error = 0;
+	int error;
 
 	if (kind == TG_HOOK_PRE_RECEIVE)
 		return tg_changes_add_receive(changes, changes, repo, input, len,
@@ -250,33 +279,13 @@ int tg_changes_add_hook_input(tg_changes *changes, git_repository *repo,
 	error = remote_glob(&known, repo, remote);
 	if (error < 0)
 		return error;
-	for (; p < end && error == 0; p = eol + 1) {
-		size_t n;
-
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		n = (size_t)(eol - p);
-		if (n > 0 && p[n - 1] == '\r')
-			n--;
-		lineno++;
-		if (n == 0)
-			continue;
-		memset(&u, 0, sizeof(u));
-		error = parse_line(&u, kind, p, n, lineno);
-		if (error < 0)
-			break;
-		if (git_oid_is_zero(&u.new) ||
-		    (strncmp(u.ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
-			free(u.ref);	/* a deletion, or a tag */
-			continue;
-		}
+	while ((error = next_update(&u, &r, policy)) > 0) {
 		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
 		if (error == 0 && !skip)
 			error = tg_changes_add_push(changes, repo, &u.old, &tip,
 			                            known, policy);
 		free(u.ref);
-		if (eol == end)
+		if (error < 0)
 			break;
 	}
 	free(known);

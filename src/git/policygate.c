@@ -99,20 +99,6 @@ static int fail_strength(tg_severity s)
 	return s == TG_SEVERITY_OFF ? 0 : s == TG_SEVERITY_ERROR ? 1 : 2;
 }
 
-static const char *severity_name(tg_severity s)
-{
-	switch (s) {
-	case TG_SEVERITY_ERROR:
-		return "error";
-	case TG_SEVERITY_WARNING:
-		return "warning";
-	case TG_SEVERITY_NOTE:
-		return "note";
-	default:
-		return "off";
-	}
-}
-
 static tg_severity effective(const tg_policy *p, tg_rule_id r)
 {
 	const tg_rule_info *info;
@@ -245,7 +231,7 @@ static void compare_rules(struct why *w, const tg_policy *a, const tg_policy *b)
 		if (sb < sa)
 			loosen(w, "rule %s turned down from %s to %s "
 			       "(rule.%s.severity)", tg_rule_name((tg_rule_id)r),
-			       severity_name(sa), severity_name(sb),
+			       tg_severity_name(sa), tg_severity_name(sb),
 			       tg_rule_name((tg_rule_id)r));
 	}
 	for (i = 0; i < a->triggers.length; i++) {
@@ -339,7 +325,7 @@ static void compare_scalars(struct why *w, const tg_policy *a,
 	if (fail_strength(b->fail_on) < fail_strength(a->fail_on))
 		loosen(w, "threatgate.failOn lowered to %s",
 		       b->fail_on == TG_SEVERITY_OFF ? "never" :
-		       severity_name(b->fail_on));
+		       tg_severity_name(b->fail_on));
 	if (a->verify_signoff_author && !b->verify_signoff_author)
 		loosen(w, "threatgate.verifySignoffAuthor turned off");
 	if (a->check_tags && !b->check_tags)

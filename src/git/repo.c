@@ -2,6 +2,7 @@
  * The policy of a repository: its work tree's .threatgate, --config,
  * --policy-rev, or a bare repository's default branch, then git config.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "git.h"
@@ -451,5 +452,41 @@ done:
 	git_config_free(config);
 	free(file);
 	tg_policy_free(policy);
+	return error;
+}
+
+/*
+ * The commits a shallow clone has no parents for (`shallow` in the git
+ * directory, one id a line). libgit2 1.5 does not know them: its walks
+ * fail on the missing parents.
+ */
+int tg_git__read_shallow(tg_oidset *roots, git_repository *repo)
+{
+	char *path = NULL;
+	char line[128];
+	git_oid id;
+	FILE *f = NULL;
+	int error = 0;
+
+	path = tg_printf("%sshallow", git_repository_commondir(repo));
+	if (!path)
+		return tg_error_oom();
+	f = fopen(path, "r");
+	if (!f)
+		goto done;	/* not shallow after all */
+	while (error >= 0 && fgets(line, sizeof(line), f)) {
+		if (strlen(line) < GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
+			git_error_clear();
+			continue;
+		}
+		error = tg_oidset_add(roots, &id);
+	}
+	if (error > 0)
+		error = 0;
+done:
+	if (f)
+		fclose(f);
+	free(path);
 	return error;
 }

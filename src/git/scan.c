@@ -554,35 +554,6 @@ static int compare_trees(struct scanner *s, const git_tree *a,
 
 /* ---- the walk ------------------------------------------------------------ */
 
-/* The commits a shallow clone has no parents for. */
-static int read_shallow(tg_oidset *roots, git_repository *repo)
-{
-	char *path = NULL;
-	char line[128];
-	git_oid id;
-	FILE *f = NULL;
-	int error = 0;
-
-	if (git_repository_is_shallow(repo) != 1)
-		return 0;
-	path = tg_printf("%sshallow", git_repository_commondir(repo));
-	if (!path)
-		return tg_error_oom();
-	f = fopen(path, "r");
-	while (f && error >= 0 && fgets(line, sizeof(line), f)) {
-		if (strlen(line) < GIT_OID_HEXSZ ||
-		    git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) < 0) {
-			git_error_clear();
-			continue;
-		}
-		error = tg_oidset_add(roots, &id);
-	}
-	if (f)
-		fclose(f);
-	free(path);
-	return error < 0 ? error : 0;
-}
-
 /* Compare the current commit with its parent (none: the empty tree). */
 static int compare_commit(struct scanner *s, const git_oid *parent_tree)
 {
@@ -648,7 +619,7 @@ static int walk(struct walk_result *out, struct scanner *s,
 
 	memset(out, 0, sizeof(*out));
 	out->horizon = INT64_MIN;
-	error = read_shallow(&shallow, s->repo);
+	error = tg_git__read_shallow(&shallow, s->repo);
 	if (error == 0)
 		error = tg_oidset_add(&seen, tip);
 	if (error < 0)

@@ -429,3 +429,16 @@ int tg_model__signoffs(struct tg_model *model)
 	cmark_iter_free(iter);
 	return error;
 }
+
+bool tg_model__has_signoff(const struct tg_model *model, const char *text)
+{
+	size_t i;
+
+	for (i = 0; model && i < model->signoffs.length; i++) {
+		const struct tg_signoff *s = model->signoffs.items[i];
+
+		if (s->valid && strcmp(s->text, text) == 0)
+			return true;
+	}
+	return false;
+}

@@ -115,6 +115,20 @@ static enum kind section_kind(const struct tg_section *s, bool title)
 }
 
 /*
+ * The first heading names the document when it is a level-1 heading, or
+ * when it opens the document and no heading of its level or higher
+ * follows ("### Threat model" on line 1 of a short file).
+ */
+static bool doc_title(const struct tg_model *model, const struct tg_section *s)
+{
+	const struct tg_document *doc = model->doc;
+
+	if (s->level == 1)
+		return true;
+	return s->line <= doc->body_line + 2 && s->end_line >= doc->line_count;
+}
+
+/*
  * The place of the text of each section, from it and its parents: a
  * sign-off section or inside one is never read; otherwise the nearest
  * section, itself first, whose title says something decides.
@@ -140,7 +154,7 @@ static int section_places(const struct tg_model *model,
 		const struct tg_section *s = model->sections.items[i], *a;
 		enum kind k = KIND_NONE, ak;
 
-		own[i] = section_kind(s, s == first && s->level == 1);
+		own[i] = section_kind(s, s == first && doc_title(model, s));
 		/* a parent comes before its children: its kind is known */
 		for (j = i; s->parent && j-- > 0;)
 			if (model->sections.items[j] == s->parent)
@@ -155,7 +169,7 @@ static int section_places(const struct tg_model *model,
 				k = own[i] != KIND_NONE ? own[i] : eff[j];
 		} else {
 			for (a = s; a; a = a->parent) {	/* not found: walk up */
-				ak = section_kind(a, a == first && a->level == 1);
+				ak = section_kind(a, a == first && doc_title(model, a));
 				if (ak == KIND_SIGNOFF) {
 					k = ak;
 					break;

@@ -19,18 +19,10 @@
 /* Our own fingerprint's name, versioned: a new key scheme gets /v2. */
 #define FINGERPRINT_KEY "threatgate/v1"
 
+/* SARIF's levels are ours, but for "none". */
 static const char *level_name(tg_severity severity)
 {
-	switch (severity) {
-	case TG_SEVERITY_ERROR:
-		return "error";
-	case TG_SEVERITY_WARNING:
-		return "warning";
-	case TG_SEVERITY_NOTE:
-		return "note";
-	default:
-		return "none";
-	}
+	return severity == TG_SEVERITY_OFF ? "none" : tg_severity_name(severity);
 }
 
 /* "missing-section" -> "MissingSection", SARIF's readable rule name. */

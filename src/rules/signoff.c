@@ -219,20 +219,6 @@ done:
 	return error;
 }
 
-/* Whether the document before the change had this very sign-off line. */
-static bool signoff_was_there(const struct tg_model *base, const char *text)
-{
-	size_t i;
-
-	for (i = 0; base && i < base->signoffs.length; i++) {
-		const struct tg_signoff *s = base->signoffs.items[i];
-
-		if (s->valid && strcmp(s->text, text) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
  * On the server with threatgate.pusher: a sign-off line the ref did not
  * have counts only when the reviewer it names pushed it, in this push or
@@ -255,7 +241,7 @@ static int pushed_by_signer(const char **via, char **why,
 	*via = "document";
 	*why = NULL;
 	if (!env || tg_policy_stage(policy) != TG_STAGE_PRE_RECEIVE ||
-	    signoff_was_there(git->base, s->text))
+	    tg_model__has_signoff(git->base, s->text))
 		return 0;
 	error = identity(&names, policy, person);
 	for (i = 0; error == 0 && git->pusher && i < names.length; i++)
