@@ -1068,6 +1068,14 @@ static int gather(struct scan *sc)
 	}
 	if (error == 0 && sc->text.failed)
 		error = tg_error_oom();
+	/*
+	 * PCRE2's JIT may read a few bytes past the subject's end (its SIMD
+	 * searches stay within the allocation): they are defined, so that
+	 * valgrind has nothing to say.
+	 */
+	if (error == 0 && sc->text.asize > sc->text.size)
+		memset(sc->text.ptr + sc->text.size, 0,
+		       sc->text.asize - sc->text.size);
 done:
 	if (iter)	/* cmark_iter_free() takes no NULL */
 		cmark_iter_free(iter);
