@@ -2306,6 +2306,20 @@ static int paragraph(struct walk *w, cmark_node *node)
 	                  strncmp(label, "risk ranking", 12) == 0;
 	if (w->ranking_next)
 		goto done;
+	/*
+	 * "Spoofing Identity" or "Elevation of Privilege:" as a line of its
+	 * own: a category heading written as a paragraph; the threats below
+	 * it, up to the next heading, are of that category.
+	 */
+	if (word_count(label) <= 4 && strlen(label) < 40 && !strchr(label, '.')) {
+		unsigned bits = category_heading(w->model->policy, label);
+
+		if (bits) {
+			w->heading_categories = bits;
+			w->cat_level = 7;
+			goto done;
+		}
+	}
 	if (tg_starts_with_ci(text, "in scope:") && strchr(text, ',')) {
 		error = enumeration(w, text + 9, line);
 		goto done;

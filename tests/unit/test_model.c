@@ -683,6 +683,20 @@ static void test_first_heading_spanning_document(void **state)
 	assert_null(hit_for("cryptography"));
 }
 
+static void test_category_paragraphs(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\nSpoofing Identity\n"
+	      "* Threat: A caller replays a token.\n* Mitigation: bind it.\n\n"
+	      "Denial of Service:\n\nBursts starve the database.\n\n"
+	      "* Threat: A loop of requests exhausts the replicas.\n\n"
+	      "#### Rollout\n\n* Threat: Old clients break.\n");
+	assert_int_equal(model->threats.length, 3);
+	assert_int_equal(threat(0)->categories, 1u << 0);	/* S */
+	assert_int_equal(threat(1)->categories, 1u << 4);	/* D */
+	assert_int_equal(threat(2)->categories, 0);	/* a heading ends it */
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -816,6 +830,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_review_table_synonyms, teardown),
 		cmocka_unit_test_teardown(test_title_holding_security_sections, teardown),
 		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
+		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
