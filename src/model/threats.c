@@ -878,6 +878,8 @@ static bool threat_words(const char *text)
 		"mitm", "race", "timing", "oracle", "spam", "harvest", "enumerat",
 		"guess", "crash", "corrupt", "malware", "breach", "eavesdrop",
 		"downgrade", "takeover", "privilege", "slip", "bomb", "symlink",
+		"withhold", "starv", "anyone can", "not validated", "unvalidated",
+		"without validation", "sensitive data",
 	};
 	char *low = tg_strdup(text);
 	size_t i;

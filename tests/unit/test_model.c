@@ -697,6 +697,18 @@ static void test_category_paragraphs(void **state)
 	assert_int_equal(threat(2)->categories, 0);	/* a heading ends it */
 }
 
+static void test_security_issues_title(void **state)
+{
+	(void)state;
+	build("# X\n## Proposal\n\nBatches.\n\n# Security issues\n\n"
+	      "- An exit that withholds a batch can stall every stream.\n");
+	assert_non_null(model->security);
+	assert_int_equal(model->security->line, 6);
+	assert_int_equal(model->threats.length, 1);
+	assert_int_equal(tg_model__title_score("security", "security issue resolution"), 0);
+	assert_int_equal(tg_model__title_score("security", "reporting security issues"), 0);
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -831,6 +843,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_title_holding_security_sections, teardown),
 		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
 		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
+		cmocka_unit_test_teardown(test_security_issues_title, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
