@@ -709,6 +709,19 @@ static void test_security_issues_title(void **state)
 	assert_int_equal(tg_model__title_score("security", "reporting security issues"), 0);
 }
 
+static void test_pin_and_key_authentication(void **state)
+{
+	(void)state;
+	build("# Kiosk\n\nThe kiosk asks for a PIN code at boot.\n\n"
+	      "A reset needs a FIDO key.\n");
+	assert_non_null(hit_for("authentication"));
+	teardown(state);
+	/* "pin" the verb, lower case: a version, not a secret */
+	build("# Build\n\nWe pin versions in the lock file.\n\n"
+	      "Pin numbers of the board are listed below.\n");
+	assert_null(hit_for("authentication"));
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -844,6 +857,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
 		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
 		cmocka_unit_test_teardown(test_security_issues_title, teardown),
+		cmocka_unit_test_teardown(test_pin_and_key_authentication, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
