@@ -50,6 +50,10 @@ static void free_target(void *p)
 int tg_changes_new(tg_changes **out)
 {
 	*out = calloc(1, sizeof(**out));
+	if (*out && !((*out)->skipped = calloc(1, sizeof(char *)))) {
+		free(*out);
+		*out = NULL;
+	}
 	return *out ? 0 : tg_error_oom();
 }
 
@@ -80,6 +84,8 @@ void tg_changes_free(tg_changes *changes)
 	free(changes->markdown.example);
 	tg_map_release(&changes->markdown.seen, NULL);
 	free(changes->pusher);
+	if (changes->skipped)
+		free(*changes->skipped);
 	free(changes->skipped);
 	free_approvals(changes);
 	tg_vec_release(&changes->refusals, free);
@@ -159,7 +165,7 @@ const char *tg_changes_refusal(const tg_changes *changes, size_t i)
 
 const char *tg_changes_skipped(const tg_changes *changes)
 {
-	return changes->skipped;
+	return changes->skipped ? *changes->skipped : NULL;
 }
 
 size_t tg_changes_count(const tg_changes *changes)

@@ -736,15 +736,66 @@ static int budget_exhausted(const struct tg_changes *changes, size_t from,
 		              tg_changes_path(changes, i));
 	if (changes->docs.length > from + 20)
 		tg_buf_printf(&buf, " and %zu more", changes->docs.length - from - 20);
-	if (from == changes->docs.length)
-		tg_buf_puts(&buf, "whether the change touches code a document "
-		            "covers (covered-code-changed)");
+	if (from == changes->docs.length) {
+		/* every document was checked: the clock ran out in the rule */
+		(void)tg_error_set(TG_ELIMIT, "time budget of %lds "
+			"(threatgate.timeout) exhausted in covered-code-changed, "
+			"which can block here (%s, threatgate.failOn %s): not "
+			"checked whether the change touches code a design covers",
+			policy->timeout, tg_severity_name(tg_rules_severity(policy,
+			TG_RULE_COVERED_CODE_CHANGED)),
+			tg_severity_name(tg_policy_fail_on(policy)));
+		tg_buf_release(&buf);
+		return TG_ELIMIT;
+	}
 	(void)tg_error_set(TG_ELIMIT,
 		"time budget of %lds exhausted after %zu of %zu documents "
 		"(threatgate.timeout); not checked: %s", policy->timeout, from,
 		changes->docs.length, tg_buf_cstr(&buf));
 	tg_buf_release(&buf);
 	return TG_ELIMIT;
+}
+
+/* Whether a finding of `rule` would block where the check runs. */
+static bool can_block(const tg_policy *policy, tg_rule_id rule)
+{
+	tg_severity fail_on = tg_policy_fail_on(policy);
+	tg_severity severity = tg_rules_severity(policy, rule);
+
+	return fail_on != TG_SEVERITY_OFF && severity != TG_SEVERITY_OFF &&
+	       severity >= fail_on;
+}
+
+/*
+ * Say that the budget ran out in `rule` after `done` of the targets,
+ * for tg_changes_skipped(): two lines, the headline and why the change
+ * is judged without it.
+ */
+static int skip_rule(const struct tg_changes *changes,
+                     const tg_policy *policy, tg_rule_id rule, size_t done)
+{
+	tg_buf msg = TG_BUF_INIT;
+
+	if (!changes->skipped)
+		return 0;
+	tg_buf_printf(&msg, "%s was not evaluated: the time budget of %lds "
+	              "(threatgate.timeout) ran out", tg_rule_name(rule),
+	              policy->timeout);
+	if (done > 0)
+		tg_buf_printf(&msg, " after %zu of %zu updates", done,
+		              changes->targets.length);
+	tg_buf_printf(&msg, "\nits findings are %ss here, which cannot block, "
+	              "so the rest decides; with rule.%s.severity = error, "
+	              "running out of time refuses",
+	              tg_severity_name(tg_rules_severity(policy, rule)),
+	              tg_rule_name(rule));
+	if (msg.failed) {
+		tg_buf_release(&msg);
+		return tg_error_oom();
+	}
+	free(*changes->skipped);
+	*changes->skipped = tg_buf_detach(&msg);
+	return *changes->skipped ? 0 : tg_error_oom();
 }
 
 /* Remember the first failure, so that the other documents still count. */
@@ -868,12 +919,26 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 			goto done;
 	}
 	for (i = 0; i < changes->targets.length && cache; i++) {
-		if (tg_git__deadline_passed(changes)) {
+		error = tg_git__deadline_passed(changes) ? TG_ELIMIT :
+			tg_git__covered_code_changed(findings, repo,
+				changes->targets.items[i], policy, cache, changes);
+		/*
+		 * Out of time in a rule that cannot block: skipped, said so,
+		 * and the push judged on the rest. One that can still fails
+		 * closed, as the documents do.
+		 */
+		if (error == TG_ELIMIT && !can_block(policy,
+		                                     TG_RULE_COVERED_CODE_CHANGED)) {
+			error = skip_rule(changes, policy, TG_RULE_COVERED_CODE_CHANGED,
+			                  i);
+			if (error < 0)
+				goto done;
+			break;
+		}
+		if (error == TG_ELIMIT) {
 			error = budget_exhausted(changes, changes->docs.length, policy);
 			goto done;
 		}
-		error = tg_git__covered_code_changed(findings, repo,
-			changes->targets.items[i], policy, cache);
 		if (error == TG_ENOMEM)
 			goto done;
 		if (error < 0)

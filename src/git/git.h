@@ -98,7 +98,13 @@ struct tg_changes {
 	double deadline;	/* 0: none */
 	bool lazy_triggers;
 	char *pusher;		/* the authenticated pusher, or NULL */
-	char *skipped;		/* a warning rule the budget left unchecked */
+	/*
+	 * *skipped: what the budget left unchecked that could not have
+	 * blocked (NULL: nothing). A box, so that the check, which takes the
+	 * changes const, can fill it; NULL on a changes not made by
+	 * tg_changes_new.
+	 */
+	char **skipped;
 	/* check --approvals: the pull request's approvals (owned strings) */
 	tg_approval *approvals;
 	size_t approvals_count;
@@ -172,10 +178,14 @@ int tg_git__covers_cache_open(struct tg_covers_cache **out,
 /* Write it back if worth it; failures only cost time next run. */
 void tg_git__covers_cache_save(struct tg_covers_cache *cache);
 void tg_git__covers_cache_free(struct tg_covers_cache *cache);
-/* The covered-code-changed rule for one target. */
+/*
+ * The covered-code-changed rule for one target. Past the deadline of
+ * `changes` it stops with TG_ELIMIT and adds nothing for the target.
+ */
 int tg_git__covered_code_changed(tg_findings *findings,
 	git_repository *repo, const struct tg_target *target,
-	const tg_policy *policy, struct tg_covers_cache *cache);
+	const tg_policy *policy, struct tg_covers_cache *cache,
+	const struct tg_changes *changes);
 
 /* What index.c leaves to libgit2 (split, sparse or conflicted...). */
 #define TG_GIT_INDEX_FALLBACK 1
