@@ -51,7 +51,9 @@ static const struct {
 } default_triggers[] = {
 	{ "authentication",
 	  "\\b(oauth(\\s?2(\\.0)?)?|openid( connect)?|oidc|saml|single sign-on|mfa|2fa|"
-	  "multi-factor|passwordless|webauthn|passkeys?|kerberos|"
+	  "multi-factor|passwordless|webauthn|passkeys?|kerberos|fido2?|u2f|"
+	  "(?-i:PINs?) (codes?|verification|entry|numbers?|try counters?)|"
+	  "personal identification numbers?|e-?mail verification|"
 	  "(session|bearer|service[- ]account|access|id|refresh|bound|"
 	  "projected|registry|api|auth) tokens?|"
 	  "token ?(requests?|reviews?|exchanges?|audiences?)|jwts?|api keys?|"

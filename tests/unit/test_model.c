@@ -793,6 +793,45 @@ static void test_first_heading_spanning_document(void **state)
 	assert_null(hit_for("cryptography"));
 }
 
+static void test_category_paragraphs(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\nSpoofing Identity\n"
+	      "* Threat: A caller replays a token.\n* Mitigation: bind it.\n\n"
+	      "Denial of Service:\n\nBursts starve the database.\n\n"
+	      "* Threat: A loop of requests exhausts the replicas.\n\n"
+	      "#### Rollout\n\n* Threat: Old clients break.\n");
+	assert_int_equal(model->threats.length, 3);
+	assert_int_equal(threat(0)->categories, 1u << 0);	/* S */
+	assert_int_equal(threat(1)->categories, 1u << 4);	/* D */
+	assert_int_equal(threat(2)->categories, 0);	/* a heading ends it */
+}
+
+static void test_security_issues_title(void **state)
+{
+	(void)state;
+	build("# X\n## Proposal\n\nBatches.\n\n# Security issues\n\n"
+	      "- An exit that withholds a batch can stall every stream.\n");
+	assert_non_null(model->security);
+	assert_int_equal(model->security->line, 6);
+	assert_int_equal(model->threats.length, 1);
+	assert_int_equal(tg_model__title_score("security", "security issue resolution"), 0);
+	assert_int_equal(tg_model__title_score("security", "reporting security issues"), 0);
+}
+
+static void test_pin_and_key_authentication(void **state)
+{
+	(void)state;
+	build("# Kiosk\n\nThe kiosk asks for a PIN code at boot.\n\n"
+	      "A reset needs a FIDO key.\n");
+	assert_non_null(hit_for("authentication"));
+	teardown(state);
+	/* "pin" the verb, lower case: a version, not a secret */
+	build("# Build\n\nWe pin versions in the lock file.\n\n"
+	      "Pin numbers of the board are listed below.\n");
+	assert_null(hit_for("authentication"));
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -927,6 +966,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_review_table_synonyms, teardown),
 		cmocka_unit_test_teardown(test_title_holding_security_sections, teardown),
 		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
+		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
+		cmocka_unit_test_teardown(test_security_issues_title, teardown),
+		cmocka_unit_test_teardown(test_pin_and_key_authentication, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
