@@ -54,6 +54,14 @@ struct tg_threat {
 	int line;
 	int column;
 	enum tg_threat_form form;
+	bool threat_header;	/* a table row under a Threat/Attack column */
+	/*
+	 * A row of a design's risk register ("Risks and Mitigations" with
+	 * Risk / Impact / Mitigation, outside any security or threat
+	 * section): its rating ranks a project risk, not a threat, and
+	 * forces no sign-off (docs/ratings.md).
+	 */
+	bool risk_only;
 };
 
 enum tg_signoff_form {

@@ -1343,7 +1343,30 @@ static int read_card(struct walk *w, const struct tg_grid *g)
 	return finish_keep(w, t, w->heading_categories);
 }
 
+static int read_grid_rows(struct walk *w, const struct tg_grid *g);
+
+/* The rows of g; those under a Threat or Attack column say so. */
 static int read_grid(struct walk *w, const struct tg_grid *g)
+{
+	size_t before = w->model->threats.length, c, i;
+	bool threat_header = false;
+	int error;
+
+	for (c = 0; c < g->cols && g->rows > 0; c++) {
+		const char *h = tg_grid__cell(g, 0, c);
+
+		if (strstr(h, "hreat") || strstr(h, "ttack") ||
+		    strstr(h, "HREAT") || strstr(h, "TTACK"))
+			threat_header = true;
+	}
+	error = read_grid_rows(w, g);
+	for (i = before; threat_header && i < w->model->threats.length; i++)
+		((struct tg_threat *)w->model->threats.items[i])->threat_header =
+			true;
+	return error;
+}
+
+static int read_grid_rows(struct walk *w, const struct tg_grid *g)
 {
 	const tg_policy *policy = w->model->policy;
 	enum field cols[64];
@@ -2596,6 +2619,59 @@ static int find_unreadable(struct walk *w)
 	return 0;
 }
 
+/* A title that names threats or security, not a project's risks. */
+static bool threatish_title(const struct tg_section *s)
+{
+	static const char *const words[] = {
+		"threat", "attack", "abuse", "securi", "privacy", "vulnerab",
+		"adversar", "exploit", "misuse"
+	};
+	size_t i;
+
+	if (s->rule && strcmp(s->rule->name, "security") == 0)
+		return true;
+	for (i = 0; s->norm && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(s->norm, words[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The threats read in region since `before` that are a design's risk
+ * register: the region is titled for risks ("Risks and Mitigations")
+ * and neither it, a section around it, nor the heading a threat sits
+ * under names threats or security, and a table row is not under a
+ * Threat or Attack column. A KEP's risk table ranks its impact on the
+ * project; a threat model in the same words is read as before.
+ */
+static void mark_risk_register(struct tg_model *model,
+                               const struct tg_section *region, size_t before)
+{
+	const struct tg_section *a;
+	size_t i, j;
+
+	if (!region->norm || !strstr(region->norm, "risk"))
+		return;
+	for (a = region; a; a = a->parent)
+		if (threatish_title(a))
+			return;
+	for (i = before; i < model->threats.length; i++) {
+		struct tg_threat *t = model->threats.items[i];
+		const struct tg_section *in = NULL;
+
+		for (j = 0; j < model->sections.length; j++) {
+			const struct tg_section *s = model->sections.items[j];
+
+			if (s->line <= t->line && t->line <= s->end_line)
+				in = s;	/* the last that holds it: the deepest */
+		}
+		for (a = in; a && a != region; a = a->parent)
+			if (threatish_title(a))
+				break;
+		t->risk_only = (!a || a == region) && !t->threat_header;
+	}
+}
+
 static int walk_region(struct tg_model *model, const struct tg_section *region)
 {
 	const struct tg_document *doc = model->doc;
@@ -2671,6 +2747,8 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 		tg_model__free_threat(w.open);
 		w.open = NULL;
 	}
+	if (error == 0)
+		mark_risk_register(model, region, before);
 	if (error == 0 && model->threats.length == before && !w.unreadable &&
 	    (!region->rule || strcmp(region->rule->name, "threat-model") == 0 ||
 	     region == model->root))

@@ -397,7 +397,8 @@ static const struct tg_threat *first_severe_threat(const struct tg_model *model)
 	for (i = 0; i < model->threats.length; i++) {
 		const struct tg_threat *t = model->threats.items[i];
 
-		if (t->priority == 1 || t->priority == 2)
+		/* a risk register's rating ranks a project risk */
+		if ((t->priority == 1 || t->priority == 2) && !t->risk_only)
 			return t;
 	}
 	return NULL;

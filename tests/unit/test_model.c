@@ -528,6 +528,73 @@ static void test_trigger_trie_same_as_gate(void **state)
 	tg_policy_free(p);
 }
 
+/* The threat read at `line`, or NULL. */
+static const struct tg_threat *threat_at(int line)
+{
+	size_t i;
+
+	for (i = 0; i < model->threats.length; i++) {
+		const struct tg_threat *t = model->threats.items[i];
+
+		if (t->line == line)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * A design's risk register (Risk / Impact / Mitigation under "Risks and
+ * Mitigations", outside any security section) keeps its ratings but is
+ * not a threat model: risk_only. The same table under Security, a table
+ * with a Threat column, and risks under a "Security risks" heading are
+ * threats.
+ */
+static void test_risk_register(void **state)
+{
+	const struct tg_threat *t;
+
+	(void)state;
+	build("# Queue\n\n"					/* 1 */
+	      "## Proposal\n\n"					/* 3 */
+	      "### Risks and Mitigations\n\n"			/* 5 */
+	      "| Risk | Impact | Mitigation |\n"		/* 7 */
+	      "|---|---|---|\n"
+	      "| The queue fills up on Mondays | High | Old jobs dropped |\n"
+	      "\n"						/* 10 */
+	      "| Threat | Impact | Mitigation |\n"
+	      "|---|---|---|\n"
+	      "| A forged job prints a wrong price | High | Signed jobs |\n"
+	      "\n"
+	      "- Risk: High volumes overlap the delivery scan.\n"	/* 15 */
+	      "\n"
+	      "#### Security risks\n\n"				/* 17 */
+	      "- Risk: High volumes of forged jobs hide a price change.\n"	/* 19 */
+	      "\n"
+	      "## Security\n\n"					/* 21 */
+	      "### Risks and Mitigations\n\n"			/* 23 */
+	      "| Risk | Impact | Mitigation |\n"		/* 25 */
+	      "|---|---|---|\n"
+	      "| A till reads another store's jobs | High | Per-store queues |\n");
+	t = threat_at(9);
+	assert_non_null(t);
+	assert_int_equal(t->priority, 2);	/* the rating is kept */
+	assert_true(t->risk_only);
+	t = threat_at(13);
+	assert_non_null(t);
+	assert_int_equal(t->priority, 2);
+	assert_false(t->risk_only);		/* a Threat column */
+	t = threat_at(15);
+	assert_non_null(t);
+	assert_true(t->risk_only);
+	t = threat_at(19);
+	assert_non_null(t);
+	assert_false(t->risk_only);		/* under "Security risks" */
+	t = threat_at(27);
+	assert_non_null(t);
+	assert_int_equal(t->priority, 2);
+	assert_false(t->risk_only);		/* under Security */
+}
+
 static void test_suppressions(void **state)
 {
 	const struct tg_suppression *s;
@@ -944,6 +1011,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_triggers_outside_threat_model, teardown),
 		cmocka_unit_test_teardown(test_trigger_gate_same_as_alone, teardown),
 		cmocka_unit_test(test_trigger_trie_same_as_gate),
+		cmocka_unit_test_teardown(test_risk_register, teardown),
 		cmocka_unit_test_teardown(test_suppressions, teardown),
 		cmocka_unit_test_teardown(test_unreadable_documents, teardown),
 		cmocka_unit_test_teardown(test_sections_by_meaning, teardown),
