@@ -49,7 +49,8 @@ void tg_buf_put(tg_buf *buf, const char *data, size_t len)
 	/* room already (with the NUL) and under the cap: no grow() */
 	if (len < buf->asize - buf->size && !buf->failed &&
 	    (!buf->cap || buf->size + len <= buf->cap)) {
-		memcpy(buf->ptr + buf->size, data, len);
+		if (len)	/* data may be NULL then */
+			memcpy(buf->ptr + buf->size, data, len);
 		buf->size += len;
 		buf->ptr[buf->size] = '\0';
 		return;
