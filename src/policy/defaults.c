@@ -259,6 +259,7 @@ struct tg_trigger *tg_policy__trigger_new(const char *name)
 void tg_policy__trigger_free(void *item)
 {
 	struct tg_trigger *t = item;
+	size_t i;
 
 	if (!t)
 		return;
@@ -273,6 +274,8 @@ void tg_policy__trigger_free(void *item)
 	pcre2_code_free(t->ignore_code);
 	pcre2_code_free(t->scan_code);
 	pcre2_code_free(t->anchored_code);
+	for (i = 0; i < TG_GATE_KEYS; i++)
+		pcre2_code_free(t->by_first[i]);
 	free(t->origin);
 	free(t);
 }
