@@ -223,6 +223,33 @@ static int next_update(struct update *u, struct update_reader *r,
 	return 0;
 }
 
+/*
+ * refs/replace/X makes git show another object wherever X is named: a
+ * replace ref of main's tip (or of a blob in its tree) changes what
+ * `git log main`, `git archive main`, a web view and every mirror clone
+ * show, without main moving. The server takes them from a policy admin
+ * only.
+ */
+static int gate_replace_ref(tg_vec *refusals, const char *ref,
+                            const tg_policy *policy, const char *pusher)
+{
+	char *s;
+
+	if (strncmp(ref, "refs/replace/", 13) != 0 ||
+	    tg_policy_is_policy_admin(policy, pusher))
+		return 0;
+	s = tg_printf("%s is refused: a replace ref rewrites what every ref "
+		"shows (git log, git archive, mirrors) without a check; only a "
+		"policy admin (threatgate.policyAdmin, with threatgate.pusher) may "
+		"push one%s", ref, pusher ? "" : ", and this server does not know "
+		"who pushes");
+	if (!s || tg_vec_push(refusals, s) < 0) {
+		free(s);
+		return tg_error_oom();
+	}
+	return 0;
+}
+
 int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
                            git_repository *repo, const char *input,
                            size_t len, const tg_policy *policy)
@@ -233,6 +260,7 @@ int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
 	struct update u;
 	git_oid tip, base;
 	bool skip, have_base = false;
+	size_t refused;
 	int error;
 
 	if (base_hex && git_oid_fromstr(&base, base_hex) == 0)
@@ -243,7 +271,15 @@ int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
 			return tg_error_set(TG_ELIMIT, "time budget exhausted at ref "
 				"update %d of the push (threatgate.timeout)", r.lineno);
 		}
-		error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
+		refused = protected_refs->refusals.length;
+		error = gate_replace_ref(&protected_refs->refusals, u.ref, policy,
+		                         protected_refs->pusher);
+		if (error == 0 && refused != protected_refs->refusals.length) {
+			free(u.ref);	/* refused whatever it holds */
+			continue;
+		}
+		if (error == 0)
+			error = tip_commit(&tip, repo, &u.new, u.ref, &skip);
 		if (error == 0 && !skip && is_policy_branch(policy, u.ref))
 			error = tg_git__gate_policy(&protected_refs->refusals, repo,
 				u.ref, git_oid_is_zero(&u.old) ? NULL : &u.old, &tip,
