@@ -9,6 +9,7 @@
 #define TG_FINDINGS_H
 
 #include "common.h"
+#include "model.h"
 
 /*
  * A note attached to a finding: evidence or context at another place, as
@@ -51,11 +52,11 @@ typedef struct {
 	char *id;
 	char *title;
 	char *category;		/* letters, "ST"; "" when none */
-	char *priority;		/* "P1".."P5", or NULL */
+	tg_priority priority;	/* tg_priority_name() prints it */
 	char *rating;		/* the rating as written ("High", "Impact:
 				 * High / Likelihood: Low"), or NULL */
 	char *mitigation;
-	char *status;		/* normalized: open, mitigated, ... */
+	tg_status status;	/* tg_status_name() prints it */
 	int line;
 } tg_threat_summary;
 
@@ -211,6 +212,12 @@ TG_EXTERN(size_t) tg_findings_total(const tg_findings *findings,
 /* The most severe finding, TG_SEVERITY_OFF when there is none. */
 TG_EXTERN(tg_severity) tg_findings_max_severity(const tg_findings *findings);
 
+/*
+ * A deep copy of a document summary into *out, for the caller to free
+ * with tg_doc_summary_free(): 0, or TG_ENOMEM and *out NULL.
+ */
+TG_EXTERN(int) tg_doc_summary_dup(tg_doc_summary **out,
+	const tg_doc_summary *summary);
 TG_EXTERN(void) tg_doc_summary_free(tg_doc_summary *summary);
 
 /* "inline", "exception", "baseline". */

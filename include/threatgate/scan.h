@@ -93,10 +93,6 @@ TG_EXTERN(int) tg_scan_add_repository(tg_scan *scan, const tg_scan_repo *repo);
 TG_EXTERN(int) tg_scan_add_document(tg_scan *scan, tg_doc_summary *summary,
 	const tg_drift *drift);
 
-/* A deep copy of a document summary, for the caller to free. */
-TG_EXTERN(int) tg_doc_summary_dup(tg_doc_summary **out,
-	const tg_doc_summary *summary);
-
 TG_EXTERN(size_t) tg_scan_count(const tg_scan *scan);
 /* The i-th document, borrowed; NULL when out of range. */
 TG_EXTERN(const tg_scan_doc *) tg_scan_get(const tg_scan *scan, size_t i);
@@ -127,10 +123,11 @@ typedef struct {
 TG_EXTERN(void) tg_scan_totals_compute(tg_scan_totals *out,
 	const tg_scan *scan);
 
-/* Whether a threat status counts as open: open, in-progress, unknown. */
-TG_EXTERN(bool) tg_threat_status_open(const char *status);
-/* 1..5 for "P1".."P5", 0 otherwise. */
-TG_EXTERN(int) tg_threat_priority_number(const char *priority);
+/*
+ * Whether a threat status counts as open: none given, open, in-progress,
+ * or one off the scale.
+ */
+TG_EXTERN(bool) tg_threat_status_open(tg_status status);
 /* Whether a document needs a sign-off it lacks. */
 TG_EXTERN(bool) tg_doc_signoff_missing(const tg_doc_summary *doc);
 

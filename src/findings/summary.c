@@ -1,7 +1,11 @@
 /*
  * The summary of a checked document: what a report or `scan` keeps of
- * it once the document and its model are freed. The rule driver
- * (rules/registry.c) builds one per document, after its checks.
+ * it once the document and its model are freed, and its whole
+ * lifecycle: the rule driver (rules/registry.c) builds one per document
+ * after its checks (tg_findings__summarize), `scan` copies it
+ * (tg_doc_summary_dup), tg_doc_summary_free frees it. Priority and
+ * status stay typed here; only the report writers name them, and only
+ * the scan report reader parses the names back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,7 +98,6 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 	tg_doc_summary *s = calloc(1, sizeof(*s));
 	tg_vec by = TG_VEC_INIT;
 	size_t i, j;
-	char prio[3];
 	int error = TG_ENOMEM;
 
 	*out = NULL;
@@ -134,15 +137,16 @@ int tg_findings__summarize(tg_doc_summary **out, const struct tg_model *model,
 		tg_threat_summary *ts = &s->threats[i];
 
 		s->threats_count++;
-		snprintf(prio, sizeof(prio), "P%d", t->priority);
 		ts->line = t->line;
+		ts->priority = t->priority >= TG_PRIORITY_P1 &&
+		               t->priority <= TG_PRIORITY_P5 ?
+		               (tg_priority)t->priority : TG_PRIORITY_NONE;
+		ts->status = t->status;
 		ts->category = category_letters(policy, t->categories);
 		if (!dup(&ts->id, t->id) || !dup(&ts->title, t->title) ||
 		    !ts->category ||
-		    !dup(&ts->priority, t->priority ? prio : NULL) ||
 		    !dup(&ts->rating, t->priority_text) ||
-		    !dup(&ts->mitigation, t->mitigation) ||
-		    !dup(&ts->status, tg_status_name(t->status)) || !ts->status)
+		    !dup(&ts->mitigation, t->mitigation))
 			goto done;
 	}
 
@@ -221,4 +225,191 @@ done:
 	tg_vec_release(&by, free);
 	tg_doc_summary_free(s);
 	return error < 0 ? tg_error_oom() : 0;
+}
+
+static char **dup_strs(char *const *strs, size_t count)
+{
+	char **out = calloc(count + 1, sizeof(*out));
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < count; i++) {
+		out[i] = tg_strdup(strs[i] ? strs[i] : "");
+		if (!out[i]) {
+			tg_strs_free(out, i);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
+{
+	tg_doc_summary *s = calloc(1, sizeof(*s));
+	size_t i;
+	bool ok;
+
+	*out = NULL;
+	if (!s)
+		return tg_error_oom();
+	*s = *summary;
+	/* Nothing is shared: every pointer is replaced or cleared first. */
+	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
+	s->status = s->signoff_via = NULL;
+	s->participants = s->covers = s->signoff_by = NULL;
+	s->participants_count = s->covers_count = s->signoff_by_count = 0;
+	s->threats = NULL;
+	s->threats_count = 0;
+	s->triggers = NULL;
+	s->triggers_count = 0;
+	s->handles = NULL;
+	s->handles_count = 0;
+	s->sections = NULL;
+	s->sections_count = 0;
+	s->findings = NULL;
+	s->findings_count = 0;
+
+	ok = dup(&s->path, summary->path) &&
+	     dup(&s->revision, summary->revision) &&
+	     dup(&s->title, summary->title) &&
+	     dup(&s->dri, summary->dri) &&
+	     dup(&s->status, summary->status) &&
+	     dup(&s->signoff_via, summary->signoff_via) &&
+	     dup(&s->reviewed, summary->reviewed);
+	s->participants = dup_strs(summary->participants,
+	                           summary->participants_count);
+	if (s->participants)
+		s->participants_count = summary->participants_count;
+	s->covers = dup_strs(summary->covers, summary->covers_count);
+	if (s->covers)
+		s->covers_count = summary->covers_count;
+	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
+	if (s->signoff_by)
+		s->signoff_by_count = summary->signoff_by_count;
+	if (summary->handles_count) {
+		s->handles = dup_strs(summary->handles, summary->handles_count);
+		if (s->handles)
+			s->handles_count = summary->handles_count;
+		ok = ok && s->handles;
+	}
+	ok = ok && s->participants && s->covers && s->signoff_by;
+	if (ok)
+		s->threats = calloc(summary->threats_count + 1,
+		                    sizeof(*s->threats));
+	ok = ok && s->threats;
+	for (i = 0; ok && i < summary->threats_count; i++) {
+		const tg_threat_summary *from = &summary->threats[i];
+		tg_threat_summary *to = &s->threats[i];
+
+		s->threats_count++;
+		to->line = from->line;
+		ok = dup(&to->id, from->id) &&
+		     dup(&to->title, from->title) &&
+		     dup(&to->category, from->category) &&
+		     dup(&to->rating, from->rating) &&
+		     dup(&to->mitigation, from->mitigation);
+		to->priority = from->priority;
+		to->status = from->status;
+	}
+	if (ok)
+		s->triggers = calloc(summary->triggers_count + 1,
+		                     sizeof(*s->triggers));
+	ok = ok && s->triggers;
+	for (i = 0; ok && i < summary->triggers_count; i++) {
+		s->triggers_count++;
+		s->triggers[i].line = summary->triggers[i].line;
+		s->triggers[i].declared = summary->triggers[i].declared;
+		s->triggers[i].score = summary->triggers[i].score;
+		s->triggers[i].threshold = summary->triggers[i].threshold;
+		ok = dup(&s->triggers[i].id, summary->triggers[i].id) &&
+		     dup(&s->triggers[i].match, summary->triggers[i].match);
+	}
+	if (ok)
+		s->sections = calloc(summary->sections_count + 1,
+		                     sizeof(*s->sections));
+	ok = ok && s->sections;
+	for (i = 0; ok && i < summary->sections_count; i++) {
+		s->sections_count++;
+		s->sections[i].line = summary->sections[i].line;
+		ok = dup(&s->sections[i].kind, summary->sections[i].kind) &&
+		     dup(&s->sections[i].title, summary->sections[i].title);
+	}
+	if (ok)
+		s->findings = calloc(summary->findings_count + 1,
+		                     sizeof(*s->findings));
+	ok = ok && s->findings;
+	for (i = 0; ok && i < summary->findings_count; i++) {
+		s->findings_count++;
+		s->findings[i].severity = summary->findings[i].severity;
+		s->findings[i].line = summary->findings[i].line;
+		ok = dup(&s->findings[i].rule, summary->findings[i].rule) &&
+		     dup(&s->findings[i].message,
+		             summary->findings[i].message);
+	}
+	if (!ok) {
+		tg_doc_summary_free(s);
+		return tg_error_oom();
+	}
+	*out = s;
+	return 0;
+}
+
+void tg_doc_summary_free(tg_doc_summary *summary)
+{
+	size_t i;
+
+	if (!summary)
+		return;
+	free(summary->path);
+	free(summary->revision);
+	free(summary->title);
+	free(summary->dri);
+	free(summary->status);
+	free(summary->signoff_via);
+	tg_strs_free(summary->participants, summary->participants_count);
+	free(summary->reviewed);
+	tg_strs_free(summary->covers, summary->covers_count);
+	if (summary->threats) {
+		for (i = 0; i < summary->threats_count; i++) {
+			free(summary->threats[i].id);
+			free(summary->threats[i].title);
+			free(summary->threats[i].category);
+			free(summary->threats[i].rating);
+			free(summary->threats[i].mitigation);
+		}
+		free(summary->threats);
+	}
+	if (summary->triggers) {
+		for (i = 0; i < summary->triggers_count; i++) {
+			tg_trigger_summary *t = &summary->triggers[i];
+			size_t j;
+
+			free(t->id);
+			free(t->match);
+			for (j = 0; t->matches && j < t->matches_count; j++) {
+				free(t->matches[j].words);
+				free(t->matches[j].where);
+			}
+			free(t->matches);
+		}
+		free(summary->triggers);
+	}
+	if (summary->sections) {
+		for (i = 0; i < summary->sections_count; i++) {
+			free(summary->sections[i].kind);
+			free(summary->sections[i].title);
+		}
+		free(summary->sections);
+	}
+	tg_strs_free(summary->handles, summary->handles_count);
+	tg_strs_free(summary->signoff_by, summary->signoff_by_count);
+	if (summary->findings) {
+		for (i = 0; i < summary->findings_count; i++) {
+			free(summary->findings[i].rule);
+			free(summary->findings[i].message);
+		}
+		free(summary->findings);
+	}
+	free(summary);
 }

@@ -10,6 +10,12 @@
 /* The "version" of the scan JSON: a reader refuses any other. */
 #define TG_SCAN_JSON_VERSION 1
 
+/*
+ * A priority as an index of tg_scan_totals.open_by_priority: 1..5 for
+ * P1..P5, 0 for none (or a value that is no tg_priority).
+ */
+int tg_inventory__priority(tg_priority priority);
+
 /* Open threats of a document with a priority from P1 to P`max`. */
 size_t tg_inventory__open_threats(const tg_doc_summary *doc, int max);
 

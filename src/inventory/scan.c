@@ -98,134 +98,6 @@ int tg_scan_add_repository(tg_scan *scan, const tg_scan_repo *repo)
 	return error;
 }
 
-static char **dup_strs(char *const *strs, size_t count)
-{
-	char **out = calloc(count + 1, sizeof(*out));
-	size_t i;
-
-	if (!out)
-		return NULL;
-	for (i = 0; i < count; i++) {
-		out[i] = tg_strdup(strs[i] ? strs[i] : "");
-		if (!out[i]) {
-			tg_strs_free(out, i);
-			return NULL;
-		}
-	}
-	return out;
-}
-
-int tg_doc_summary_dup(tg_doc_summary **out, const tg_doc_summary *summary)
-{
-	tg_doc_summary *s = calloc(1, sizeof(*s));
-	size_t i;
-	bool ok;
-
-	*out = NULL;
-	if (!s)
-		return tg_error_oom();
-	*s = *summary;
-	/* Nothing is shared: every pointer is replaced or cleared first. */
-	s->path = s->revision = s->title = s->dri = s->reviewed = NULL;
-	s->status = s->signoff_via = NULL;
-	s->participants = s->covers = s->signoff_by = NULL;
-	s->participants_count = s->covers_count = s->signoff_by_count = 0;
-	s->threats = NULL;
-	s->threats_count = 0;
-	s->triggers = NULL;
-	s->triggers_count = 0;
-	s->handles = NULL;
-	s->handles_count = 0;
-	s->sections = NULL;
-	s->sections_count = 0;
-	s->findings = NULL;
-	s->findings_count = 0;
-
-	ok = dup_opt(&s->path, summary->path) &&
-	     dup_opt(&s->revision, summary->revision) &&
-	     dup_opt(&s->title, summary->title) &&
-	     dup_opt(&s->dri, summary->dri) &&
-	     dup_opt(&s->status, summary->status) &&
-	     dup_opt(&s->signoff_via, summary->signoff_via) &&
-	     dup_opt(&s->reviewed, summary->reviewed);
-	s->participants = dup_strs(summary->participants,
-	                           summary->participants_count);
-	if (s->participants)
-		s->participants_count = summary->participants_count;
-	s->covers = dup_strs(summary->covers, summary->covers_count);
-	if (s->covers)
-		s->covers_count = summary->covers_count;
-	s->signoff_by = dup_strs(summary->signoff_by, summary->signoff_by_count);
-	if (s->signoff_by)
-		s->signoff_by_count = summary->signoff_by_count;
-	if (summary->handles_count) {
-		s->handles = dup_strs(summary->handles, summary->handles_count);
-		if (s->handles)
-			s->handles_count = summary->handles_count;
-		ok = ok && s->handles;
-	}
-	ok = ok && s->participants && s->covers && s->signoff_by;
-	if (ok)
-		s->threats = calloc(summary->threats_count + 1,
-		                    sizeof(*s->threats));
-	ok = ok && s->threats;
-	for (i = 0; ok && i < summary->threats_count; i++) {
-		const tg_threat_summary *from = &summary->threats[i];
-		tg_threat_summary *to = &s->threats[i];
-
-		s->threats_count++;
-		to->line = from->line;
-		ok = dup_opt(&to->id, from->id) &&
-		     dup_opt(&to->title, from->title) &&
-		     dup_opt(&to->category, from->category) &&
-		     dup_opt(&to->priority, from->priority) &&
-		     dup_opt(&to->rating, from->rating) &&
-		     dup_opt(&to->mitigation, from->mitigation) &&
-		     dup_opt(&to->status, from->status);
-	}
-	if (ok)
-		s->triggers = calloc(summary->triggers_count + 1,
-		                     sizeof(*s->triggers));
-	ok = ok && s->triggers;
-	for (i = 0; ok && i < summary->triggers_count; i++) {
-		s->triggers_count++;
-		s->triggers[i].line = summary->triggers[i].line;
-		s->triggers[i].declared = summary->triggers[i].declared;
-		s->triggers[i].score = summary->triggers[i].score;
-		s->triggers[i].threshold = summary->triggers[i].threshold;
-		ok = dup_opt(&s->triggers[i].id, summary->triggers[i].id) &&
-		     dup_opt(&s->triggers[i].match, summary->triggers[i].match);
-	}
-	if (ok)
-		s->sections = calloc(summary->sections_count + 1,
-		                     sizeof(*s->sections));
-	ok = ok && s->sections;
-	for (i = 0; ok && i < summary->sections_count; i++) {
-		s->sections_count++;
-		s->sections[i].line = summary->sections[i].line;
-		ok = dup_opt(&s->sections[i].kind, summary->sections[i].kind) &&
-		     dup_opt(&s->sections[i].title, summary->sections[i].title);
-	}
-	if (ok)
-		s->findings = calloc(summary->findings_count + 1,
-		                     sizeof(*s->findings));
-	ok = ok && s->findings;
-	for (i = 0; ok && i < summary->findings_count; i++) {
-		s->findings_count++;
-		s->findings[i].severity = summary->findings[i].severity;
-		s->findings[i].line = summary->findings[i].line;
-		ok = dup_opt(&s->findings[i].rule, summary->findings[i].rule) &&
-		     dup_opt(&s->findings[i].message,
-		             summary->findings[i].message);
-	}
-	if (!ok) {
-		tg_doc_summary_free(s);
-		return tg_error_oom();
-	}
-	*out = s;
-	return 0;
-}
-
 static int drift_copy(tg_drift *out, const tg_drift *drift)
 {
 	size_t i;
@@ -339,22 +211,36 @@ void tg_scan_sort(tg_scan *scan)
 		qsort(scan->items, scan->count, sizeof(*scan->items), cmp_entry);
 }
 
-bool tg_threat_status_open(const char *status)
+int tg_inventory__priority(tg_priority priority)
 {
-	if (!status)
-		return true;
-	return strcmp(status, "mitigated") != 0 &&
-	       strcmp(status, "accepted") != 0 &&
-	       strcmp(status, "transferred") != 0 &&
-	       strcmp(status, "not-applicable") != 0;
+	switch (priority) {
+	case TG_PRIORITY_NONE:
+	case TG_PRIORITY_P1:
+	case TG_PRIORITY_P2:
+	case TG_PRIORITY_P3:
+	case TG_PRIORITY_P4:
+	case TG_PRIORITY_P5:
+		return (int)priority;
+	}
+	return 0;	/* not a tg_priority: counted as none */
 }
 
-int tg_threat_priority_number(const char *priority)
+/* No default: -Wswitch names a status added without an answer here. */
+bool tg_threat_status_open(tg_status status)
 {
-	if (!priority || priority[0] != 'P' || priority[1] < '1' ||
-	    priority[1] > '5' || priority[2] != '\0')
-		return 0;
-	return priority[1] - '0';
+	switch (status) {
+	case TG_STATUS_NONE:
+	case TG_STATUS_OPEN:
+	case TG_STATUS_IN_PROGRESS:
+	case TG_STATUS_UNKNOWN:
+		return true;
+	case TG_STATUS_MITIGATED:
+	case TG_STATUS_ACCEPTED:
+	case TG_STATUS_TRANSFERRED:
+	case TG_STATUS_NOT_APPLICABLE:
+		return false;
+	}
+	return true;	/* not a tg_status: as one off the scale */
 }
 
 bool tg_doc_signoff_missing(const tg_doc_summary *doc)
@@ -387,7 +273,7 @@ void tg_scan_totals_compute(tg_scan_totals *out, const tg_scan *scan)
 		out->threats += d->threats_count;
 		for (j = 0; j < d->threats_count; j++)
 			if (tg_threat_status_open(d->threats[j].status))
-				out->open_by_priority[tg_threat_priority_number(
+				out->open_by_priority[tg_inventory__priority(
 					d->threats[j].priority)]++;
 		if (sd->has_drift && sd->drift.commits > 0)
 			out->drifting++;
@@ -404,7 +290,7 @@ size_t tg_inventory__open_threats(const tg_doc_summary *doc, int max)
 	int p;
 
 	for (i = 0; i < doc->threats_count; i++) {
-		p = tg_threat_priority_number(doc->threats[i].priority);
+		p = tg_inventory__priority(doc->threats[i].priority);
 		if (p >= 1 && p <= max &&
 		    tg_threat_status_open(doc->threats[i].status))
 			n++;

@@ -4,6 +4,9 @@
  * JSON into one report. The reader is strict about the shape (a report of
  * another kind or version is refused, naming the file) and lenient about
  * values: a field that is missing or null is unknown, as the writer means.
+ * A threat's priority and status are typed: a name the writer does not
+ * write (tg_priority_name, tg_status_name) is refused, naming the report
+ * and the document, rather than read as no priority or as open.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 struct reader {
 	const char *name;	/* the report, for messages */
 	bool failed;		/* out of memory */
+	int error;		/* a value refused (TG_EINVALID), message set */
 };
 
 static char *get_str(struct reader *r, const json_t *obj, const char *key)
@@ -107,6 +111,37 @@ static char *get_category(struct reader *r, const json_t *obj)
 	return s;
 }
 
+/*
+ * A threat's priority and status: missing or null is none (as the writer
+ * writes a threat without a priority); another name is an error.
+ */
+static void get_threat_enums(struct reader *r, tg_threat_summary *ts,
+                             const json_t *t, const char *path, size_t i)
+{
+	const json_t *p = json_object_get(t, "priority");
+	const json_t *s = json_object_get(t, "status");
+
+	ts->priority = TG_PRIORITY_NONE;
+	ts->status = TG_STATUS_NONE;
+	if (r->error < 0)
+		return;
+	if (p && !json_is_null(p) && (!json_is_string(p) ||
+	    tg_priority_lookup(&ts->priority, json_string_value(p)) < 0)) {
+		r->error = tg_error_set(TG_EINVALID, "'%s': document '%s': threat "
+			"%zu: unknown priority (expected \"P1\" to \"P5\" or null)",
+			r->name, path, i + 1);
+		return;
+	}
+	if (s && !json_is_null(s) && (!json_is_string(s) ||
+	    tg_status_lookup(&ts->status, json_string_value(s)) < 0))
+		r->error = tg_error_set(TG_EINVALID, "'%s': document '%s': threat "
+			"%zu: unknown status%s%s%s (expected open, in-progress, "
+			"mitigated, accepted, transferred or not-applicable)", r->name,
+			path, i + 1, json_is_string(s) ? " '" : "",
+			json_is_string(s) ? json_string_value(s) : "",
+			json_is_string(s) ? "'" : "");
+}
+
 static int get_line(const json_t *obj, const char *key)
 {
 	json_int_t n = get_int(obj, key, 0);
@@ -153,9 +188,8 @@ static tg_doc_summary *read_document(struct reader *r, const json_t *d)
 		ts->id = get_str(r, t, "id");
 		ts->title = get_str(r, t, "title");
 		ts->category = get_category(r, t);
-		ts->priority = get_str(r, t, "priority");
+		get_threat_enums(r, ts, t, s->path ? s->path : "?", i);
 		ts->mitigation = get_str(r, t, "mitigation");
-		ts->status = get_str(r, t, "status");
 		ts->line = get_line(t, "line");
 	}
 
@@ -186,7 +220,7 @@ static tg_doc_summary *read_document(struct reader *r, const json_t *d)
 	s->errors = get_count(findings, "errors");
 	s->warnings = get_count(findings, "warnings");
 	s->notes = get_count(findings, "notes");
-	if (r->failed) {
+	if (r->failed || r->error < 0) {
 		tg_doc_summary_free(s);
 		return NULL;
 	}
@@ -250,7 +284,7 @@ static int add_documents(tg_scan *scan, struct reader *r, const json_t *docs,
 		}
 		summary = read_document(r, d);
 		if (!summary)
-			return tg_error_oom();
+			return r->error < 0 && !r->failed ? r->error : tg_error_oom();
 		has_drift = read_drift(r, &drift, d);
 		if (r->failed) {
 			tg_drift_release(&drift);
@@ -267,7 +301,7 @@ static int add_documents(tg_scan *scan, struct reader *r, const json_t *docs,
 int tg_scan_merge_json(tg_scan *scan, const char *name, const char *data,
                        size_t len, const char *fallback)
 {
-	struct reader r = { name, false };
+	struct reader r = { .name = name };
 	json_error_t jerr;
 	json_t *root = NULL;
 	const json_t *repos, *docs, *repo, *kind;

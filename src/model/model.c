@@ -361,9 +361,14 @@ tg_status tg_model__status(const char *text)
 	return status;
 }
 
+/* No default: -Wswitch names a status added without a name. */
 const char *tg_status_name(tg_status status)
 {
 	switch (status) {
+	case TG_STATUS_NONE:
+	case TG_STATUS_OPEN:
+	case TG_STATUS_UNKNOWN:
+		return "open";
 	case TG_STATUS_IN_PROGRESS:
 		return "in-progress";
 	case TG_STATUS_MITIGATED:
@@ -374,9 +379,59 @@ const char *tg_status_name(tg_status status)
 		return "transferred";
 	case TG_STATUS_NOT_APPLICABLE:
 		return "not-applicable";
-	default:
-		return "open";
 	}
+	return "open";	/* not a tg_status: as one off the scale */
+}
+
+int tg_status_lookup(tg_status *out, const char *name)
+{
+	/* Every status with a name of its own (NONE and UNKNOWN print "open"). */
+	static const tg_status named[] = {
+		TG_STATUS_OPEN, TG_STATUS_IN_PROGRESS, TG_STATUS_MITIGATED,
+		TG_STATUS_ACCEPTED, TG_STATUS_TRANSFERRED,
+		TG_STATUS_NOT_APPLICABLE,
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(named) / sizeof(named[0]); i++) {
+		if (strcmp(name, tg_status_name(named[i])) == 0) {
+			*out = named[i];
+			return 0;
+		}
+	}
+	return TG_ENOTFOUND;
+}
+
+const char *tg_priority_name(tg_priority priority)
+{
+	switch (priority) {
+	case TG_PRIORITY_NONE:
+		return NULL;
+	case TG_PRIORITY_P1:
+		return "P1";
+	case TG_PRIORITY_P2:
+		return "P2";
+	case TG_PRIORITY_P3:
+		return "P3";
+	case TG_PRIORITY_P4:
+		return "P4";
+	case TG_PRIORITY_P5:
+		return "P5";
+	}
+	return NULL;
+}
+
+int tg_priority_lookup(tg_priority *out, const char *name)
+{
+	tg_priority p;
+
+	for (p = TG_PRIORITY_P1; name && p <= TG_PRIORITY_P5; p++) {
+		if (strcmp(name, tg_priority_name(p)) == 0) {
+			*out = p;
+			return 0;
+		}
+	}
+	return TG_ENOTFOUND;
 }
 
 static void free_section(void *p)

@@ -8,17 +8,6 @@
 #include "doc/document.h"
 #include "policy/policy.h"
 
-typedef enum {
-	TG_STATUS_NONE = 0,	/* not given: treated as open */
-	TG_STATUS_OPEN,
-	TG_STATUS_IN_PROGRESS,
-	TG_STATUS_MITIGATED,
-	TG_STATUS_ACCEPTED,
-	TG_STATUS_TRANSFERRED,
-	TG_STATUS_NOT_APPLICABLE,
-	TG_STATUS_UNKNOWN	/* given, but not on the scale */
-} tg_status;
-
 struct tg_section {
 	char *title;		/* heading text as written */
 	char *norm;		/* numbering and trailing punctuation gone */
@@ -202,7 +191,6 @@ unsigned tg_model__categories(const tg_policy *policy, const char *text,
 int tg_model__parse_categories(unsigned *out, const tg_policy *policy,
 	const char *text, char **bad_token);
 tg_status tg_model__status(const char *text);
-const char *tg_status_name(tg_status status);
 
 /* Free one threat or sign-off with everything it owns (NULL is fine). */
 void tg_model__free_threat(void *threat);

@@ -50,10 +50,12 @@ static json_t *threat_value(struct tg_report__json *b, const tg_threat_summary *
 	tg_report__jset(b, obj, "id", tg_report__jstr(b, t->id));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, t->title));
 	tg_report__jset(b, obj, "category", category_array(b, t->category));
-	tg_report__jset(b, obj, "priority", tg_report__jstr(b, t->priority));
+	tg_report__jset(b, obj, "priority",
+	                tg_report__jstr(b, tg_priority_name(t->priority)));
 	tg_report__jset(b, obj, "rating", tg_report__jstr(b, t->rating));
 	tg_report__jset(b, obj, "mitigation", tg_report__jstr(b, t->mitigation));
-	tg_report__jset(b, obj, "status", tg_report__jstr(b, t->status));
+	tg_report__jset(b, obj, "status",
+	                tg_report__jstr(b, tg_status_name(t->status)));
 	tg_report__jset(b, obj, "line", pos_value(b, t->line));
 	return obj;
 }

@@ -505,10 +505,10 @@ static void put_signoff(const struct md *md, const tg_doc_summary *d)
 	for (i = 0; i < d->threats_count; i++) {
 		const tg_threat_summary *t = &d->threats[i];
 
-		if (!same_str(t->priority, "P1") && !same_str(t->priority, "P2"))
+		if (t->priority != TG_PRIORITY_P1 && t->priority != TG_PRIORITY_P2)
 			continue;
 		tg_buf_puts(buf, reasons++ ? "\n" : ", because:\n\n");
-		tg_buf_printf(buf, "- %s threat ", t->priority);
+		tg_buf_printf(buf, "- %s threat ", tg_priority_name(t->priority));
 		put_text(buf, t->id ? t->id : t->title);
 		tg_buf_puts(buf, " at ");
 		put_line_link(md, d->revision, d->path, t->line, "line");

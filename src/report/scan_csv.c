@@ -75,7 +75,7 @@ static void put_row(tg_buf *out, const tg_scan_doc *sd)
 	int p;
 
 	for (i = 0; i < d->threats_count; i++) {
-		p = tg_threat_priority_number(d->threats[i].priority);
+		p = tg_inventory__priority(d->threats[i].priority);
 		total[p]++;
 		if (tg_threat_status_open(d->threats[i].status))
 			open[p]++;

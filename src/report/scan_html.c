@@ -446,7 +446,7 @@ static void put_threat_list(tg_buf *out, const tg_doc_summary *d, int max)
 
 	for (i = 0; i < d->threats_count; i++) {
 		const tg_threat_summary *t = &d->threats[i];
-		int p = tg_threat_priority_number(t->priority);
+		int p = tg_inventory__priority(t->priority);
 
 		if (p < 1 || p > max || !tg_threat_status_open(t->status))
 			continue;
@@ -457,8 +457,8 @@ static void put_threat_list(tg_buf *out, const tg_doc_summary *d, int max)
 			tg_buf_putc(out, ' ');
 		}
 		put_html(out, t->title);
-		tg_buf_printf(out, " (%s, ", t->priority);
-		put_html(out, t->status);
+		tg_buf_printf(out, " (%s, ", tg_priority_name(t->priority));
+		put_html(out, tg_status_name(t->status));
 		tg_buf_putc(out, ')');
 	}
 }

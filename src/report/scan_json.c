@@ -77,10 +77,12 @@ static json_t *threat_value(struct tg_report__json *b,
 	tg_report__jset(b, obj, "id", tg_report__jstr(b, t->id));
 	tg_report__jset(b, obj, "title", tg_report__jstr(b, t->title));
 	tg_report__jset(b, obj, "category", category_array(b, t->category));
-	tg_report__jset(b, obj, "priority", tg_report__jstr(b, t->priority));
+	tg_report__jset(b, obj, "priority",
+	                tg_report__jstr(b, tg_priority_name(t->priority)));
 	tg_report__jset(b, obj, "mitigation",
 	                tg_report__jstr(b, t->mitigation));
-	tg_report__jset(b, obj, "status", tg_report__jstr(b, t->status));
+	tg_report__jset(b, obj, "status",
+	                tg_report__jstr(b, tg_status_name(t->status)));
 	tg_report__jset(b, obj, "line", pos(b, t->line));
 	return obj;
 }
@@ -96,7 +98,7 @@ static json_t *threat_counts(struct tg_report__json *b,
 	int p;
 
 	for (i = 0; i < d->threats_count; i++) {
-		p = tg_threat_priority_number(d->threats[i].priority);
+		p = tg_inventory__priority(d->threats[i].priority);
 		total[p]++;
 		if (tg_threat_status_open(d->threats[i].status))
 			open[p]++;

@@ -211,7 +211,7 @@ static void put_threats(tg_buf *out, const tg_scan *scan, const size_t *order,
 
 		for (j = 0; j < d->threats_count && shown < LIST_MAX; j++) {
 			const tg_threat_summary *t = &d->threats[j];
-			int p = tg_threat_priority_number(t->priority);
+			int p = tg_inventory__priority(t->priority);
 
 			if (p < 1 || p > 2 || !tg_threat_status_open(t->status))
 				continue;
@@ -224,8 +224,8 @@ static void put_threats(tg_buf *out, const tg_scan *scan, const size_t *order,
 				tg_buf_puts(out, " ");
 			}
 			put_md(out, t->title);
-			tg_buf_printf(out, " | %s | ", t->priority);
-			put_md(out, t->status);
+			tg_buf_printf(out, " | %s | ", tg_priority_name(t->priority));
+			put_md(out, tg_status_name(t->status));
 			tg_buf_puts(out, " | ");
 			put_md(out, t->mitigation ? t->mitigation : "none");
 			tg_buf_puts(out, " |\n");

@@ -357,8 +357,8 @@ static int run_rules(void *payload)
 		s = tg_findings_document(findings, 0);
 		/* a summary that lost a string to OOM would say so here */
 		if (!s || !s->title || !s->dri || !s->reviewed ||
-		    s->threats_count != 2 || !s->threats[0].priority ||
-		    !s->threats[0].status || !s->threats[1].status ||
+		    s->threats_count != 2 || !s->threats[0].title ||
+		    !s->threats[1].title ||
 		    s->triggers_count < 1 || !s->triggers[0].match ||
 		    s->signoff_by_count != 1 || tg_findings_count(findings) == 0)
 			error = TG_ERROR;

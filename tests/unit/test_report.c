@@ -75,14 +75,14 @@ static void add_payments_doc(tg_findings *findings)
 	s->threats[0].id = tg_strdup("T1");
 	s->threats[0].title = tg_strdup("Forged webhook call");
 	s->threats[0].category = tg_strdup("ST");
-	s->threats[0].priority = tg_strdup("P1");
+	s->threats[0].priority = TG_PRIORITY_P1;
 	s->threats[0].mitigation = tg_strdup("HMAC signature check");
-	s->threats[0].status = tg_strdup("mitigated");
+	s->threats[0].status = TG_STATUS_MITIGATED;
 	s->threats[0].line = 24;
 	s->threats[1].id = tg_strdup("T2");
 	s->threats[1].title = tg_strdup("Replay");
 	s->threats[1].category = tg_strdup("");
-	s->threats[1].status = tg_strdup("open");
+	s->threats[1].status = TG_STATUS_OPEN;
 	s->threats[1].line = 25;
 	s->threats_count = 2;
 	s->triggers = calloc(1, sizeof(*s->triggers));

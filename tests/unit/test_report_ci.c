@@ -90,8 +90,8 @@ static void add_doc(tg_findings *findings, const char *path, const char *title,
 	s->threats[0].id = tg_strdup("T1");
 	s->threats[0].title = tg_strdup("Forged webhook call");
 	s->threats[0].category = tg_strdup("S");
-	s->threats[0].priority = tg_strdup("P1");
-	s->threats[0].status = tg_strdup("open");
+	s->threats[0].priority = TG_PRIORITY_P1;
+	s->threats[0].status = TG_STATUS_OPEN;
 	s->threats[0].line = 24;
 	s->threats_count = 1;
 	s->triggers = calloc(1, sizeof(*s->triggers));

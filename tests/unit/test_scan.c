@@ -52,9 +52,10 @@ static tg_doc_summary *summary(const char *path, const char *title,
 	s->threats[0].id = tg_strdup("T1");
 	s->threats[0].title = tg_strdup("Forged call");
 	s->threats[0].category = tg_strdup("linkability,identifiability");
-	s->threats[0].priority = p1 ? tg_strdup(p1) : NULL;
+	if (!p1 || tg_priority_lookup(&s->threats[0].priority, p1) < 0)
+		s->threats[0].priority = TG_PRIORITY_NONE;
 	s->threats[0].mitigation = tg_strdup("HMAC");
-	s->threats[0].status = tg_strdup(status1);
+	assert_int_equal(tg_status_lookup(&s->threats[0].status, status1), 0);
 	s->threats[0].line = 24;
 	s->threats_count = 1;
 	s->triggers = calloc(2, sizeof(*s->triggers));
@@ -210,17 +211,37 @@ static void test_attention_order(void **state)
 static void test_status_and_priority(void **state)
 {
 	(void)state;
-	assert_true(tg_threat_status_open("open"));
-	assert_true(tg_threat_status_open("in-progress"));
-	assert_true(tg_threat_status_open(NULL));
-	assert_false(tg_threat_status_open("mitigated"));
-	assert_false(tg_threat_status_open("accepted"));
-	assert_false(tg_threat_status_open("not-applicable"));
-	assert_int_equal(tg_threat_priority_number("P1"), 1);
-	assert_int_equal(tg_threat_priority_number("P5"), 5);
-	assert_int_equal(tg_threat_priority_number("P6"), 0);
-	assert_int_equal(tg_threat_priority_number("P10"), 0);
-	assert_int_equal(tg_threat_priority_number(NULL), 0);
+	tg_status s = TG_STATUS_NONE, all;
+	tg_priority p = TG_PRIORITY_NONE;
+
+	assert_true(tg_threat_status_open(TG_STATUS_OPEN));
+	assert_true(tg_threat_status_open(TG_STATUS_IN_PROGRESS));
+	assert_true(tg_threat_status_open(TG_STATUS_NONE));
+	assert_true(tg_threat_status_open(TG_STATUS_UNKNOWN));
+	assert_false(tg_threat_status_open(TG_STATUS_MITIGATED));
+	assert_false(tg_threat_status_open(TG_STATUS_ACCEPTED));
+	assert_false(tg_threat_status_open(TG_STATUS_TRANSFERRED));
+	assert_false(tg_threat_status_open(TG_STATUS_NOT_APPLICABLE));
+	/* every name a report writes reads back as the status it names */
+	for (all = TG_STATUS_OPEN; all < TG_STATUS_UNKNOWN; all++) {
+		assert_int_equal(tg_status_lookup(&s, tg_status_name(all)), 0);
+		assert_int_equal(s, all);
+	}
+	assert_string_equal(tg_status_name(TG_STATUS_NONE), "open");
+	assert_string_equal(tg_status_name(TG_STATUS_UNKNOWN), "open");
+	s = TG_STATUS_MITIGATED;
+	assert_int_equal(tg_status_lookup(&s, "frobbed"), TG_ENOTFOUND);
+	assert_int_equal(tg_status_lookup(&s, NULL), TG_ENOTFOUND);
+	assert_int_equal(s, TG_STATUS_MITIGATED);
+	assert_string_equal(tg_priority_name(TG_PRIORITY_P1), "P1");
+	assert_string_equal(tg_priority_name(TG_PRIORITY_P5), "P5");
+	assert_null(tg_priority_name(TG_PRIORITY_NONE));
+	assert_int_equal(tg_priority_lookup(&p, "P3"), 0);
+	assert_int_equal(p, TG_PRIORITY_P3);
+	assert_int_equal(tg_priority_lookup(&p, "P6"), TG_ENOTFOUND);
+	assert_int_equal(tg_priority_lookup(&p, "P10"), TG_ENOTFOUND);
+	assert_int_equal(tg_priority_lookup(&p, NULL), TG_ENOTFOUND);
+	assert_int_equal(p, TG_PRIORITY_P3);
 }
 
 /* Two scans write the same JSON: what --merge reads loses nothing. */
@@ -275,6 +296,53 @@ static void test_merge_refuses_other_reports(void **state)
 	assert_int_equal(tg_scan_merge_json(scan, "n.json", no_docs,
 	                 strlen(no_docs), NULL), TG_EINVALID);
 	assert_int_equal(tg_scan_count(scan), 0);
+	tg_scan_free(scan);
+}
+
+/*
+ * A threat's priority and status are typed: a name no writer writes is
+ * refused (never read as open), a null one is none.
+ */
+static void test_merge_refuses_unknown_threat_values(void **state)
+{
+	tg_scan *scan = NULL;
+	const tg_doc_summary *d;
+	static const char head[] = "{\"version\": 1, \"kind\": \"scan\", "
+		"\"documents\": [{\"path\": \"docs/design/a.md\", \"threats\": [";
+	char *status = NULL, *priority = NULL, *none = NULL;
+
+	(void)state;
+	status = tg_printf("%s{\"title\": \"x\", \"priority\": \"P1\", "
+	                   "\"status\": \"frobbed\"}]}]}", head);
+	priority = tg_printf("%s{\"title\": \"x\", \"priority\": \"P7\", "
+	                     "\"status\": \"open\"}]}]}", head);
+	none = tg_printf("%s{\"title\": \"x\", \"priority\": null, "
+	                 "\"status\": \"mitigated\"}, {\"title\": \"y\"}]}]}",
+	                 head);
+	assert_non_null(status);
+	assert_non_null(priority);
+	assert_non_null(none);
+	assert_int_equal(tg_scan_new(&scan), 0);
+	assert_int_equal(tg_scan_merge_json(scan, "s.json", status,
+	                 strlen(status), NULL), TG_EINVALID);
+	assert_non_null(strstr(tg_error_last()->message, "'s.json': document "
+		"'docs/design/a.md': threat 1: unknown status 'frobbed'"));
+	assert_int_equal(tg_scan_merge_json(scan, "p.json", priority,
+	                 strlen(priority), NULL), TG_EINVALID);
+	assert_non_null(strstr(tg_error_last()->message, "unknown priority"));
+	assert_int_equal(tg_scan_count(scan), 0);
+	assert_int_equal(tg_scan_merge_json(scan, "n.json", none,
+	                 strlen(none), NULL), 0);
+	assert_int_equal(tg_scan_count(scan), 1);
+	d = tg_scan_get(scan, 0)->doc;
+	assert_int_equal(d->threats_count, 2);
+	assert_int_equal(d->threats[0].priority, TG_PRIORITY_NONE);
+	assert_int_equal(d->threats[0].status, TG_STATUS_MITIGATED);
+	assert_int_equal(d->threats[1].status, TG_STATUS_NONE);
+	assert_true(tg_threat_status_open(d->threats[1].status));
+	free(none);
+	free(priority);
+	free(status);
 	tg_scan_free(scan);
 }
 
@@ -374,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json_round_trip, setup,
 		                                teardown),
 		cmocka_unit_test(test_merge_refuses_other_reports),
+		cmocka_unit_test(test_merge_refuses_unknown_threat_values),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_escapes, setup,
 		                                teardown),
