@@ -824,9 +824,10 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 	const int keys[3] = { fm->exposure_line, fm->classification_line,
 	                      fm->handles_line };
 	const char *what[5];
+	const char *label;
 	char *commit = NULL, *author = NULL;
 	int ranges[5][2], n = 0, r, k;
-	size_t i;
+	size_t i, t;
 	int error = 0;
 
 	if (!git || !git->changed_after || !area || area->line <= 0)
@@ -860,13 +861,25 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 			if (ranges[r][0] <= ranges[r][1])
 				error = git->changed_after(&commit, &author, s->line,
 				        ranges[r][0], ranges[r][1], git->payload);
-		r--;
+		label = commit ? what[r - 1] : NULL;
+		/* a threat outside that section (a second Security section) */
+		for (t = 0; t < model->threats.length && error == 0 && !commit;
+		     t++) {
+			const struct tg_threat *th = model->threats.items[t];
+
+			if (th->line <= 0 || (th->line >= area->line &&
+			                      th->line <= area->end_line))
+				continue;
+			error = git->changed_after(&commit, &author, s->line,
+			        th->line, th->line, git->payload);
+			label = "threats outside the Security section";
+		}
 		if (error == 0 && commit)
 			error = tg_rule_report(ctx, s->line, s->column,
 				"this sign-off no longer counts: commit %.12s by %s "
 				"changed the %s after it was given; ask a reviewer to "
 				"review it again and renew the sign-off", commit, author,
-				what[r]);
+				label);
 		free(commit);
 		free(author);
 		commit = author = NULL;

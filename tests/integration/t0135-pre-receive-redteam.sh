@@ -267,6 +267,29 @@ test_expect_success 'a signed internal design made internet-facing with personal
 	not_on_main escalate2
 '
 
+test_expect_success 'a second Security section with an accepted P1 appended to a signed design: refused' '
+	cd attacker &&
+	fresh second &&
+	cat >>docs/design/rotation.md <<-\EOF &&
+
+	## Customer login
+
+	The same service now also runs an internet-facing login that stores email addresses and passwords.
+
+	## Security
+
+	### Threat Model
+
+	| ID | Threat | STRIDE | Priority | Mitigation | Status | Approver |
+	|---|---|---|---|---|---|---|
+	| T9 | Credential stuffing against the login | Spoofing | P1 | | accepted | @alice |
+	EOF
+	mcommit -a -m "the login part" &&
+	refused "changed the threats outside the Security section after it was given" origin second:main &&
+	expect_stderr_contains "[signoff-stale]" &&
+	not_on_main second
+'
+
 test_expect_success 'legitimate: a non-reviewer changes status and participants: the sign-off still counts' '
 	cd attacker &&
 	fresh meta &&
