@@ -91,6 +91,13 @@ TG_EXTERN(int) tg_rules_check(tg_findings *findings, const tg_model *model,
 	const tg_policy *policy, const tg_check_context *context);
 
 /*
+ * The severity findings of `rule` get under the policy, at its stage
+ * (rule.<id>.severity, per-hook severities); TG_SEVERITY_OFF: off.
+ */
+TG_EXTERN(tg_severity) tg_rules_severity(const tg_policy *policy,
+	tg_rule_id rule);
+
+/*
  * Add a finding that no single document's check produces (no-documents,
  * covered-code-changed), with the policy's severity for `rule` and its
  * exceptions applied: nothing is added when the rule is off or excepted.

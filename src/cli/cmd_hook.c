@@ -114,6 +114,19 @@ static char *ref_list(const tg_changes *changes)
 	return tg_buf_detach(&buf);
 }
 
+/* "threatgate: note: LINE" for each line of `text`. */
+static void print_notes(const char *text)
+{
+	const char *end;
+
+	for (; *text; text = *end ? end + 1 : end) {
+		end = strchr(text, '\n');
+		if (!end)
+			end = text + strlen(text);
+		cli_error("note: %.*s", (int)(end - text), text);
+	}
+}
+
 int cli_cmd_hook(int argc, char **argv)
 {
 	struct cli_options opts = CLI_OPTIONS_INIT;
@@ -252,7 +265,7 @@ int cli_cmd_hook(int argc, char **argv)
 		          "reported, and the update accepted", refs);
 	}
 	if (tg_changes_skipped(changes))
-		cli_error("%s", tg_changes_skipped(changes));
+		print_notes(tg_changes_skipped(changes));
 	for (i = 0; i < tg_changes_refusal_count(changes); i++) {
 		cli_error("%s", tg_changes_refusal(changes, i));
 		code = CLI_EXIT_FINDINGS;

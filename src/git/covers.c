@@ -410,6 +410,8 @@ struct covered {
 	const char **suffix;	/* each glob's literal ending */
 	size_t *suffix_len;
 	struct tg_covers_cache *cache;
+	const struct tg_changes *changes;	/* its deadline */
+	size_t seen;		/* entries looked at, for the deadline */
 	int error;
 	/*
 	 * What the findings are made of once every document was seen: the
@@ -499,6 +501,13 @@ static bool was_changed(const struct covered *cv, const char *path)
 	               sizeof(*cv->sorted), str_cmp) != NULL;
 }
 
+static int out_of_time(const struct covered *cv)
+{
+	return tg_error_set(TG_ELIMIT, "time budget exhausted in "
+	                    "covered-code-changed after %zu entries of the tree",
+	                    cv->seen);
+}
+
 static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 {
 	const tg_policy *policy = cv->policy;
@@ -510,9 +519,17 @@ static int check_covers(struct covered *cv, const char *path, const git_oid *id)
 	long age;
 	int error;
 
+	/*
+	 * The clock, at every design document (each may cover many globs
+	 * for many changed paths) and every 1,024 other entries.
+	 */
+	if ((++cv->seen & 1023) == 0 && tg_git__deadline_passed(cv->changes))
+		return out_of_time(cv);
 	if (!may_be_document(cv, path) || !tg_policy_is_document(policy, path) ||
 	    was_changed(cv, path))
 		return 0;
+	if (tg_git__deadline_passed(cv->changes))
+		return out_of_time(cv);
 	error = covers_of(&info, cv->cache, cv->repo, path, id, policy);
 	if (error < 0 || info->covers.length == 0 ||
 	    info->size > policy->max_doc_size)
@@ -684,7 +701,8 @@ int tg_git__covered_code_changed(tg_findings *findings,
                                  git_repository *repo,
                                  const struct tg_target *target,
                                  const tg_policy *policy,
-                                 struct tg_covers_cache *cache)
+                                 struct tg_covers_cache *cache,
+                                 const struct tg_changes *changes)
 {
 	struct covered cv;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -703,6 +721,7 @@ int tg_git__covered_code_changed(tg_findings *findings,
 	cv.policy = policy;
 	cv.target = target;
 	cv.cache = cache;
+	cv.changes = changes;
 	cv.hits = calloc(target->changed.length, sizeof(*cv.hits));
 	/* A push may change every path: look them up, do not scan them. */
 	cv.sorted = malloc(target->changed.length * sizeof(*cv.sorted));

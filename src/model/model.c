@@ -604,6 +604,25 @@ static bool inside(const struct tg_section *s, const struct tg_section *in)
 	return false;
 }
 
+/* The document's title heading, with Security sections of its own inside. */
+static bool holds_security(const struct tg_model *model,
+                           const struct tg_section *s)
+{
+	size_t i;
+
+	if (!model->sections.length || s != model->sections.items[0] ||
+	    s->level != 1)
+		return false;
+	for (i = 1; i < model->sections.length; i++) {
+		const struct tg_section *in = model->sections.items[i];
+
+		if (in->rule && strcmp(in->rule->name, "security") == 0 &&
+		    inside(in, s))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Where threats are looked for: the root of a standalone document; else
  * every Threat Model section not inside another; else, when there is
@@ -639,6 +658,13 @@ static int find_regions(struct tg_model *model)
 		if (!s->rule || strcmp(s->rule->name, "security") != 0 ||
 		    (n > 0 && !(strstr(s->norm, "consideration") ||
 		                strstr(s->norm, "risk"))))
+			continue;
+		/*
+		 * "# Foo Security Self-assessment": the document's title holds
+		 * its chapters (Overview, Roadmap), not threats; the Security
+		 * sections inside it do.
+		 */
+		if (holds_security(model, s))
 			continue;
 		for (j = 0; j < model->regions.length; j++) {
 			const struct tg_section *r = model->regions.items[j];

@@ -760,6 +760,11 @@ static bool generic_heading(const char *t)
 	};
 	if (strstr(t, "notes") || strstr(t, "overview") || strstr(t, "summary"))
 		return true;
+	/* "Attacker Motivations", "Expected Attacker Capabilities" */
+	if ((strstr(t, "attacker") || strstr(t, "adversar")) &&
+	    (strstr(t, "motivation") || strstr(t, "capabilit") ||
+	     strstr(t, "goals") || strstr(t, "profile") || strstr(t, "model")))
+		return true;
 	return IN_LIST(t, words);
 }
 

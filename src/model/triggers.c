@@ -114,6 +114,20 @@ static enum kind section_kind(const struct tg_section *s, bool title)
 	return KIND_NONE;
 }
 
+/*
+ * The first heading names the document when it is a level-1 heading, or
+ * when it opens the document and no heading of its level or higher
+ * follows ("### Threat model" on line 1 of a short file).
+ */
+static bool doc_title(const struct tg_model *model, const struct tg_section *s)
+{
+	const struct tg_document *doc = model->doc;
+
+	if (s->level == 1)
+		return true;
+	return s->line <= doc->body_line + 2 && s->end_line >= doc->line_count;
+}
+
 /* The place of the text of each section, from it and its parents. */
 static int section_places(const struct tg_model *model,
                           const struct place ***out, bool **threats)
@@ -132,7 +146,7 @@ static int section_places(const struct tg_model *model,
 		enum kind k = KIND_NONE, ak;
 
 		for (a = s; a; a = a->parent) {
-			ak = section_kind(a, a == first && a->level == 1);
+			ak = section_kind(a, a == first && doc_title(model, a));
 			if (ak == KIND_SIGNOFF) {
 				k = ak;
 				break;

@@ -244,6 +244,11 @@ int tg_rules_add_finding(tg_findings *findings, const tg_policy *policy,
 	                                  NULL, 0);
 }
 
+tg_severity tg_rules_severity(const tg_policy *policy, tg_rule_id rule)
+{
+	return effective_severity(policy, rule, tg_rules__default_severity(rule));
+}
+
 int tg_rules_add_finding_notes(tg_findings *findings, const tg_policy *policy,
                                tg_rule_id rule, const char *path,
                                const char *revision, int line, int column,

@@ -648,6 +648,41 @@ static void test_finding_cards(void **state)
 	assert_string_equal(threat(0)->priority_text, "Impact: High / Likelihood: Low");
 }
 
+static void test_title_holding_security_sections(void **state)
+{
+	(void)state;
+	/* the title's chapters are not threats; the analysis inside holds them */
+	build("# Lantern Security Self-assessment\n\n## Overview\n\nMirrors.\n\n"
+	      "## Roadmap\n\nMore.\n\n## Security Analysis\n\n"
+	      "### Attacker Motivations\n\nServe bad images.\n\n"
+	      "### Replayed pull tokens\n\nAn attacker reuses a captured token.\n\n"
+	      "### Forged manifests\n\nA compromised registry sends a bad manifest.\n");
+	assert_int_equal(model->threats.length, 2);
+	assert_string_equal(threat(0)->title, "Replayed pull tokens");
+	assert_string_equal(threat(1)->title, "Forged manifests");
+	/* a title without Security sections inside stays where threats are */
+	teardown(state);
+	build("# Widget security considerations\n\n"
+	      "- An attacker replays a captured token to download files.\n");
+	assert_int_equal(model->threats.length, 1);
+}
+
+static void test_first_heading_spanning_document(void **state)
+{
+	(void)state;
+	/* "### Threat model" opening a short file is the document: body weight */
+	build("### Threat model\n\n- Links never expire, so a leaked link works.\n"
+	      "- Thumbnails sit in plain form.\n    * encrypt them at rest\n"
+	      "    * keep the keys in the KMS\n");
+	assert_non_null(hit_for("cryptography"));
+	teardown(state);
+	/* a later heading of its level: the section is a part, weighed less */
+	build("### Threat model\n\n- Thumbnails sit in plain form.\n"
+	      "    * encrypt them at rest\n    * keep the keys in the KMS\n\n"
+	      "### Rollout\n\nNext week.\n");
+	assert_null(hit_for("cryptography"));
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -779,6 +814,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_ids_in_real_forms, teardown),
 		cmocka_unit_test_teardown(test_unreadable_threats, teardown),
 		cmocka_unit_test_teardown(test_review_table_synonyms, teardown),
+		cmocka_unit_test_teardown(test_title_holding_security_sections, teardown),
+		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
