@@ -80,6 +80,8 @@ test_expect_success 'set up: a server that knows its pushers, main with a strict
 	expect_exit 0 "$INSTALL" --server server.git &&
 	git -C server.git config threatgate.pusher GL_USERNAME &&
 	git -C server.git config threatgate.policyAdmin sec-lead &&
+	# room for valgrind (TG_WRAP): the budget is not what this script tests
+	git -C server.git config threatgate.timeout 600 &&
 	git init -q seed &&
 	cd seed &&
 	cat >.threatgate <<-\EOF &&
