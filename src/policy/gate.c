@@ -259,6 +259,7 @@ static void put_trie(tg_buf *buf, const tg_vec *alts)
 struct prefixes {
 	struct tg_gate_trie *trie;
 	uint64_t bit;
+	uint64_t first_keys;	/* tg_gate_key() bits of the prefixes' first bytes */
 	size_t emitted;
 	bool failed;		/* the shape does not tell: no trie */
 	bool nomem;
@@ -295,6 +296,7 @@ static void emit(struct prefixes *px, const char *prefix, size_t len)
 		px->failed = true;
 		return;
 	}
+	px->first_keys |= (uint64_t)1 << tg_gate_key((unsigned char)prefix[0]);
 	trie->nodes[0].below |= px->bit;
 	for (d = 0; d < len; d++) {
 		unsigned char c = (unsigned char)prefix[d];
@@ -507,19 +509,17 @@ void tg_policy__drop_prefixes(tg_policy *policy)
 	policy->trigger_prefixes = NULL;
 }
 
-/* alts[i] into buf, "|"-separated: those with key k or none. */
-static bool put_keyed(tg_buf *buf, const tg_vec *alts, char k)
+/* alts[i] into buf, "|"-separated: those that may start with key k. */
+static bool put_keyed(tg_buf *buf, const tg_vec *alts, const uint64_t *firsts,
+                      size_t k)
 {
 	size_t i;
 	bool any = false;
 
 	for (i = 0; i < alts->length; i++) {
-		const char *a = alts->items[i];
-		char ka = key_of(a);
-
-		if (ka && ka != k)
+		if (!(firsts[i] & ((uint64_t)1 << k)))
 			continue;
-		tg_buf_printf(buf, "%s%s", any ? "|" : "", a);
+		tg_buf_printf(buf, "%s%s", any ? "|" : "", (const char *)alts->items[i]);
 		any = true;
 	}
 	return any;
@@ -532,7 +532,8 @@ static bool put_keyed(tg_buf *buf, const tg_vec *alts, char k)
  * alternative that matches is the one the whole pattern would take.
  */
 static int compile_keyed(pcre2_code **out, const tg_vec *strong,
-                         const tg_vec *weak, char k)
+                         const tg_vec *weak, uint64_t *const firsts[2],
+                         size_t k)
 {
 	tg_buf s = TG_BUF_INIT, w = TG_BUF_INIT, buf = TG_BUF_INIT;
 	int errcode = 0, error = 0;
@@ -540,8 +541,8 @@ static int compile_keyed(pcre2_code **out, const tg_vec *strong,
 	bool any_strong, any_weak;
 
 	*out = NULL;
-	any_strong = put_keyed(&s, strong, k);
-	any_weak = put_keyed(&w, weak, k);
+	any_strong = put_keyed(&s, strong, firsts[0], k);
+	any_weak = put_keyed(&w, weak, firsts[1], k);
 	if (any_strong)
 		tg_buf_printf(&buf, "(?:\\b(?:%s)\\b)(*MARK:s)", tg_buf_cstr(&s));
 	if (any_weak)
@@ -578,7 +579,7 @@ static int build_trie(tg_policy *policy)
 	struct prefixes px;
 	tg_vec alts[2] = { TG_VEC_INIT, TG_VEC_INIT };
 	char prefix[TG_GATE_DEPTH + 1];
-	static const char keys[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	uint64_t *firsts[2] = { NULL, NULL };
 	size_t i, j, k;
 	int error = 0;
 
@@ -609,22 +610,35 @@ static int build_trie(tg_policy *policy)
 				px.nomem = px.failed = true;
 			else if (error < 0)
 				px.failed = true;	/* another shape */
-			for (k = 0; k < alts[j].length && !px.failed; k++)
+			free(firsts[j]);
+			firsts[j] = calloc(alts[j].length + 1, sizeof(*firsts[j]));
+			if (!firsts[j])
+				px.nomem = px.failed = true;
+			for (k = 0; k < alts[j].length && !px.failed; k++) {
+				px.first_keys = 0;
 				expand(&px, alts[j].items[k],
 				       strlen(alts[j].items[k]), prefix, 0);
+				firsts[j][k] = px.first_keys;
+			}
 		}
+		/* only the first letters some alternative may start with */
 		for (k = 0; k < TG_GATE_KEYS && !px.failed; k++) {
 			error = compile_keyed(&t->by_first[k], &alts[0], &alts[1],
-			                      keys[k]);
+			                      firsts, k);
 			if (error < 0)
 				px.failed = true;
 			px.nomem = px.nomem || error == TG_ENOMEM;
 		}
 		tg_vec_release(&alts[0], free);
 		tg_vec_release(&alts[1], free);
+		free(firsts[0]);
+		free(firsts[1]);
+		firsts[0] = firsts[1] = NULL;
 	}
 	tg_vec_release(&alts[0], free);
 	tg_vec_release(&alts[1], free);
+	free(firsts[0]);
+	free(firsts[1]);
 	if (px.failed) {
 		policy->trigger_prefixes = px.trie;
 		tg_policy__drop_prefixes(policy);
