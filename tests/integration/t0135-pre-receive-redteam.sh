@@ -359,40 +359,6 @@ test_expect_success 'encodings: UTF-16 with a BOM, a NUL byte, CRLF, a UTF-8 BOM
 	done
 '
 
-# raw_tree SPEC...: a tree object written as is (git mktree would refuse
-# duplicates); SPEC is MODE:NAME:ID, in the order given.
-raw_tree() {
-	python3 -c '
-import binascii, sys
-out = b""
-for spec in sys.argv[1:]:
-    mode, name, oid = spec.split(":")
-    out += mode.encode() + b" " + name.encode() + b"\0" + binascii.unhexlify(oid)
-sys.stdout.buffer.write(out)
-' "$@" | git hash-object -t tree -w --literally --stdin
-}
-
-test_expect_success 'a tree with two entries of the signed design'"'"'s name, the good blob and the bad one (either order): refused' '
-	test_require python3 &&
-	cd attacker &&
-	for order in good-first bad-first; do
-		fresh dup &&
-		good=$(git rev-parse HEAD:docs/design/rotation.md) &&
-		evil=$(attack_doc | git hash-object -w --stdin) &&
-		if [ $order = good-first ]; then
-			design=$(raw_tree "100644:rotation.md:$good" "100644:rotation.md:$evil")
-		else
-			design=$(raw_tree "100644:rotation.md:$evil" "100644:rotation.md:$good")
-		fi &&
-		test "$(git ls-tree "$design" | wc -l)" -eq 2 &&
-		docs=$( { git ls-tree HEAD:docs | grep -v "	design\$"; printf "040000 tree %s\tdesign\n" "$design"; } | git mktree --missing) &&
-		root=$( { git ls-tree HEAD | grep -v "	docs\$"; printf "040000 tree %s\tdocs\n" "$docs"; } | git mktree --missing) &&
-		git branch -f "dup-$order" "$(git commit-tree "$root" -p HEAD -m "two of them")" &&
-		refused "[threat-missing-mitigation]" origin "+dup-$order:main" &&
-		not_on_main "dup-$order" || return 1
-	done
-'
-
 test_expect_success 'the design committed as a Git LFS pointer (the server never sees the text): refused' '
 	cd attacker &&
 	fresh lfs &&
