@@ -2100,6 +2100,21 @@ static const struct tg_section *section_of(const struct tg_model *model,
 	return NULL;
 }
 
+/*
+ * The document's own level-1 title, read as a Security section
+ * ("# Security Improvements for CI Publishing"): its chapters and
+ * bullets are the design's, not threats written under Security. A title
+ * that names an analysis ("# Widget security considerations") is one.
+ */
+static bool title_region(const struct tg_model *model,
+                         const struct tg_section *region)
+{
+	return !model->standalone && model->sections.length &&
+	       region == model->sections.items[0] && region->level == 1 &&
+	       region->score < 100 &&
+	       tg_model__title_score("security", region->norm) < 70;
+}
+
 static int heading(struct walk *w, cmark_node *node)
 {
 	const struct tg_section *s = section_of(w->model, node);
@@ -2210,7 +2225,8 @@ static int heading(struct walk *w, cmark_node *node)
 	/* One heading per threat */
 	if (skip || listed || (w->heading_categories && w->cat_level < level) ||
 	    (w->region->rule && strcmp(w->region->rule->name, "security") == 0 &&
-	     !w->model->standalone && s->parent == w->region)) {
+	     !w->model->standalone && s->parent == w->region &&
+	     !title_region(w->model, w->region))) {
 		struct tg_threat *t;
 
 		if (w->open && w->open_group && w->open_level < level) {
@@ -2582,7 +2598,14 @@ static int find_unreadable(struct walk *w)
 		text = text_of(node);
 		if (!text)
 			return tg_error_oom();
-		yes = threat_words(text) && word_count(text) >= 4;
+		/*
+		 * A sentence of real prose in a section whose title says it
+		 * holds the risks ("Risks and Mitigations") is a risk written
+		 * as prose, threat words or none: not "no threats".
+		 */
+		yes = (threat_words(text) && word_count(text) >= 4) ||
+		      (type != CMARK_NODE_BLOCK_QUOTE && word_count(text) >= 12 &&
+		       region->norm && strstr(region->norm, "risk"));
 		free(text);
 		if (yes) {
 			note_unreadable(w, line, type == CMARK_NODE_LIST ?
@@ -2619,7 +2642,7 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
-	    !model->standalone)
+	    !model->standalone && !title_region(model, region))
 		w.plain_ok = true;
 	if (region->norm && (w.heading_categories = category_heading(model->policy,
 	                                                              region->norm)))
