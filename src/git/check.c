@@ -1,8 +1,11 @@
 /*
- * Checking the documents of a tg_changes: each read from a blob, with
- * what git knows (the document before the change, blame for sign-off
- * authors), on one thread or many, then the findings no document
- * produces alone (no-documents, covered-code-changed).
+ * The check driver of every mode (tg_changes_check): the documents of a
+ * tg_changes, each read from a file (files.c) or from a blob with what
+ * git knows (the document before the change, blame for sign-off
+ * authors), on one thread or many; a document that cannot be read stops
+ * none of the others. Then the findings no document produces alone
+ * (covered-code-changed, hidden-document, and no-documents from the
+ * Markdown every mode counts with tg_git__note_markdown).
  */
 #include <errno.h>
 #include <pthread.h>

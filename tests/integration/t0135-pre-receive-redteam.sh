@@ -359,6 +359,16 @@ test_expect_success 'encodings: UTF-16 with a BOM, a NUL byte, CRLF, a UTF-8 BOM
 	done
 '
 
+test_expect_success 'the design committed as a Git LFS pointer (the server never sees the text): refused' '
+	cd attacker &&
+	fresh lfs &&
+	echo "*.md filter=lfs diff=lfs merge=lfs -text" >.gitattributes &&
+	printf "version https://git-lfs.github.com/spec/v1\noid sha256:%064d\nsize 12345\n" 0 >docs/design/login.md &&
+	git add . && mcommit -m "lfs" &&
+	refused "remote: docs/design/login.md:" origin lfs:main &&
+	not_on_main lfs
+'
+
 test_expect_success 'sign-offs forged through a review table, trailers, a comment, <details>, a code block, look-alike and email handles: refused' '
 	cd attacker &&
 	for how in table trailer comment details code cyrillic email addr case; do
