@@ -364,6 +364,24 @@ static enum field field_named(const char *key, size_t len)
 	return F_NONE;
 }
 
+/* Two or more words of letters only in [p, end): no id, number or mark. */
+static bool plain_words(const char *p, const char *end)
+{
+	size_t words = 0;
+	bool in = false;
+
+	for (; p < end; p++) {
+		bool letter = ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || *p == '-';
+
+		if (!letter && *p != ' ')
+			return false;
+		if (letter && !in)
+			words++;
+		in = letter;
+	}
+	return words >= 2;
+}
+
 /*
  * The first "Key:" naming a field in [p, end). A key ends at a colon, so
  * only the words just before each colon are candidates: the longest
@@ -392,6 +410,14 @@ static const char *find_key(const char *p, const char *end, enum field *f,
 				best_field = found;
 			}
 		}
+		/*
+		 * "Arbitrary Supply Chain Control: ..." opening the text: a
+		 * label of plain words whose last word names a field is the
+		 * item's own name, not a title followed by a key.
+		 */
+		if (best && best > p && colon == memchr(p, ':', (size_t)(end - p)) &&
+		    plain_words(p, best))
+			best = NULL;
 		if (best) {
 			*f = best_field;
 			*value = colon + 1;

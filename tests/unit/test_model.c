@@ -924,6 +924,16 @@ static void test_prose_risks_unreadable(void **state)
 	assert_int_equal(model->unreadable.length, 0);
 }
 
+static void test_label_ending_in_field_name(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\n"
+	      "* Full Pipeline Control: a stolen layout key rewrites the steps. (P1)\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_non_null(strstr(threat(0)->title, "Full Pipeline Control"));
+	assert_null(threat(0)->mitigation);	/* "Control:" names no field here */
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -1064,6 +1074,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_pin_and_key_authentication, teardown),
 		cmocka_unit_test_teardown(test_security_in_document_title, teardown),
 		cmocka_unit_test_teardown(test_prose_risks_unreadable, teardown),
+		cmocka_unit_test_teardown(test_label_ending_in_field_name, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
