@@ -563,12 +563,17 @@ static void approvals_note(tg_buf *buf, const struct tg_rule_ctx *ctx)
 	}
 }
 
+/* Longer reasons than this go to a note. */
+#define WHY_IN_HEADLINE 60
+
 int tg_check_signoff_required(struct tg_rule_ctx *ctx,
                               const struct tg_model *model)
 {
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
 	const char *signer = NULL, *via = NULL;
+	const char *why_open = "", *why_head = "", *why_close = "";
+	const char *why_note = "", *why_tail = "";
 	tg_buf note = TG_BUF_INIT;
 	int line = 1, column = 0, error = 0;
 	bool unauthorized = false;
@@ -623,6 +628,15 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	if (error < 0)
 		goto done;
 	approvals_note(&note, ctx);
+	/* Many reasons: the headline stays short, a note lists them. */
+	if (strlen(why) > WHY_IN_HEADLINE) {
+		why_note = "\nrequired for: ";
+		why_tail = why;
+	} else {
+		why_open = " (";
+		why_head = why;
+		why_close = ")";
+	}
 	if (tg_policy__stage_local(ctx->policy)) {
 		/*
 		 * On the author's machine the review has not happened yet: the
@@ -630,10 +644,10 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 		 */
 		error = tg_rule_report(ctx, line, column,
 			"a security sign-off is needed before this design can merge "
-			"into main (%s)%s%s%s\nopen a pull request and ask %s%s to "
+			"into main%s%s%s%s%s%s%s%s\nopen a pull request and ask %s%s to "
 			"review it; they add '- [x] Security review: @reviewer "
 			"(YYYY-MM-DD)' under 'Security Sign-off' or approve the pull "
-			"request%s", why,
+			"request%s", why_open, why_head, why_close, why_note, why_tail,
 			unchecked ? "\nthe sign-off at this line does not count "
 			"because " : "", unchecked ? unchecked->why_invalid : "",
 			tg_buf_cstr(&note), *who ? "one of " : "your security team",
@@ -641,11 +655,12 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 			"(threatgate.reviewer): any named sign-off counts");
 	} else {
 		error = tg_rule_report(ctx, line, column,
-			"a security sign-off is required (%s)%s%s%s%s\nadd '- [x] "
+			"a security sign-off is required%s%s%s%s%s%s%s%s%s\nadd '- [x] "
 			"Security review: @reviewer (YYYY-MM-DD)' under 'Security "
 			"Sign-off'%s%s",
-			why, unchecked ? "" : unauthorized ?
+			why_open, why_head, why_close, unchecked ? "" : unauthorized ?
 			" but no security reviewer has signed" : " but none is present",
+			why_note, why_tail,
 			unchecked ? "\nthe sign-off at this line does not count "
 			"because " : "",
 			unchecked ? unchecked->why_invalid : "",
