@@ -8,7 +8,8 @@
 # is one) and templates/examples/ as a whole, in all findings formats
 # (text json sarif markdown github gitlab), outside any repository; and
 # `scan` of a repository holding templates/examples/ in every scan format
-# (text json csv markdown html). Fixed date, empty HOME, no git config.
+# (text json csv markdown html); and Markdown without a design document
+# (no-documents) as a folder and with `check --all`, in every format. Fixed date, empty HOME, no git config.
 # Prints one line per differing output and `N outputs, N differ`; exit 1
 # when any differs. The outputs stay in OUT_DIR (default: a temp dir).
 set -u
@@ -69,6 +70,21 @@ for f in $scan_formats; do
 done
 for f in $formats; do
 	compare "examples-all.$f" "$ex" check --all --format "$f" --fail-on never
+done
+
+# Markdown but no design document: the no-documents finding.
+nd=$out/work/nodocs
+mkdir -p "$nd/notes"
+printf '# Read me\n' >"$nd/README.md"
+printf '# Plan\n' >"$nd/notes/plan.md"
+for f in $formats; do
+	compare "nodocs.$f" "$out/work" check --format "$f" --fail-on never nodocs
+done
+(cd "$nd" && git init -q && git add . &&
+	GIT_AUTHOR_DATE=2026-11-01T00:00:00Z GIT_COMMITTER_DATE=2026-11-01T00:00:00Z \
+	git -c user.name=T -c user.email=t@example.com commit -q -m notes)
+for f in $formats; do
+	compare "nodocs-all.$f" "$nd" check --all --format "$f" --fail-on never
 done
 
 echo "$n outputs, $differ differ (outputs in $out)"

@@ -2,7 +2,8 @@
 # The library as a user gets it: `make install` into a scratch DESTDIR,
 # then tests/example/example.c built with pkg-config against that copy
 # alone (the source tree's include/ and src/ are not on the path), and
-# run on a fixture: its JSON must equal `threatgate check --format json`.
+# run on a fixture, and on a folder holding a design document and other
+# Markdown: its JSON must equal `threatgate check --format json`'s.
 #
 # usage: tests/run-example.sh BUILD_DIR BIN [CC [CFLAGS...]]
 # Prints "N passed, N failed" last; appends them to $TG_SUMMARY_FILE.
@@ -50,21 +51,37 @@ else
 	report fail "an example program builds against the installed copy only"
 fi
 
+# same NAME ARGS...: the example's report of ARGS is threatgate check's
+same() {
+	local name=$1
+	shift
+	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
+		"$build/example" "$@") >"$build/example.json" 2>/dev/null
+	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
+		"$bin" check --format json "$@") >"$build/example.expected" 2>/dev/null
+	if [ -s "$build/example.json" ] &&
+		cmp -s "$build/example.json" "$build/example.expected"; then
+		report ok "$name"
+	else
+		diff "$build/example.expected" "$build/example.json" | head -20
+		report fail "$name"
+	fi
+}
+
 if [ -x "$build/example" ]; then
 	# outside any repository, with no git config: the default policy
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/tg-example.XXXXXX") || exit 2
 	cp "$fixture" "$scratch/doc.md"
-	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
-		"$build/example" doc.md) >"$build/example.json" 2>/dev/null
-	(cd "$scratch" && HOME=$scratch GIT_CONFIG_NOSYSTEM=1 \
-		"$bin" check --format json doc.md) >"$build/example.expected" 2>/dev/null
+	mkdir -p "$scratch/tree/docs/design" "$scratch/tree/notes" "$scratch/md"
+	cp "$fixture" "$scratch/tree/docs/design/doc.md"
+	cp "$root/tests/fixtures/threat-missing-priority/fires-missing-and-off-scale.md" \
+		"$scratch/tree/docs/design/other.md"
+	echo "# Notes" >"$scratch/tree/notes/a.md"
+	echo "# Notes" >"$scratch/md/a.md"
+	same "the example's report is threatgate check's" doc.md
+	same "the example's report of a folder is threatgate check's" tree
+	same "the example's no-documents is threatgate check's" md
 	rm -rf "$scratch"
-	if cmp -s "$build/example.json" "$build/example.expected"; then
-		report ok "the example's report is threatgate check's"
-	else
-		diff "$build/example.expected" "$build/example.json" | head -20
-		report fail "the example's report is threatgate check's"
-	fi
 fi
 echo "$pass passed, $fail failed"
 [ -n "${TG_SUMMARY_FILE:-}" ] && echo "$pass $fail" >>"$TG_SUMMARY_FILE"

@@ -1,6 +1,10 @@
 /*
- * threatgate: which design documents a commit, the index, a range or a
- * push touches (pipeline stage 1), and checking them from git objects.
+ * threatgate: the check driver for every mode. A tg_changes collects the
+ * design documents to check: files and folders of the file system (a
+ * work tree or any folder), or what a commit, the index, a range or a
+ * push touches, read from git objects; tg_changes_check() checks them
+ * all alike (one rule for a document that cannot be read, one
+ * no-documents finding).
  */
 #ifndef TG_CHANGES_H
 #define TG_CHANGES_H
@@ -17,6 +21,52 @@ typedef struct tg_changes tg_changes;
 
 TG_EXTERN(int) tg_changes_new(tg_changes **out);
 TG_EXTERN(void) tg_changes_free(tg_changes *changes);
+
+/* What tg_changes_add_files() walks, and how. */
+typedef struct {
+	/*
+	 * The folder policy globs are relative to: absolute, symbolic links
+	 * resolved, no trailing slash. NULL: the repository's work tree, or
+	 * the current directory without a repository.
+	 */
+	const char *root;
+	/*
+	 * FILE and DIR operands, as typed (relative to the current
+	 * directory). None: the whole of `root`.
+	 */
+	const char *const *paths;
+	size_t paths_count;
+	/*
+	 * Told of each path taken as a design document or seen as Markdown
+	 * that matches no glob, before any is checked (check --verbose):
+	 * `path` is root-relative where known, `display` as findings show
+	 * it; `named`: an operand, checked whatever the globs say. May be
+	 * NULL.
+	 */
+	void (*on_path)(const char *path, const char *display, bool named,
+		void *payload);
+	void *payload;
+} tg_files_options;
+
+#define TG_FILES_OPTIONS_INIT { .root = NULL }
+
+/*
+ * Files of the file system to check, as `threatgate check [FILE|DIR...]`
+ * takes them: every file under `root` (or under each DIR) whose
+ * root-relative path matches the document globs, and every FILE named,
+ * whatever the globs say. `.git`, symbolic links, submodules (a folder
+ * with a .git) and, inside the work tree, files .gitignore ignores and
+ * the index does not track are skipped. A file named twice is checked
+ * once. Markdown that matches no glob is counted for no-documents.
+ * Findings show paths relative to the current directory (walked from
+ * the root) or as typed (under an operand). `repo` may be NULL (no
+ * ignore rules). TG_ENOTFOUND for an operand that does not exist,
+ * TG_ERROR for one that cannot be read, TG_EREPO when `root` is NULL
+ * and the repository is bare.
+ */
+TG_EXTERN(int) tg_changes_add_files(tg_changes *changes,
+	git_repository *repo, const tg_files_options *options,
+	const tg_policy *policy);
 
 /* Documents the next commit would hold: the index against HEAD (or an
  * unborn HEAD's empty tree). Content is read from the index. */
@@ -119,17 +169,25 @@ TG_EXTERN(const char *) tg_changes_ref(const tg_changes *changes, size_t i);
 TG_EXTERN(const char *) tg_changes_skipped(const tg_changes *changes);
 
 TG_EXTERN(size_t) tg_changes_count(const tg_changes *changes);
-/* Repository-relative path of the i-th document. */
+/* Repository-relative path of the i-th document (a file: as shown). */
 TG_EXTERN(const char *) tg_changes_path(const tg_changes *changes, size_t i);
 
 /*
- * Check every document of `changes`: blobs are read from the repository,
- * the git-history rules run (reviewed-date-not-updated against the
- * document before the change, blame for signoff-unauthorized,
- * covered-code-changed, no-documents). Past the deadline the check stops
- * with TG_ELIMIT and a message naming the documents it could not check.
- * A document that cannot be read (a corrupt object) does not stop the
- * others: their findings are added, then the first failure is returned.
+ * Check every document of `changes`, on several threads, findings in the
+ * order the documents were added. Files are read from the file system;
+ * blobs from the repository (`repo` may be NULL when there are only
+ * files), with the git-history rules (reviewed-date-not-updated against
+ * the document before the change, blame for signoff-unauthorized,
+ * covered-code-changed, hidden-document). Then, when no document was
+ * checked but Markdown matching no glob was seen, one no-documents
+ * finding on the first such file names the globs and a glob to add; and
+ * the policy's baseline. Past the deadline the check stops with
+ * TG_ELIMIT and a message naming the documents it could not check. A
+ * document that cannot be read (a file that vanished or may not be read,
+ * a corrupt object) does not stop the others: their findings are added,
+ * then the first failure is returned ("... (and N more failures)").
+ * Oversized, binary or non-UTF-8 documents are findings
+ * (unreadable-document), not failures.
  */
 TG_EXTERN(int) tg_changes_check(tg_findings *findings, git_repository *repo,
 	const tg_changes *changes, const tg_policy *policy);

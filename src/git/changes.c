@@ -30,6 +30,8 @@ static void free_change(void *p)
 
 	if (c) {
 		free(c->path);
+		free(c->file);
+		free(c->policy_path);
 		free(c);
 	}
 }
@@ -78,7 +80,9 @@ void tg_changes_free(tg_changes *changes)
 	tg_vec_release(&changes->docs, free_change);
 	tg_vec_release(&changes->targets, free_target);
 	tg_git__index_free(changes->index);
-	free(changes->markdown_path);
+	free(changes->markdown.first);
+	free(changes->markdown.example);
+	tg_map_release(&changes->markdown.seen, NULL);
 	free(changes->pusher);
 	if (changes->skipped)
 		free(*changes->skipped);
@@ -183,12 +187,17 @@ static bool ends_with(const char *path, size_t n, const char *ext)
 	return n > e && tg_strcasecmp(path + n - e, ext) == 0;
 }
 
-static bool is_markdown(const char *path)
+bool tg_git__is_markdown(const char *path)
 {
 	size_t n = strlen(path);
 
 	return ends_with(path, n, ".md") || ends_with(path, n, ".markdown") ||
 	       ends_with(path, n, ".mdown") || ends_with(path, n, ".mkd");
+}
+
+static bool is_markdown(const char *path)
+{
+	return tg_git__is_markdown(path);
 }
 
 /* A hidden-document finding to add at check time. */
@@ -383,11 +392,8 @@ static int take_delta(struct tg_changes *changes, struct tg_target *target,
 	if (!tg_git__mode_is_file((unsigned int)nf->mode))
 		return 0;
 	if (!tg_policy_is_document(policy, nf->path)) {
-		if (is_markdown(nf->path) && !changes->markdown_path) {
-			changes->markdown_path = tg_strdup(nf->path);
-			if (!changes->markdown_path)
-				return tg_error_oom();
-		}
+		if (is_markdown(nf->path))
+			return tg_git__note_markdown(changes, nf->path, nf->path);
 		return 0;
 	}
 	if (have_doc(changes, nf->path, &nf->id))

@@ -531,6 +531,28 @@ static int doc_approvals(tg_approval **out, git_repository *repo,
 	return 0;
 }
 
+/*
+ * A file (check FILE|DIR, the work tree): read from the file system,
+ * with no history, so only the rules of the document itself.
+ */
+static int check_file(tg_findings *findings, const struct tg_change *c,
+                      const tg_policy *policy, bool lazy)
+{
+	tg_document *doc = NULL;
+	tg_check_context ctx;
+	int error;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.lazy_triggers = lazy;
+	error = tg_document_load_file(&doc, c->file, c->path, policy);
+	if (error == 0 && c->policy_path)
+		error = tg_document_set_policy_path(doc, c->policy_path);
+	if (error == 0)
+		error = tg_check_document(findings, doc, policy, &ctx);
+	tg_document_free(doc);
+	return error;
+}
+
 static int check_one(tg_findings *findings, git_repository *repo,
                      const struct tg_change *c, const tg_policy *policy,
                      bool lazy, const char *pusher,
@@ -548,6 +570,8 @@ static int check_one(tg_findings *findings, git_repository *repo,
 	struct blame_ctx blame;
 	int error;
 
+	if (c->source == TG_SOURCE_FILE)
+		return check_file(findings, c, policy, lazy);
 	if (c->source == TG_SOURCE_COMMIT) {
 		git_oid_tostr(hex, sizeof(hex), &c->commit);
 		revision = hex;
@@ -618,15 +642,87 @@ done:
 	return error;
 }
 
-static char *glob_list(const tg_policy *policy)
+int tg_git__note_markdown(struct tg_changes *changes, const char *display,
+                          const char *rel)
 {
-	tg_buf buf = TG_BUF_INIT;
-	size_t i;
+	struct tg_markdown *md = &changes->markdown;
+	bool added = false;
+	tg_map_entry *entry;
+	int error;
 
+	/*
+	 * Templates (templates/sdd.md, which init writes) are not design
+	 * documents kept in the wrong place: no glob is suggested for them.
+	 */
+	if (strncmp(rel, "templates/", 10) == 0)
+		return 0;
+	error = tg_map_get(&entry, &md->seen, display, strlen(display), &added);
+	if (error < 0 || !added)
+		return error;
+	md->count++;
+	if (!md->first && !(md->first = tg_strdup(display)))
+		return tg_error_oom();
+	/* A README at the top makes a poor example of where docs live. */
+	if (md->example && (strchr(md->example, '/') || !strchr(rel, '/')))
+		return 0;
+	free(md->example);
+	md->example = tg_strdup(rel);
+	return md->example ? 0 : tg_error_oom();
+}
+
+/* The glob to suggest for a Markdown file: its folder at any depth. */
+static char *suggest_glob(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	const char *ext = strrchr(rel, '.');
+
+	if (!slash)
+		return tg_strdup(rel);
+	return tg_printf("%.*s/**/*%s", (int)(slash - rel), rel,
+	                 ext && ext > slash ? ext : ".md");
+}
+
+/*
+ * Markdown was there but no path matched: say so rather than pass, in
+ * every mode alike, on the first Markdown file. The message stands alone
+ * (SARIF, GitHub and GitLab show no notes): which globs were looked for,
+ * and the command that adds one for that file's folder.
+ */
+static int report_no_documents(tg_findings *findings,
+                               const struct tg_markdown *md,
+                               const tg_policy *policy)
+{
+	tg_buf msg = TG_BUF_INIT;
+	char *glob = NULL, *message = NULL;
+	size_t i;
+	int error;
+
+	glob = suggest_glob(md->example ? md->example : "");
+	if (md->count == 1)
+		tg_buf_puts(&msg, "no design document found: this Markdown file "
+		            "matches none of the document globs (");
+	else
+		tg_buf_printf(&msg, "no design document found: %zu Markdown "
+		              "files, this one first, match none of the document "
+		              "globs (", md->count);
 	for (i = 0; i < policy->docs.length; i++)
-		tg_buf_printf(&buf, "%s%s", i ? ", " : "",
+		tg_buf_printf(&msg, "%s%s", i ? ", " : "",
 		              (const char *)policy->docs.items[i]);
-	return tg_buf_detach(&buf);
+	tg_buf_printf(&msg, "); if design documents live elsewhere, add a glob "
+	              "for them (globs given replace the defaults): git config "
+	              "-f .threatgate --add threatgate.docs '%s'",
+	              glob ? glob : "");
+	message = tg_buf_detach(&msg);
+	if (!glob || !message) {
+		error = tg_error_oom();
+		goto done;
+	}
+	error = tg_rules_add_finding(findings, policy, TG_RULE_NO_DOCUMENTS,
+	                             md->first, NULL, 1, 0, message);
+done:
+	free(message);
+	free(glob);
+	return error;
 }
 
 static int budget_exhausted(const struct tg_changes *changes, size_t from,
@@ -798,7 +894,6 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
                      const tg_changes *changes, const tg_policy *policy)
 {
 	struct tg_covers_cache *cache = NULL;
-	char *globs = NULL, *message = NULL;
 	char failed[1024] = "";
 	size_t i, failures = 0;
 	int error = 0, first = 0;
@@ -862,15 +957,9 @@ int tg_changes_check(tg_findings *findings, git_repository *repo,
 	}
 	if (error < 0)
 		goto done;
-	if (failures > 0 || changes->docs.length > 0 || !changes->markdown_path)
-		goto done;
-	globs = glob_list(policy);
-	message = globs ? tg_printf("'%s' is Markdown but matches none of the "
-		"document globs (%s): if it is a design document, add a glob for it "
-		"to threatgate.docs", changes->markdown_path, globs) : NULL;
-	error = message ? tg_rules_add_finding(findings, policy,
-		TG_RULE_NO_DOCUMENTS, changes->markdown_path, NULL, 1, 0, message)
-		: tg_error_oom();
+	if (failures == 0 && changes->docs.length == 0 &&
+	    changes->markdown.count > 0)
+		error = report_no_documents(findings, &changes->markdown, policy);
 done:
 	tg_git__covers_cache_save(cache);
 	tg_git__covers_cache_free(cache);
@@ -882,7 +971,5 @@ done:
 	else if (error == 0 && failures > 1)
 		error = tg_error_set(first, "%s (and %zu more failures)", failed,
 		                     failures - 1);
-	free(message);
-	free(globs);
 	return error;
 }

@@ -13,12 +13,19 @@
 /* Where the checked content comes from. */
 enum tg_source {
 	TG_SOURCE_INDEX,	/* the index: pre-commit, --staged */
-	TG_SOURCE_COMMIT	/* a commit's tree */
+	TG_SOURCE_COMMIT,	/* a commit's tree */
+	TG_SOURCE_FILE		/* a file (files.c): check FILE|DIR, work tree */
 };
 
 /* One design document to check. */
 struct tg_change {
-	char *path;		/* repository-relative, at the checked side */
+	/*
+	 * Repository-relative, at the checked side; a file: the path shown
+	 * in findings (cwd-relative, or as typed)
+	 */
+	char *path;
+	char *file;		/* TG_SOURCE_FILE: the path to read */
+	char *policy_path;	/* TG_SOURCE_FILE: root-relative, or NULL */
 	git_oid blob;		/* its content */
 	bool has_base;		/* it existed before the change */
 	git_oid base_blob;	/* its content before the change */
@@ -44,6 +51,27 @@ struct tg_target {
 	const struct tg_index *index;	/* TG_SOURCE_INDEX: see tg_changes */
 };
 
+/*
+ * The Markdown a change or walk saw that matched no document glob
+ * (templates/ aside), each path once: no-documents names the first and
+ * suggests a glob for the folder of `example`.
+ */
+struct tg_markdown {
+	size_t count;
+	char *first;		/* as shown in findings */
+	char *example;		/* root-relative: the first in a folder */
+	tg_map seen;		/* the paths counted */
+};
+
+/*
+ * check.c: count a Markdown file that matched no glob, shown as `display`,
+ * root-relative `rel`. 0 or TG_ENOMEM.
+ */
+int tg_git__note_markdown(struct tg_changes *changes, const char *display,
+	const char *rel);
+/* Whether a path names Markdown (.md, .markdown, .mdown, .mkd; any case). */
+bool tg_git__is_markdown(const char *path);
+
 /* One entry of the index, as index.c reads it. */
 struct tg_index_entry {
 	const char *path;	/* NUL-terminated */
@@ -65,7 +93,7 @@ struct tg_index {
 struct tg_changes {
 	tg_vec docs;		/* struct tg_change * */
 	tg_vec targets;		/* struct tg_target * */
-	char *markdown_path;	/* a Markdown path that matched no glob */
+	struct tg_markdown markdown;	/* for no-documents */
 	struct tg_index *index;	/* --staged, when index.c could read it */
 	double deadline;	/* 0: none */
 	bool lazy_triggers;

@@ -321,6 +321,10 @@ int tg_model__title_score(const char *rule, const char *norm)
 		return score;
 	}
 	if (strcmp(rule, "security") == 0) {
+		/* "Security issues" alone: what the design's issues are */
+		if (strcmp(norm, "security issues") == 0 ||
+		    strcmp(norm, "known security issues") == 0)
+			return 50;
 		if (!has_word(norm, "security") || HAS_ANY(norm, signoff) ||
 		    HAS_ANY(norm, not_security))
 			return 0;

@@ -878,6 +878,8 @@ static bool threat_words(const char *text)
 		"mitm", "race", "timing", "oracle", "spam", "harvest", "enumerat",
 		"guess", "crash", "corrupt", "malware", "breach", "eavesdrop",
 		"downgrade", "takeover", "privilege", "slip", "bomb", "symlink",
+		"withhold", "starv", "anyone can", "not validated", "unvalidated",
+		"without validation", "sensitive data",
 	};
 	char *low = tg_strdup(text);
 	size_t i;
@@ -2306,6 +2308,20 @@ static int paragraph(struct walk *w, cmark_node *node)
 	                  strncmp(label, "risk ranking", 12) == 0;
 	if (w->ranking_next)
 		goto done;
+	/*
+	 * "Spoofing Identity" or "Elevation of Privilege:" as a line of its
+	 * own: a category heading written as a paragraph; the threats below
+	 * it, up to the next heading, are of that category.
+	 */
+	if (word_count(label) <= 4 && strlen(label) < 40 && !strchr(label, '.')) {
+		unsigned bits = category_heading(w->model->policy, label);
+
+		if (bits) {
+			w->heading_categories = bits;
+			w->cat_level = 7;
+			goto done;
+		}
+	}
 	if (tg_starts_with_ci(text, "in scope:") && strchr(text, ',')) {
 		error = enumeration(w, text + 9, line);
 		goto done;

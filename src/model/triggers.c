@@ -128,32 +128,57 @@ static bool doc_title(const struct tg_model *model, const struct tg_section *s)
 	return s->line <= doc->body_line + 2 && s->end_line >= doc->line_count;
 }
 
-/* The place of the text of each section, from it and its parents. */
+/*
+ * The place of the text of each section, from it and its parents: a
+ * sign-off section or inside one is never read; otherwise the nearest
+ * section, itself first, whose title says something decides.
+ */
 static int section_places(const struct tg_model *model,
                           const struct place ***out, bool **threats)
 {
-	size_t n = model->sections.length, i;
+	size_t n = model->sections.length, i, j;
 	const struct place **places = calloc(n + 1, sizeof(*places));
 	bool *in_threats = calloc(n + 1, sizeof(*in_threats));
+	enum kind *own = calloc(n + 1, sizeof(*own));
+	enum kind *eff = calloc(n + 1, sizeof(*eff));
 	const struct tg_section *first = n ? model->sections.items[0] : NULL;
+	int error = 0;
 
 	*out = places;
 	*threats = in_threats;
-	if (!places || !in_threats)
-		return tg_error_oom();
+	if (!places || !in_threats || !own || !eff) {
+		error = tg_error_oom();
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		const struct tg_section *s = model->sections.items[i], *a;
 		enum kind k = KIND_NONE, ak;
 
-		for (a = s; a; a = a->parent) {
-			ak = section_kind(a, a == first && doc_title(model, a));
-			if (ak == KIND_SIGNOFF) {
-				k = ak;
+		own[i] = section_kind(s, s == first && doc_title(model, s));
+		/* a parent comes before its children: its kind is known */
+		for (j = i; s->parent && j-- > 0;)
+			if (model->sections.items[j] == s->parent)
 				break;
+		if (!s->parent) {
+			k = own[i];
+		} else if (s->parent && j < i &&
+		           model->sections.items[j] == s->parent) {
+			if (own[i] == KIND_SIGNOFF || eff[j] == KIND_SIGNOFF)
+				k = KIND_SIGNOFF;
+			else
+				k = own[i] != KIND_NONE ? own[i] : eff[j];
+		} else {
+			for (a = s; a; a = a->parent) {	/* not found: walk up */
+				ak = section_kind(a, a == first && doc_title(model, a));
+				if (ak == KIND_SIGNOFF) {
+					k = ak;
+					break;
+				}
+				if (k == KIND_NONE)
+					k = ak;
 			}
-			if (k == KIND_NONE)
-				k = ak;
 		}
+		eff[i] = k;
 		switch (k) {
 		case KIND_SIGNOFF:
 		case KIND_SKIP:
@@ -173,7 +198,10 @@ static int section_places(const struct tg_model *model,
 			places[i] = &PLACE_BODY;
 		}
 	}
-	return 0;
+done:
+	free(own);
+	free(eff);
+	return error;
 }
 
 static int add_segment(struct scan *sc, int line, int column,
@@ -575,22 +603,128 @@ static int each_match(struct scan *sc, const struct tg_trigger *t,
 }
 
 /*
- * The gate's pass: one read of the prose for every gated trigger. Where
- * the gate matches, each gated trigger's own pattern is tried, anchored,
+ * At `at`, where a gated trigger may match: each gated trigger in `mask`
+ * (bits of policy->triggers indexes; all when ~0) is tried, anchored,
  * unless its previous match still covers the place; what it matches
  * there is what reading the prose on its own would have found.
+ */
+static int try_at(struct scan *sc, struct tg_trigger_hit **found,
+                  size_t *last_end, size_t at, uint64_t mask)
+{
+	const tg_policy *policy = sc->model->policy;
+	const char *subject = tg_buf_cstr(&sc->text);
+	size_t size = sc->text.size, n = policy->triggers.length, i;
+	int key = policy->trigger_prefixes ?
+	          tg_gate_key((unsigned char)subject[at]) : -1;
+	PCRE2_SIZE *ov;
+	int rc, error = 0;
+
+	for (i = 0; i < n && error == 0; i++) {
+		const struct tg_trigger *t = policy->triggers.items[i];
+		const pcre2_code *code;
+
+		if ((i < 64 && !(mask & ((uint64_t)1 << i))) ||
+		    !t->anchored_code || !found[i] || at < last_end[i])
+			continue;
+		code = key >= 0 ? t->by_first[key] : t->anchored_code;
+		if (!code)
+			continue;
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, size, at,
+		                 PCRE2_NO_UTF_CHECK, sc->md,
+		                 policy->match_context);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc < 0)
+			return match_failed(sc, t->name, "pattern", rc);
+		ov = pcre2_get_ovector_pointer(sc->md);
+		if (ov[1] <= ov[0]) {
+			last_end[i] = at + 1;
+			continue;
+		}
+		last_end[i] = ov[1];
+		error = count_match(sc, t, found[i], ov[0], ov[1],
+		                    pcre2_get_mark(sc->md) ? 2.0 : 1.0, false);
+	}
+	return error;
+}
+
+/* The bytes of a word: after one, no \b-led alternative can start. */
+static const bool word_bytes[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
+/*
+ * Every place of the prose where a gated trigger may match, by the
+ * policy's prefix trie: the first byte of each ASCII word (the rest of a
+ * word follows a word byte, where a leading \b fails), and each byte of
+ * 0x80 or more that starts a character (the patterns decide there).
+ */
+static int trie_pass(struct scan *sc, struct tg_trigger_hit **found,
+                     size_t *last_end)
+{
+	const struct tg_gate_trie *trie = sc->model->policy->trigger_prefixes;
+	const struct tg_gate_node *root = trie->nodes;
+	const unsigned char *s = (const unsigned char *)tg_buf_cstr(&sc->text);
+	size_t at = 0, size = sc->text.size;
+	uint64_t mask;
+	int error = 0;
+
+	while (at < size && error == 0) {
+		unsigned char c = s[at];
+
+		if (c >= 0xc0) {
+			error = try_at(sc, found, last_end, at, root->below);
+			at++;
+			continue;
+		}
+		if (!word_bytes[c]) {
+			at++;
+			continue;
+		}
+		/* a word starts here (s[at - 1] is not a word byte) */
+		if (c < 0x80 && root->next[c]) {
+			mask = tg_gate_trie_at(trie, (const char *)s, size, at);
+			if (mask)
+				error = try_at(sc, found, last_end, at, mask);
+		}
+		for (at++; at < size && word_bytes[s[at]]; at++)
+			;
+	}
+	return error;
+}
+
+/*
+ * The gate's pass: one read of the prose for every gated trigger. With
+ * the policy's prefix trie the prose is walked in C, and a trigger runs
+ * only where one of its prefixes starts a word (or where a byte of 0x80
+ * or more leaves it open); else the gate pattern finds the places.
  */
 static int gate_pass(struct scan *sc, struct tg_trigger_hit **found)
 {
 	const tg_policy *policy = sc->model->policy;
 	const char *subject = tg_buf_cstr(&sc->text);
-	size_t start = 0, size = sc->text.size, n = policy->triggers.length, i;
+	size_t start = 0, size = sc->text.size, n = policy->triggers.length;
 	size_t *last_end = calloc(n + 1, sizeof(*last_end));
-	PCRE2_SIZE *ov;
 	int rc, error = 0;
 
 	if (!last_end)
 		return tg_error_oom();
+	if (policy->trigger_prefixes) {
+		error = trie_pass(sc, found, last_end);
+		free(last_end);
+		return error;
+	}
 	while (start < size && error == 0) {
 		size_t at;
 
@@ -604,30 +738,7 @@ static int gate_pass(struct scan *sc, struct tg_trigger_hit **found)
 			break;
 		}
 		at = pcre2_get_ovector_pointer(sc->md)[0];
-		for (i = 0; i < n && error == 0; i++) {
-			const struct tg_trigger *t = policy->triggers.items[i];
-
-			if (!t->anchored_code || !found[i] || at < last_end[i])
-				continue;
-			rc = pcre2_match(t->anchored_code, (PCRE2_SPTR)subject,
-			                 size, at, PCRE2_NO_UTF_CHECK, sc->md,
-			                 policy->match_context);
-			if (rc == PCRE2_ERROR_NOMATCH)
-				continue;
-			if (rc < 0) {
-				error = match_failed(sc, t->name, "pattern", rc);
-				break;
-			}
-			ov = pcre2_get_ovector_pointer(sc->md);
-			if (ov[1] <= ov[0]) {
-				last_end[i] = at + 1;
-				continue;
-			}
-			last_end[i] = ov[1];
-			error = count_match(sc, t, found[i], ov[0], ov[1],
-			                    pcre2_get_mark(sc->md) ? 2.0 : 1.0,
-			                    false);
-		}
+		error = try_at(sc, found, last_end, at, ~(uint64_t)0);
 		/* on to the next character (UTF-8) */
 		start = at + 1;
 		while (start < size && (subject[start] & 0xc0) == 0x80)
@@ -957,6 +1068,14 @@ static int gather(struct scan *sc)
 	}
 	if (error == 0 && sc->text.failed)
 		error = tg_error_oom();
+	/*
+	 * PCRE2's JIT may read a few bytes past the subject's end (its SIMD
+	 * searches stay within the allocation): they are defined, so that
+	 * valgrind has nothing to say.
+	 */
+	if (error == 0 && sc->text.asize > sc->text.size)
+		memset(sc->text.ptr + sc->text.size, 0,
+		       sc->text.asize - sc->text.size);
 done:
 	if (iter)	/* cmark_iter_free() takes no NULL */
 		cmark_iter_free(iter);

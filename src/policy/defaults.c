@@ -51,7 +51,9 @@ static const struct {
 } default_triggers[] = {
 	{ "authentication",
 	  "\\b(oauth(\\s?2(\\.0)?)?|openid( connect)?|oidc|saml|single sign-on|mfa|2fa|"
-	  "multi-factor|passwordless|webauthn|passkeys?|kerberos|"
+	  "multi-factor|passwordless|webauthn|passkeys?|kerberos|fido2?|u2f|"
+	  "(?-i:PINs?) (codes?|verification|entry|numbers?|try counters?)|"
+	  "personal identification numbers?|e-?mail verification|"
 	  "(session|bearer|service[- ]account|access|id|refresh|bound|"
 	  "projected|registry|api|auth) tokens?|"
 	  "token ?(requests?|reviews?|exchanges?|audiences?)|jwts?|api keys?|"
@@ -257,6 +259,7 @@ struct tg_trigger *tg_policy__trigger_new(const char *name)
 void tg_policy__trigger_free(void *item)
 {
 	struct tg_trigger *t = item;
+	size_t i;
 
 	if (!t)
 		return;
@@ -271,6 +274,8 @@ void tg_policy__trigger_free(void *item)
 	pcre2_code_free(t->ignore_code);
 	pcre2_code_free(t->scan_code);
 	pcre2_code_free(t->anchored_code);
+	for (i = 0; i < TG_GATE_KEYS; i++)
+		pcre2_code_free(t->by_first[i]);
 	free(t->origin);
 	free(t);
 }

@@ -242,6 +242,398 @@ static void put_trie(tg_buf *buf, const tg_vec *alts)
 	tg_buf_puts(buf, ")\\b");
 }
 
+/*
+ * The prefix trie. Every string an alternative can match starts with one
+ * of a few literal prefixes ("session tok", "bearer tok", ...); the trie
+ * holds them, folded to lower case, up to TG_GATE_DEPTH bytes, so that the
+ * prose is walked in C and a trigger's pattern runs only where its
+ * prefixes are. The walk must never miss a place where a pattern may
+ * match: a construct the reader below does not know ends the prefix
+ * there (shorter is only slower), and an alternative that yields no
+ * literal first byte, or one that is not a letter or digit (the walk
+ * skips places inside words, the leading \b would fail there), leaves the
+ * policy without a trie: the gate pattern then does the work.
+ */
+#define MAX_PREFIXES 20000
+
+struct prefixes {
+	struct tg_gate_trie *trie;
+	uint64_t bit;
+	size_t emitted;
+	bool failed;		/* the shape does not tell: no trie */
+	bool nomem;
+};
+
+static bool alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static int trie_node(struct tg_gate_trie *trie)
+{
+	if (trie->length >= UINT16_MAX)
+		return -1;
+	if (tg_array__grow((void **)&trie->nodes, &trie->alloc,
+	                   sizeof(*trie->nodes), trie->length + 1) < 0)
+		return TG_ENOMEM;
+	memset(&trie->nodes[trie->length], 0, sizeof(*trie->nodes));
+	return (int)trie->length++;
+}
+
+/* Whoever's match may start with prefix[0..len): bit, at its node. */
+static void emit(struct prefixes *px, const char *prefix, size_t len)
+{
+	struct tg_gate_trie *trie = px->trie;
+	size_t d, at = 0;
+	int n;
+
+	if (px->failed || px->nomem)
+		return;
+	if (len == 0 || !alnum((unsigned char)prefix[0]) ||
+	    ++px->emitted > MAX_PREFIXES) {
+		px->failed = true;
+		return;
+	}
+	trie->nodes[0].below |= px->bit;
+	for (d = 0; d < len; d++) {
+		unsigned char c = (unsigned char)prefix[d];
+
+		if (!trie->nodes[at].next[c]) {
+			n = trie_node(trie);
+			if (n < 0) {
+				px->nomem = n == TG_ENOMEM;
+				px->failed = true;
+				return;
+			}
+			trie->nodes[at].next[c] = (uint16_t)n;
+			if (c >= 'a' && c <= 'z')
+				trie->nodes[at].next[c - 'a' + 'A'] = (uint16_t)n;
+		}
+		at = trie->nodes[at].next[c];
+		trie->nodes[at].below |= px->bit;
+	}
+	trie->nodes[at].mask |= px->bit;
+}
+
+/* The characters of a plain class `[- ]`, `[sz]`: 0 when not plain. */
+static size_t class_chars(const char *s, size_t n, char *out, size_t max,
+                          size_t *len)
+{
+	size_t i = 1, k = 0;
+
+	while (i < n && s[i] != ']') {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' || c == '[' || c == '^' || c >= 0x80 || k == max ||
+		    (c == '-' && i > 1 && i + 1 < n && s[i + 1] != ']'))
+			return 0;
+		out[k++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		i++;
+	}
+	if (i >= n || k == 0)
+		return 0;
+	*len = i + 1;
+	return k;
+}
+
+static void expand(struct prefixes *px, const char *s, size_t n,
+                   char *prefix, size_t plen);
+
+/* Go on with a + b: a group's alternative, then what follows the group. */
+static void expand_two(struct prefixes *px, const char *a, size_t an,
+                       const char *b, size_t bn, char *prefix, size_t plen)
+{
+	char *both;
+
+	if (bn == 0) {
+		expand(px, a, an, prefix, plen);
+		return;
+	}
+	both = tg_printf("%.*s%.*s", (int)an, a, (int)bn, b);
+	if (!both) {
+		px->nomem = px->failed = true;
+		return;
+	}
+	expand(px, both, strlen(both), prefix, plen);
+	free(both);
+}
+
+/*
+ * The literal prefixes of the pattern text s[0..n) after prefix[0..plen),
+ * each emitted; see the comment above MAX_PREFIXES.
+ */
+static void expand(struct prefixes *px, const char *s, size_t n,
+                   char *prefix, size_t plen)
+{
+	char chars[8];
+	size_t count = 0, len = 0, i, end, inner, nalts;
+	struct piece alts[64];
+	unsigned char c;
+	char q;
+
+	if (px->failed)
+		return;
+	if (plen == TG_GATE_DEPTH || n == 0) {
+		emit(px, prefix, plen);
+		return;
+	}
+	c = (unsigned char)s[0];
+	if (c == '(') {
+		if (n > 2 && s[1] == '?' && s[2] == ':')
+			inner = 3;
+		else if (n > 3 && s[1] == '?' && s[2] == 'i' && s[3] == ':')
+			inner = 4;
+		else if (n > 4 && s[1] == '?' && s[2] == '-' && s[3] == 'i' &&
+		         s[4] == ':')
+			inner = 5;
+		else if (n > 1 && s[1] != '?' && s[1] != '*')
+			inner = 1;
+		else {
+			emit(px, prefix, plen);	/* lookaround and the like */
+			return;
+		}
+		end = group_end(s, n);
+		if (end >= n || split_top(s + inner, end - inner, alts, 64,
+		                          &nalts) != 0) {
+			emit(px, prefix, plen);
+			return;
+		}
+		q = end + 1 < n ? s[end + 1] : 0;
+		if (q == '*' || q == '{' || q == '+') {
+			emit(px, prefix, plen);
+			return;
+		}
+		len = end + 1;
+		if (q == '?') {
+			len++;
+			if (len < n && (s[len] == '?' || s[len] == '+'))
+				len++;
+			expand(px, s + len, n - len, prefix, plen);
+		}
+		for (i = 0; i < nalts && !px->failed; i++)
+			expand_two(px, alts[i].s, alts[i].len, s + len, n - len,
+			           prefix, plen);
+		return;
+	}
+	if (c == '\\') {
+		if (n < 2 || alnum((unsigned char)s[1]) ||
+		    (unsigned char)s[1] >= 0x80) {
+			emit(px, prefix, plen);	/* \b, \w, \s, \x1f ... */
+			return;
+		}
+		chars[count++] = s[1];
+		len = 2;
+	} else if (c == '[') {
+		count = class_chars(s, n, chars, sizeof(chars), &len);
+	} else if (c == '.' || c == '^' || c == '$' || c == '|' || c == ')' ||
+	           c == '*' || c == '+' || c == '?' || c == '{' || c >= 0x80) {
+		count = 0;
+	} else {
+		chars[count++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+		len = 1;
+	}
+	if (count == 0) {
+		emit(px, prefix, plen);
+		return;
+	}
+	q = len < n ? s[len] : 0;
+	if (q == '*' || q == '{') {
+		emit(px, prefix, plen);
+		return;
+	}
+	if (q == '?' || q == '+') {
+		end = len + 1;
+		if (end < n && (s[end] == '?' || s[end] == '+'))
+			end++;
+		if (q == '?')
+			expand(px, s + end, n - end, prefix, plen);
+		for (i = 0; i < count && !px->failed; i++) {
+			prefix[plen] = chars[i];
+			/* one or more: the first is certain, the rest are not */
+			expand(px, q == '+' ? "" : s + end, q == '+' ? 0 : n - end,
+			       prefix, plen + 1);
+		}
+		return;
+	}
+	for (i = 0; i < count && !px->failed; i++) {
+		prefix[plen] = chars[i];
+		expand(px, s + len, n - len, prefix, plen + 1);
+	}
+}
+
+/* Inline options that change how the text reads ((?x), (?i) alone ...). */
+static bool plain_options(const char *s)
+{
+	const char *p;
+
+	for (p = s; (p = strchr(p, '(')) != NULL; p++) {
+		if (p > s && p[-1] == '\\')
+			continue;
+		if (p[1] == '*')
+			return false;
+		if (p[1] != '?')
+			continue;
+		if (p[2] == ':' || p[2] == '=' || p[2] == '!' ||
+		    strncmp(p + 2, "<=", 2) == 0 || strncmp(p + 2, "<!", 2) == 0 ||
+		    strncmp(p + 2, "i:", 2) == 0 || strncmp(p + 2, "-i:", 3) == 0)
+			continue;
+		return false;
+	}
+	return true;
+}
+
+static void trie_free(struct tg_gate_trie *trie)
+{
+	if (!trie)
+		return;
+	free(trie->nodes);
+	free(trie);
+}
+
+void tg_policy__drop_prefixes(tg_policy *policy)
+{
+	size_t i, k;
+
+	for (i = 0; i < policy->triggers.length; i++) {
+		struct tg_trigger *t = policy->triggers.items[i];
+
+		for (k = 0; k < TG_GATE_KEYS; k++) {
+			pcre2_code_free(t->by_first[k]);
+			t->by_first[k] = NULL;
+		}
+	}
+	trie_free(policy->trigger_prefixes);
+	policy->trigger_prefixes = NULL;
+}
+
+/* alts[i] into buf, "|"-separated: those with key k or none. */
+static bool put_keyed(tg_buf *buf, const tg_vec *alts, char k)
+{
+	size_t i;
+	bool any = false;
+
+	for (i = 0; i < alts->length; i++) {
+		const char *a = alts->items[i];
+		char ka = key_of(a);
+
+		if (ka && ka != k)
+			continue;
+		tg_buf_printf(buf, "%s%s", any ? "|" : "", a);
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * t's anchored pattern cut to the alternatives that may start with key k
+ * (or that have no key), strong before weak, each in its order: at a
+ * place whose first byte is k, nothing else could match, and the first
+ * alternative that matches is the one the whole pattern would take.
+ */
+static int compile_keyed(pcre2_code **out, const tg_vec *strong,
+                         const tg_vec *weak, char k)
+{
+	tg_buf s = TG_BUF_INIT, w = TG_BUF_INIT, buf = TG_BUF_INIT;
+	int errcode = 0, error = 0;
+	PCRE2_SIZE offset = 0;
+	bool any_strong, any_weak;
+
+	*out = NULL;
+	any_strong = put_keyed(&s, strong, k);
+	any_weak = put_keyed(&w, weak, k);
+	if (any_strong)
+		tg_buf_printf(&buf, "(?:\\b(?:%s)\\b)(*MARK:s)", tg_buf_cstr(&s));
+	if (any_weak)
+		tg_buf_printf(&buf, "%s(?:\\b(?:%s)\\b)", any_strong ? "|" : "",
+		              tg_buf_cstr(&w));
+	if (s.failed || w.failed || buf.failed) {
+		error = TG_ENOMEM;
+		goto done;
+	}
+	if (!any_strong && !any_weak)
+		goto done;
+	*out = pcre2_compile((PCRE2_SPTR)tg_buf_cstr(&buf), buf.size,
+	                     PATTERN_OPTIONS | PCRE2_ANCHORED, &errcode, &offset,
+	                     NULL);
+	if (!*out) {
+		error = errcode == PCRE2_ERROR_NOMEMORY ? TG_ENOMEM : -1;
+		goto done;
+	}
+	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+done:
+	tg_buf_release(&s);
+	tg_buf_release(&w);
+	tg_buf_release(&buf);
+	return error;
+}
+
+/*
+ * The trie of every gated trigger's alternatives, and each trigger's
+ * patterns by first byte; 0 with neither when a shape does not tell,
+ * TG_ENOMEM.
+ */
+static int build_trie(tg_policy *policy)
+{
+	struct prefixes px;
+	tg_vec alts[2] = { TG_VEC_INIT, TG_VEC_INIT };
+	char prefix[TG_GATE_DEPTH + 1];
+	static const char keys[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t i, j, k;
+	int error = 0;
+
+	memset(&px, 0, sizeof(px));
+	if (policy->triggers.length > 64)
+		return 0;
+	px.trie = calloc(1, sizeof(*px.trie));
+	if (!px.trie || trie_node(px.trie) < 0) {
+		trie_free(px.trie);
+		return TG_ENOMEM;
+	}
+	for (i = 0; i < policy->triggers.length && !px.failed; i++) {
+		struct tg_trigger *t = policy->triggers.items[i];
+		const char *texts[2] = { t->pattern, t->weak };
+
+		if (!t->anchored_code)
+			continue;
+		px.bit = (uint64_t)1 << i;
+		for (j = 0; j < 2 && !px.failed; j++) {
+			if (!texts[j])
+				continue;
+			if (!plain_options(texts[j])) {
+				px.failed = true;
+				break;
+			}
+			error = alternatives(&alts[j], texts[j]);
+			if (error == TG_ENOMEM)
+				px.nomem = px.failed = true;
+			else if (error < 0)
+				px.failed = true;	/* another shape */
+			for (k = 0; k < alts[j].length && !px.failed; k++)
+				expand(&px, alts[j].items[k],
+				       strlen(alts[j].items[k]), prefix, 0);
+		}
+		for (k = 0; k < TG_GATE_KEYS && !px.failed; k++) {
+			error = compile_keyed(&t->by_first[k], &alts[0], &alts[1],
+			                      keys[k]);
+			if (error < 0)
+				px.failed = true;
+			px.nomem = px.nomem || error == TG_ENOMEM;
+		}
+		tg_vec_release(&alts[0], free);
+		tg_vec_release(&alts[1], free);
+	}
+	tg_vec_release(&alts[0], free);
+	tg_vec_release(&alts[1], free);
+	if (px.failed) {
+		policy->trigger_prefixes = px.trie;
+		tg_policy__drop_prefixes(policy);
+		return px.nomem ? TG_ENOMEM : 0;
+	}
+	policy->trigger_prefixes = px.trie;
+	return 0;
+}
+
 static bool gateable(const pcre2_code *code)
 {
 	uint32_t backrefs = 1, names = 1;
@@ -284,6 +676,7 @@ void tg_policy__gate_free(tg_policy *policy)
 {
 	size_t i;
 
+	tg_policy__drop_prefixes(policy);
 	pcre2_code_free(policy->trigger_gate);
 	policy->trigger_gate = NULL;
 	for (i = 0; i < policy->triggers.length; i++) {
@@ -342,6 +735,8 @@ int tg_policy__build_gate(tg_policy *policy)
 		(void)pcre2_jit_compile(policy->trigger_gate, PCRE2_JIT_COMPLETE);
 	else if (errcode == PCRE2_ERROR_NOMEMORY)
 		error = TG_ENOMEM;
+	if (policy->trigger_gate && whole.length == 0)
+		error = build_trie(policy);
 done:
 	if (!policy->trigger_gate)
 		tg_policy__gate_free(policy);	/* every trigger on its own */

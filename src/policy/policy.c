@@ -1079,7 +1079,7 @@ void tg_policy_free(tg_policy *policy)
 	free(policy->baseline);
 	free(policy->framework);
 	pcre2_match_context_free(policy->match_context);
-	pcre2_code_free(policy->trigger_gate);
+	tg_policy__gate_free(policy);	/* the gate and its trie */
 	tg_vec_release(&ext->role_order, free);
 	free(ext->roles_origin);
 	free(ext);

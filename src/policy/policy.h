@@ -6,6 +6,7 @@
 #define TG_POLICY_PRIVATE_H
 
 #define PCRE2_CODE_UNIT_WIDTH 8
+#include <stdint.h>
 #include <pcre2.h>
 #include "threatgate/policy.h"
 #include "util/util.h"
@@ -21,6 +22,20 @@
  */
 #define TG_TRIGGER_THRESHOLD 2.0
 #define TG_TRIGGER_BUILTIN_THRESHOLD 3.0
+
+#define TG_GATE_KEYS 36	/* a-z, 0-9 */
+
+/* The by_first index of an ASCII byte, or -1. */
+static inline int tg_gate_key(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= '0' && c <= '9')
+		return 26 + (c - '0');
+	return -1;
+}
 
 struct tg_trigger {
 	char *name;
@@ -38,6 +53,12 @@ struct tg_trigger {
 	pcre2_code *scan_code;	/* pattern and weak in one pass, or NULL */
 	pcre2_code *anchored_code;	/* the same, anchored: where the gate
 					 * matched; NULL when not gated */
+	/*
+	 * With the policy's prefix trie: anchored_code cut to the
+	 * alternatives that may start with an ASCII letter or digit
+	 * (tg_gate_key), in their order; NULL where none may.
+	 */
+	pcre2_code *by_first[TG_GATE_KEYS];
 	char *origin;		/* "file:line" where it was set, for messages */
 };
 
@@ -144,6 +165,11 @@ struct tg_policy {
 	pcre2_match_context *match_context;
 	/* Matches wherever a gated trigger's pattern may (policy/gate.c). */
 	pcre2_code *trigger_gate;
+	/*
+	 * The first bytes every gated trigger's match may start with, or
+	 * NULL when some pattern's shape does not tell (policy/gate.c).
+	 */
+	struct tg_gate_trie *trigger_prefixes;
 
 	/* Where the check runs, and what the policy says for each place. */
 	tg_stage stage;
@@ -189,6 +215,52 @@ bool tg_policy__stage_local(const tg_policy *policy);
  */
 int tg_policy__build_gate(tg_policy *policy);
 void tg_policy__gate_free(tg_policy *policy);
+/* Without the prefix trie: the gate pattern finds the places (tests). */
+void tg_policy__drop_prefixes(tg_policy *policy);
+
+/*
+ * The prefix trie of the gated triggers (policy/gate.c): where in the
+ * prose a gated trigger's match may start, without running a pattern.
+ * Each node's next[] is indexed by a byte below 0x80 (both cases of a
+ * letter lead to the same node; 0 is no edge); `mask` has bit i when
+ * trigger i (policy->triggers) may match wherever the bytes down to
+ * this node are; `below` is the union of the masks under the node.
+ */
+#define TG_GATE_DEPTH 8
+struct tg_gate_node {
+	uint16_t next[128];
+	uint64_t mask, below;
+};
+struct tg_gate_trie {
+	struct tg_gate_node *nodes;	/* [0] is the root */
+	size_t length, alloc;
+};
+
+/*
+ * The triggers (bits of policy->triggers indexes) whose match may start
+ * at text[at]; 0 for none. Exact for ASCII; at a byte of 0x80 or more it
+ * says every trigger that could, and the patterns decide.
+ */
+static inline uint64_t tg_gate_trie_at(const struct tg_gate_trie *trie,
+                                       const char *text, size_t size,
+                                       size_t at)
+{
+	const struct tg_gate_node *node = trie->nodes;
+	uint64_t mask = 0;
+	size_t d;
+
+	for (d = 0; d < TG_GATE_DEPTH && at + d < size; d++) {
+		unsigned char c = (unsigned char)text[at + d];
+
+		if (c >= 0x80)
+			return mask | node->below;
+		if (!node->next[c])
+			break;
+		node = &trie->nodes[node->next[c]];
+		mask |= node->mask;
+	}
+	return mask;
+}
 
 /* Whether the policy turned a rule off. */
 bool tg_policy__rule_off(const tg_policy *policy, tg_rule_id rule);

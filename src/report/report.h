@@ -79,6 +79,8 @@ void tg_report__jappend(struct tg_report__json *b, json_t *array,
 	json_t *value);
 /* Dump `root` indented, then a newline: TG_ENOMEM if building failed. */
 int tg_report__jwrite(FILE *out, struct tg_report__json *b, json_t *root);
+/* v appended to buf as json_dumps(v, JSON_INDENT(2)) writes it at depth. */
+void tg_report__jdump(tg_buf *buf, const json_t *v, int depth);
 
 /* Scan report writers (scan_*.c), by tg_report_write_scan(). */
 int tg_report__scan_text(FILE *out, const tg_scan *scan,

@@ -46,6 +46,14 @@ fail:
 
 void tg_buf_put(tg_buf *buf, const char *data, size_t len)
 {
+	/* room already (with the NUL) and under the cap: no grow() */
+	if (len < buf->asize - buf->size && !buf->failed &&
+	    (!buf->cap || buf->size + len <= buf->cap)) {
+		memcpy(buf->ptr + buf->size, data, len);
+		buf->size += len;
+		buf->ptr[buf->size] = '\0';
+		return;
+	}
 	if (!grow(buf, len))
 		return;
 	if (len)
@@ -61,6 +69,12 @@ void tg_buf_puts(tg_buf *buf, const char *s)
 
 void tg_buf_putc(tg_buf *buf, char c)
 {
+	if (buf->size + 1 < buf->asize && !buf->failed &&
+	    (!buf->cap || buf->size + 1 <= buf->cap)) {
+		buf->ptr[buf->size++] = c;
+		buf->ptr[buf->size] = '\0';
+		return;
+	}
 	tg_buf_put(buf, &c, 1);
 }
 

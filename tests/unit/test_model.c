@@ -418,6 +418,116 @@ static void test_trigger_gate_same_as_alone(void **state)
 	assert_non_null(policy->trigger_gate);
 }
 
+/* The hits of text under policy p, as hits_text() writes them. */
+static char *hits_under(tg_policy *p, const char *text)
+{
+	tg_document *d = NULL;
+	tg_model *m = NULL;
+	char *out;
+
+	assert_int_equal(tg_document_load_buffer(&d, "t.md", NULL, text,
+	                                         strlen(text), p), 0);
+	assert_int_equal(tg_model_build(&m, d, p), 0);
+	out = hits_text(m);
+	assert_non_null(out);
+	tg_model_free(m);
+	tg_document_free(d);
+	return out;
+}
+
+/*
+ * The prefix trie finds what the gate pattern finds, and what each
+ * trigger finds alone: at word starts, after non-ASCII punctuation, and
+ * where caseless UTF-8 matching lets a non-ASCII letter match an ASCII
+ * one (KELVIN SIGN is k, LONG S is s).
+ */
+static void trie_same_as_gate(tg_policy *p, const char *text, bool trie)
+{
+	char *with_trie, *with_gate, *alone;
+
+	assert_int_equal(p->trigger_prefixes != NULL, trie);
+	with_trie = hits_under(p, text);
+	tg_policy__drop_prefixes(p);
+	assert_null(p->trigger_prefixes);
+	assert_non_null(p->trigger_gate);
+	with_gate = hits_under(p, text);
+	tg_policy__gate_free(p);
+	alone = hits_under(p, text);
+	assert_string_equal(with_trie, with_gate);
+	assert_string_equal(with_trie, alone);
+	assert_int_equal(tg_policy__build_gate(p), 0);
+	assert_int_equal(p->trigger_prefixes != NULL, trie);
+	free(with_trie);
+	free(with_gate);
+	free(alone);
+}
+
+static void test_trigger_trie_same_as_gate(void **state)
+{
+	static const char defaults_text[] =
+		"# \xe2\x80\x9cOAuth\xe2\x80\x9d for the \xe2\x84\xaa" "erberos "
+		"realm\n\n## Summary\n\n\xc5\xbf" "ession tokens and _oauth and "
+		"oauth\xc3\xa9 and 2FA\xe2\x80\x94SAML\xe2\x80\x94mTLS, X.509 and "
+		"x509 certificates; tls handshake, TLS handshake over TLS.\n\n"
+		"## Design\n\nStripe and stripe; the tenant isolation of "
+		"untrusted\xc2\xa0input; with TLS; calls to our webhook; "
+		"signing the images; cap_net_admin; refunds.\n";
+	/* git-config values: a backslash is written twice */
+	static const char shapes_policy[] =
+		"[trigger \"shapes\"]\n"
+		"\tpattern = \\\\b(colou?r codes?|gr[ae]y boxes|(?-i:ACME)[- ]"
+		"widgets|fo+bar|x\\\\.?y\\\\.?z|(?:alpha|beta)(?: release)?s?|"
+		"\\\\w+ons|caf\xc3\xa9s?)\\\\b\n"
+		"\tweak = \\\\b(widgets?|hats?)\\\\b\n"
+		"\tthreshold = 1\n";
+	static const char shapes_text[] =
+		"# Colour codes\n\nA color code, grey boxes and gray boxes, "
+		"ACME-widgets and acme widgets, foooobar, x.yz and xyz, beta "
+		"releases and alphas, balloons, caf\xc3\xa9 and CAF\xc3\x89S; "
+		"hats and widgets.\n";
+	static const char other_policy[] =
+		"[trigger \"other\"]\n\tpattern = (?<![a-z])hats\n"
+		"\tthreshold = 1\n";
+	tg_policy *p = NULL;
+
+	(void)state;
+	trie_same_as_gate(policy, defaults_text, true);
+	trie_same_as_gate(policy, "# Nothing\n\nPlain words only.\n", true);
+	/* \w+ons has no literal prefix: no trie, the gate does the work */
+	assert_int_equal(tg_policy_new(&p), 0);
+	assert_int_equal(tg_policy_load_buffer(p, ".threatgate", shapes_policy,
+	                                       strlen(shapes_policy)), 0);
+	assert_int_equal(tg_policy_finalize(p, NULL), 0);
+	trie_same_as_gate(p, shapes_text, false);
+	tg_policy_free(p);
+	/* without \w+ons, every shape has a prefix */
+	p = NULL;
+	assert_int_equal(tg_policy_new(&p), 0);
+	{
+		char *text = tg_strdup(shapes_policy), *cut;
+
+		assert_non_null(text);
+		cut = strstr(text, "|\\\\w+ons");
+		assert_non_null(cut);
+		memmove(cut, cut + strlen("|\\\\w+ons"),
+		        strlen(cut + strlen("|\\\\w+ons")) + 1);
+		assert_int_equal(tg_policy_load_buffer(p, ".threatgate", text,
+		                                       strlen(text)), 0);
+		free(text);
+	}
+	assert_int_equal(tg_policy_finalize(p, NULL), 0);
+	trie_same_as_gate(p, shapes_text, true);
+	tg_policy_free(p);
+	/* a pattern of another shape joins the gate whole: no trie */
+	p = NULL;
+	assert_int_equal(tg_policy_new(&p), 0);
+	assert_int_equal(tg_policy_load_buffer(p, ".threatgate", other_policy,
+	                                       strlen(other_policy)), 0);
+	assert_int_equal(tg_policy_finalize(p, NULL), 0);
+	trie_same_as_gate(p, shapes_text, false);
+	tg_policy_free(p);
+}
+
 static void test_suppressions(void **state)
 {
 	const struct tg_suppression *s;
@@ -683,6 +793,45 @@ static void test_first_heading_spanning_document(void **state)
 	assert_null(hit_for("cryptography"));
 }
 
+static void test_category_paragraphs(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\nSpoofing Identity\n"
+	      "* Threat: A caller replays a token.\n* Mitigation: bind it.\n\n"
+	      "Denial of Service:\n\nBursts starve the database.\n\n"
+	      "* Threat: A loop of requests exhausts the replicas.\n\n"
+	      "#### Rollout\n\n* Threat: Old clients break.\n");
+	assert_int_equal(model->threats.length, 3);
+	assert_int_equal(threat(0)->categories, 1u << 0);	/* S */
+	assert_int_equal(threat(1)->categories, 1u << 4);	/* D */
+	assert_int_equal(threat(2)->categories, 0);	/* a heading ends it */
+}
+
+static void test_security_issues_title(void **state)
+{
+	(void)state;
+	build("# X\n## Proposal\n\nBatches.\n\n# Security issues\n\n"
+	      "- An exit that withholds a batch can stall every stream.\n");
+	assert_non_null(model->security);
+	assert_int_equal(model->security->line, 6);
+	assert_int_equal(model->threats.length, 1);
+	assert_int_equal(tg_model__title_score("security", "security issue resolution"), 0);
+	assert_int_equal(tg_model__title_score("security", "reporting security issues"), 0);
+}
+
+static void test_pin_and_key_authentication(void **state)
+{
+	(void)state;
+	build("# Kiosk\n\nThe kiosk asks for a PIN code at boot.\n\n"
+	      "A reset needs a FIDO key.\n");
+	assert_non_null(hit_for("authentication"));
+	teardown(state);
+	/* "pin" the verb, lower case: a version, not a secret */
+	build("# Build\n\nWe pin versions in the lock file.\n\n"
+	      "Pin numbers of the board are listed below.\n");
+	assert_null(hit_for("authentication"));
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -794,6 +943,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_signoff_forms, teardown),
 		cmocka_unit_test_teardown(test_triggers_outside_threat_model, teardown),
 		cmocka_unit_test_teardown(test_trigger_gate_same_as_alone, teardown),
+		cmocka_unit_test(test_trigger_trie_same_as_gate),
 		cmocka_unit_test_teardown(test_suppressions, teardown),
 		cmocka_unit_test_teardown(test_unreadable_documents, teardown),
 		cmocka_unit_test_teardown(test_sections_by_meaning, teardown),
@@ -816,6 +966,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_review_table_synonyms, teardown),
 		cmocka_unit_test_teardown(test_title_holding_security_sections, teardown),
 		cmocka_unit_test_teardown(test_first_heading_spanning_document, teardown),
+		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
+		cmocka_unit_test_teardown(test_security_issues_title, teardown),
+		cmocka_unit_test_teardown(test_pin_and_key_authentication, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include "threatgate.h"
 #include "util/util.h"
+#include "report/report.h"
 
 static int setup(void **state)
 {
@@ -288,6 +289,47 @@ static void test_json_invalid_utf8(void **state)
 	json_decref(root);
 }
 
+/* The report's own dump writes what jansson's would, byte for byte. */
+static void test_jdump_same_as_jansson(void **state)
+{
+	static const double reals[] = {
+		0, -0.0, 0.1, 0.75, 1.5, 3, -2.25, 1e300, 1e-300, 123456789012345678.0,
+		4.0 / 3, 1e21, 5e-7
+	};
+	json_t *root = json_object(), *arr = json_array(), *nested;
+	tg_buf buf = TG_BUF_INIT;
+	char *expected;
+	size_t i;
+
+	(void)state;
+	assert_non_null(root);
+	assert_non_null(arr);
+	for (i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+		json_array_append_new(arr, json_real(reals[i]));
+	json_array_append_new(arr, json_integer(-42));
+	json_array_append_new(arr, json_integer(9007199254740993LL));
+	json_array_append_new(arr, json_true());
+	json_array_append_new(arr, json_false());
+	json_array_append_new(arr, json_null());
+	json_array_append_new(arr, json_object());
+	json_array_append_new(arr, json_array());
+	json_object_set_new(root, "z last first", arr);
+	json_object_set_new(root, "a \"quoted\" \\ key\t",
+		json_string("ctl \x01\x1f\b\f\n\r\t / caf\xc3\xa9 \xe2\x80\xa8 \x7f end"));
+	json_object_set_new(root, "empty", json_string(""));
+	nested = json_pack("{s:{s:[i,{s:s}]}}", "deep", "er", 1, "k", "v");
+	assert_non_null(nested);
+	json_object_set_new(root, "nested", nested);
+	expected = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(expected);
+	tg_report__jdump(&buf, root, 0);
+	assert_false(buf.failed);
+	assert_string_equal(tg_buf_cstr(&buf), expected);
+	free(expected);
+	tg_buf_release(&buf);
+	json_decref(root);
+}
+
 static void test_text_lines(void **state)
 {
 	tg_findings *findings = *state;
@@ -506,6 +548,7 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_json_invalid_utf8, setup,
 		                                teardown),
+		cmocka_unit_test(test_jdump_same_as_jansson),
 		cmocka_unit_test_setup_teardown(test_text_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_text_plural_summary, setup,
 		                                teardown),
