@@ -72,8 +72,11 @@ typedef struct {
 	/*
 	 * (git modes) signoff-stale: the last commit that changed any of
 	 * lines first..last and that the commit which added `signoff_line`
-	 * did not have, authored by someone who is not a security reviewer:
-	 * *commit (hex) and *author (email), caller frees; NULL when none.
+	 * did not have, authored by someone who is not a security reviewer
+	 * (on a server that knows its pushers: or not pushed by the reviewer
+	 * whose address it bears): *commit (hex) and *author (who, as a
+	 * phrase: "<email>, who is not a security reviewer,"), caller frees;
+	 * NULL when none.
 	 */
 	int (*changed_after)(char **commit, char **author, int signoff_line,
 		int first, int last, void *payload);

@@ -4,10 +4,12 @@
  * the cmark-gfm tree. One free releases it all.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "document.h"
 #include "policy/policy.h"
 #include "util/banned.h"
@@ -207,13 +209,17 @@ int tg_document_load_file(tg_document **out, const char *fs_path,
 	FILE *fp = NULL;
 	char *data = NULL;
 	size_t got = 0;
-	int error;
+	int fd, error;
 
 	*out = NULL;
-	fp = fopen(fs_path, "rb");
+	/* O_NONBLOCK: a FIFO named as a document must not hang the check. */
+	fd = open(fs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	if (!fp) {
 		error = tg_error_set(errno == ENOENT ? TG_ENOTFOUND : TG_ERROR,
 			"cannot read '%s': %s", display_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		goto done;
 	}
 	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {

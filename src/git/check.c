@@ -1,8 +1,11 @@
 /*
- * Checking the documents of a tg_changes: each read from a blob, with
- * what git knows (the document before the change, blame for sign-off
- * authors), on one thread or many, then the findings no document
- * produces alone (no-documents, covered-code-changed).
+ * The check driver of every mode (tg_changes_check): the documents of a
+ * tg_changes, each read from a file (files.c) or from a blob with what
+ * git knows (the document before the change, blame for sign-off
+ * authors), on one thread or many; a document that cannot be read stops
+ * none of the others. Then the findings no document produces alone
+ * (covered-code-changed, hidden-document, and no-documents from the
+ * Markdown every mode counts with tg_git__note_markdown).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -34,6 +37,8 @@ struct blame_ctx {
 	tg_vec authors;		/* char *: lines_authors' answer, once */
 	bool authors_done;
 	const tg_policy *policy;	/* who the reviewers are */
+	const char *pusher;	/* on the server with threatgate.pusher, or NULL */
+	bool on_server;		/* pre-receive with threatgate.pusher */
 };
 
 /*
@@ -171,6 +176,58 @@ static bool is_reviewer_email(const tg_policy *policy, const char *email)
 	return false;
 }
 
+static int pusher_lookup(char **out, git_repository *repo,
+                         const git_oid *commit);
+
+/*
+ * Whether a commit whose author is a reviewer's address is that
+ * reviewer's work. Anywhere but on a server that knows its pushers the
+ * address is all there is. There, an address is typed by whoever
+ * commits: the commit must already be on the policy branch (accepted
+ * before this push), or be pushed by that reviewer, now or in the push
+ * that brought it (the sign-off record).
+ */
+static int reviewer_vouched(bool *out, struct blame_ctx *b,
+                            const git_oid *id, const char *email)
+{
+	const char *hex = tg_policy_source_commit(b->policy);
+	tg_vec names = TG_VEC_INIT;
+	char *recorded = NULL;
+	git_oid trusted;
+	size_t i, k;
+	int error = 0;
+
+	*out = true;
+	if (!b->on_server)
+		return 0;
+	if (hex && git_oid_fromstr(&trusted, hex) == 0 &&
+	    (git_oid_equal(&trusted, id) ||
+	     git_graph_descendant_of(b->repo, &trusted, id) == 1))
+		return 0;
+	git_error_clear();
+	*out = false;
+	error = pusher_lookup(&recorded, b->repo, id);
+	for (i = 0; error == 0 && i < b->policy->reviewers.length && !*out; i++) {
+		const char *r = b->policy->reviewers.items[i];
+
+		if (!tg_person_matches(r, email) && !tg_person_matches(email, r))
+			continue;
+		/* "@bob <bob@example.com>": the pusher is "bob" or maps to one */
+		tg_vec_release(&names, free);
+		error = tg_vec_push_str(&names, r);
+		if (error == 0)
+			error = tg_person_extract(&names, r);
+		for (k = 0; error == 0 && k < names.length && !*out; k++)
+			*out = tg_policy_pusher_is(b->policy, b->pusher,
+			                           names.items[k]) ||
+			       tg_policy_pusher_is(b->policy, recorded,
+			                           names.items[k]);
+	}
+	tg_vec_release(&names, free);
+	free(recorded);
+	return error;
+}
+
 static int changed_after_locked(char **commit, char **author,
                                 int signoff_line, int first, int last,
                                 struct blame_ctx *b)
@@ -179,6 +236,8 @@ static int changed_after_locked(char **commit, char **author,
 	git_time_t best_time = 0;
 	const git_blame_hunk *best = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
+	const char *email;
+	bool vouched = false, forged = false, best_forged = false;
 	int line, error;
 
 	*commit = NULL;
@@ -206,11 +265,21 @@ static int changed_after_locked(char **commit, char **author,
 			continue;
 		git_error_clear();
 		if (h->final_signature && h->final_signature->email &&
-		    is_reviewer_email(b->policy, h->final_signature->email))
-			continue;
+		    is_reviewer_email(b->policy, h->final_signature->email)) {
+			error = reviewer_vouched(&vouched, b, &h->final_commit_id,
+			                         h->final_signature->email);
+			if (error < 0)
+				return error;
+			if (vouched)
+				continue;
+			forged = true;
+		} else {
+			forged = false;
+		}
 		if (!best || (h->final_signature &&
 		              h->final_signature->when.time > best_time)) {
 			best = h;
+			best_forged = forged;
 			best_time = h->final_signature ?
 				h->final_signature->when.time : 0;
 		}
@@ -219,8 +288,13 @@ static int changed_after_locked(char **commit, char **author,
 		return 0;
 	git_oid_tostr(hex, sizeof(hex), &best->final_commit_id);
 	*commit = tg_strdup(hex);
-	*author = tg_strdup(best->final_signature && best->final_signature->email
-	                    ? best->final_signature->email : "unknown");
+	email = best->final_signature && best->final_signature->email
+	        ? best->final_signature->email : "unknown";
+	*author = best_forged
+		? tg_printf("<%s>, a reviewer's address on a commit that '%s' "
+		            "pushed and that reviewer did not (threatgate.pusher),",
+		            email, b->pusher ? b->pusher : "nobody")
+		: tg_printf("<%s>, who is not a security reviewer,", email);
 	if (!*commit || !*author) {
 		free(*commit);
 		free(*author);
@@ -614,6 +688,8 @@ static int check_one(tg_findings *findings, git_repository *repo,
 		blame.repo = repo;
 		blame.change = c;
 		blame.policy = policy;
+		blame.pusher = pusher;
+		blame.on_server = on_server;
 		if (c->source == TG_SOURCE_COMMIT && policy->reviewers.length > 0)
 			ctx.changed_after = changed_after;
 		blame.data = doc->data;

@@ -178,11 +178,105 @@ static bool is_policy_branch(const tg_policy *policy, const char *ref)
 	return policy->repository_empty && strncmp(ref, "refs/heads/", 11) == 0;
 }
 
+/*
+ * Refs the server refuses whatever they hold, since they change what a
+ * protected branch shows without moving it:
+ * - refs/replace/X makes git show another object wherever X is named: a
+ *   replace ref of main's tip (or of a blob in its tree) changes what
+ *   `git log main`, `git archive main`, a web view and every mirror
+ *   clone show. A policy admin may push one.
+ * - refs/tags/X and refs/X come before refs/heads/X when git resolves
+ *   the name X: a tag called main is what `git log main`, `git archive
+ *   main` and `git checkout main` show, on the server and in every clone
+ *   that fetched tags. Nobody may shadow a protected branch.
+ * A refusal goes on `refusals`; *refused says whether there was one.
+ */
+static int gate_ref(bool *refused, tg_vec *refusals, git_repository *repo,
+                    const char *ref, const tg_policy *policy,
+                    const char *pusher)
+{
+	const char *name = NULL;
+	char *s = NULL, *branch = NULL;
+	git_oid id;
+
+	*refused = false;
+	if (strncmp(ref, "refs/replace/", 13) == 0) {
+		if (tg_policy_is_policy_admin(policy, pusher))
+			return 0;
+		s = tg_printf("%s is refused: a replace ref rewrites what every "
+			"ref shows (git log, git archive, mirrors) without a check; "
+			"only a policy admin (threatgate.policyAdmin, with "
+			"threatgate.pusher) may push one%s", ref, pusher ? "" :
+			", and this server does not know who pushes");
+		goto refuse;
+	}
+	if (strncmp(ref, "refs/tags/", 10) == 0)
+		name = ref + 10;
+	else if (strncmp(ref, "refs/", 5) == 0 && strncmp(ref, "refs/heads/", 11) &&
+	         strncmp(ref, "refs/remotes/", 13))
+		name = ref + 5;
+	if (!name || !*name)
+		return 0;
+	branch = tg_printf("refs/heads/%s", name);
+	if (!branch)
+		return tg_error_oom();
+	/* a protected branch the server has: the policy branch, or another */
+	if (!tg_policy_ref_protected(policy, branch) ||
+	    (!(policy->source_ref && strcmp(policy->source_ref, branch) == 0) &&
+	     git_reference_name_to_id(&id, repo, branch) != 0)) {
+		git_error_clear();
+		free(branch);
+		return 0;
+	}
+	s = tg_printf("%s is refused: it shadows the protected branch %s (git "
+		"resolves '%s' to %s first, on the server and in every clone); "
+		"name it otherwise", ref, branch, name, ref);
+	free(branch);
+refuse:
+	if (!s || tg_vec_push(refusals, s) < 0) {
+		free(s);
+		return tg_error_oom();
+	}
+	*refused = true;
+	return 0;
+}
+
+/*
+ * The policy branch deleted: the next push would find HEAD naming no
+ * branch (every push refused) or, with no branch left, an empty server
+ * judged by the built-in defaults (no reviewers, any sign-off counts).
+ * A policy admin may delete it.
+ */
+static int gate_deletion(bool *refused, tg_vec *refusals, const char *ref,
+                         const tg_policy *policy, const char *pusher)
+{
+	char *s;
+
+	*refused = false;
+	if (!policy->source_ref || strcmp(ref, policy->source_ref) != 0 ||
+	    tg_policy_is_policy_admin(policy, pusher))
+		return 0;
+	s = tg_printf("deleting %s is refused: it is the policy branch, whose "
+		".threatgate judges every push (without it the server has no "
+		"policy, or only the built-in defaults); only a policy admin "
+		"(threatgate.policyAdmin, with threatgate.pusher) may delete it",
+		ref);
+	if (!s || tg_vec_push(refusals, s) < 0) {
+		free(s);
+		return tg_error_oom();
+	}
+	*refused = true;
+	return 0;
+}
+
 /* The hook's standard input, read one update at a time. */
 struct update_reader {
 	const char *p, *end;
 	tg_hook_kind kind;
 	int lineno;
+	tg_vec *refusals;	/* pre-receive: refs refused by name (gate_ref) */
+	const char *pusher;
+	git_repository *repo;
 };
 
 /*
@@ -212,6 +306,22 @@ static int next_update(struct update *u, struct update_reader *r,
 		error = parse_line(u, r->kind, line, n, r->lineno);
 		if (error < 0)
 			return error;
+		if (r->refusals) {
+			bool refused;
+
+			error = git_oid_is_zero(&u->new)
+				? gate_deletion(&refused, r->refusals, u->ref, policy,
+				                r->pusher)
+				: gate_ref(&refused, r->refusals, r->repo, u->ref,
+				           policy, r->pusher);
+			if (error < 0 || refused) {
+				free(u->ref);	/* refused whatever it holds */
+				u->ref = NULL;
+				if (error < 0)
+					return error;
+				continue;
+			}
+		}
 		if (git_oid_is_zero(&u->new) ||
 		    (strncmp(u->ref, "refs/tags/", 10) == 0 && !policy->check_tags)) {
 			free(u->ref);	/* a deletion, or a tag */
@@ -228,7 +338,10 @@ int tg_changes_add_receive(tg_changes *protected_refs, tg_changes *other,
                            size_t len, const tg_policy *policy)
 {
 	struct update_reader r = { .p = input, .end = input + len,
-	                           .kind = TG_HOOK_PRE_RECEIVE };
+	                           .kind = TG_HOOK_PRE_RECEIVE,
+	                           .refusals = &protected_refs->refusals,
+	                           .pusher = protected_refs->pusher,
+	                           .repo = repo };
 	const char *base_hex = tg_policy_source_commit(policy);
 	struct update u;
 	git_oid tip, base;

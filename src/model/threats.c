@@ -364,6 +364,24 @@ static enum field field_named(const char *key, size_t len)
 	return F_NONE;
 }
 
+/* Two or more words of letters only in [p, end): no id, number or mark. */
+static bool plain_words(const char *p, const char *end)
+{
+	size_t words = 0;
+	bool in = false;
+
+	for (; p < end; p++) {
+		bool letter = ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || *p == '-';
+
+		if (!letter && *p != ' ')
+			return false;
+		if (letter && !in)
+			words++;
+		in = letter;
+	}
+	return words >= 2;
+}
+
 /*
  * The first "Key:" naming a field in [p, end). A key ends at a colon, so
  * only the words just before each colon are candidates: the longest
@@ -392,6 +410,14 @@ static const char *find_key(const char *p, const char *end, enum field *f,
 				best_field = found;
 			}
 		}
+		/*
+		 * "Arbitrary Supply Chain Control: ..." opening the text: a
+		 * label of plain words whose last word names a field is the
+		 * item's own name, not a title followed by a key.
+		 */
+		if (best && best > p && colon == memchr(p, ':', (size_t)(end - p)) &&
+		    plain_words(p, best))
+			best = NULL;
 		if (best) {
 			*f = best_field;
 			*value = colon + 1;
@@ -2100,6 +2126,21 @@ static const struct tg_section *section_of(const struct tg_model *model,
 	return NULL;
 }
 
+/*
+ * The document's own level-1 title, read as a Security section
+ * ("# Security Improvements for CI Publishing"): its chapters and
+ * bullets are the design's, not threats written under Security. A title
+ * that names an analysis ("# Widget security considerations") is one.
+ */
+static bool title_region(const struct tg_model *model,
+                         const struct tg_section *region)
+{
+	return !model->standalone && model->sections.length &&
+	       region == model->sections.items[0] && region->level == 1 &&
+	       region->score < 100 &&
+	       tg_model__title_score("security", region->norm) < 70;
+}
+
 static int heading(struct walk *w, cmark_node *node)
 {
 	const struct tg_section *s = section_of(w->model, node);
@@ -2210,7 +2251,8 @@ static int heading(struct walk *w, cmark_node *node)
 	/* One heading per threat */
 	if (skip || listed || (w->heading_categories && w->cat_level < level) ||
 	    (w->region->rule && strcmp(w->region->rule->name, "security") == 0 &&
-	     !w->model->standalone && s->parent == w->region)) {
+	     !w->model->standalone && s->parent == w->region &&
+	     !title_region(w->model, w->region))) {
 		struct tg_threat *t;
 
 		if (w->open && w->open_group && w->open_level < level) {
@@ -2582,7 +2624,14 @@ static int find_unreadable(struct walk *w)
 		text = text_of(node);
 		if (!text)
 			return tg_error_oom();
-		yes = threat_words(text) && word_count(text) >= 4;
+		/*
+		 * A sentence of real prose in a section whose title says it
+		 * holds the risks ("Risks and Mitigations") is a risk written
+		 * as prose, threat words or none: not "no threats".
+		 */
+		yes = (threat_words(text) && word_count(text) >= 4) ||
+		      (type != CMARK_NODE_BLOCK_QUOTE && word_count(text) >= 12 &&
+		       region->norm && strstr(region->norm, "risk"));
 		free(text);
 		if (yes) {
 			note_unreadable(w, line, type == CMARK_NODE_LIST ?
@@ -2619,7 +2668,7 @@ static int walk_region(struct tg_model *model, const struct tg_section *region)
 	}
 	/* Threats straight under Security Considerations */
 	if (region->rule && strcmp(region->rule->name, "security") == 0 &&
-	    !model->standalone)
+	    !model->standalone && !title_region(model, region))
 		w.plain_ok = true;
 	if (region->norm && (w.heading_categories = category_heading(model->policy,
 	                                                              region->norm)))

@@ -798,6 +798,32 @@ int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
  * a commit the sign-off's commit did not have and by someone who is not
  * a reviewer, ends it.
  */
+/*
+ * The last line of the front matter key at `line`: the lines after it
+ * that are indented or list items belong to it (a block list).
+ */
+static int fm_key_end(const struct tg_document *doc, int line)
+{
+	const char *p = doc->data, *end = doc->data + doc->len;
+	int at = 1, last = line;
+
+	while (p < end && at <= line) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		p = nl ? nl + 1 : end;
+		at++;
+	}
+	while (p < end && at < doc->fm.last_line &&
+	       (*p == ' ' || *p == '\t' || *p == '-')) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		last = at;
+		p = nl ? nl + 1 : end;
+		at++;
+	}
+	return last;
+}
+
 int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
                            const struct tg_model *model)
 {
@@ -805,9 +831,16 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 	const struct tg_section *area = model->security ? model->security
 	                                                : model->threat_model;
 	const struct tg_section *so = model->signoff;
+	const struct tg_frontmatter *fm = &model->doc->fm;
+	/* what a sign-off approves: the Security section, and the front
+	 * matter that says what the design exposes and holds */
+	const int keys[3] = { fm->exposure_line, fm->classification_line,
+	                      fm->handles_line };
+	const char *what[5];
+	const char *label;
 	char *commit = NULL, *author = NULL;
-	int ranges[2][2], n = 0, r;
-	size_t i;
+	int ranges[5][2], n = 0, r, k;
+	size_t i, t;
 	int error = 0;
 
 	if (!git || !git->changed_after || !area || area->line <= 0)
@@ -821,6 +854,17 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 		ranges[n][0] = area->line;
 		ranges[n++][1] = area->end_line;
 	}
+	what[0] = what[1] = area == model->security ? "Security section"
+	                                            : "Threat Model";
+	for (k = 0; k < 3 && fm->present && !fm->broken; k++) {
+		if (keys[k] <= 0)
+			continue;
+		ranges[n][0] = keys[k];
+		ranges[n][1] = fm_key_end(model->doc, keys[k]);
+		what[n++] = k == 0 ? "front matter's exposure" : k == 1 ?
+			"front matter's data-classification" :
+			"front matter's handles";
+	}
 	for (i = 0; i < model->signoffs.length && error == 0; i++) {
 		const struct tg_signoff *s = model->signoffs.items[i];
 
@@ -830,14 +874,25 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 			if (ranges[r][0] <= ranges[r][1])
 				error = git->changed_after(&commit, &author, s->line,
 				        ranges[r][0], ranges[r][1], git->payload);
+		label = commit ? what[r - 1] : NULL;
+		/* a threat outside that section (a second Security section) */
+		for (t = 0; t < model->threats.length && error == 0 && !commit;
+		     t++) {
+			const struct tg_threat *th = model->threats.items[t];
+
+			if (th->line <= 0 || (th->line >= area->line &&
+			                      th->line <= area->end_line))
+				continue;
+			error = git->changed_after(&commit, &author, s->line,
+			        th->line, th->line, git->payload);
+			label = "threats outside the Security section";
+		}
 		if (error == 0 && commit)
 			error = tg_rule_report(ctx, s->line, s->column,
-				"this sign-off no longer counts: commit %.12s by <%s> "
-				"changed the %s after it\nits author is not a security "
-				"reviewer\nask a reviewer to review it again and renew "
-				"the sign-off", commit, author,
-				area == model->security ? "Security section"
-				                        : "Threat Model");
+				"this sign-off no longer counts: commit %.12s by %s "
+				"changed the %s after it was given\nask a reviewer to "
+				"review it again and renew the sign-off", commit, author,
+				label);
 		free(commit);
 		free(author);
 		commit = author = NULL;

@@ -81,6 +81,14 @@ test_expect_success 'a missing file among good ones is still exit 2' '
 	expect_stderr_contains "nope.md"
 '
 
+test_expect_success 'a FIFO named as a document is exit 2 at once, not a hang' '
+	cd repo &&
+	mkfifo docs/design/pipe.md &&
+	expect_exit 2 timeout 60 threatgate check docs/design/pipe.md &&
+	expect_stderr_contains "not a regular file" &&
+	rm -f docs/design/pipe.md
+'
+
 test_expect_success '--config with an unknown key is an error: exit 2, naming file and key' '
 	cd repo &&
 	write_file ../policies/bad.threatgate <<-\EOF &&

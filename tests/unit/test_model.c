@@ -832,6 +832,41 @@ static void test_pin_and_key_authentication(void **state)
 	assert_null(hit_for("authentication"));
 }
 
+static void test_security_in_document_title(void **state)
+{
+	(void)state;
+	build("# Security Improvements for Uploads\n\n## Summary\n\nTokens.\n\n"
+	      "## Reference-level explanation\n\n- A token could leak from a log.\n\n"
+	      "## Drawbacks\n\nA dependency.\n\n## Prior art\n\nOthers.\n");
+	assert_non_null(model->security);
+	assert_int_equal(model->threats.length, 0);
+}
+
+static void test_prose_risks_unreadable(void **state)
+{
+	(void)state;
+	build("# X\n## Proposal\n\nRelabel.\n\n### Risks and Mitigations\n\n"
+	      "An operator who relabels the wrong namespace changes the routing of "
+	      "every service in it at once.\n");
+	assert_int_equal(model->threats.length, 0);
+	assert_int_equal(model->unreadable.length, 1);
+	teardown(state);
+	/* short text says nothing either way */
+	build("# X\n## Proposal\n\nRelabel.\n\n### Risks and Mitigations\n\n"
+	      "See the review.\n");
+	assert_int_equal(model->unreadable.length, 0);
+}
+
+static void test_label_ending_in_field_name(void **state)
+{
+	(void)state;
+	build("# X\n## Security\n### Threat Model\n\n"
+	      "* Full Pipeline Control: a stolen layout key rewrites the steps. (P1)\n");
+	assert_int_equal(model->threats.length, 1);
+	assert_non_null(strstr(threat(0)->title, "Full Pipeline Control"));
+	assert_null(threat(0)->mitigation);	/* "Control:" names no field here */
+}
+
 static void test_security_considerations_threats(void **state)
 {
 	(void)state;
@@ -969,6 +1004,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_category_paragraphs, teardown),
 		cmocka_unit_test_teardown(test_security_issues_title, teardown),
 		cmocka_unit_test_teardown(test_pin_and_key_authentication, teardown),
+		cmocka_unit_test_teardown(test_security_in_document_title, teardown),
+		cmocka_unit_test_teardown(test_prose_risks_unreadable, teardown),
+		cmocka_unit_test_teardown(test_label_ending_in_field_name, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, teardown_group);
