@@ -289,13 +289,13 @@ static int take_date(struct walk *w, const char *key, yaml_node_t *node)
 	fm->reviewed_days = tg_date_parse(fm->reviewed);
 	if (fm->reviewed_days < 0)
 		return problem(fm, fm->reviewed_line, 1,
-			"front matter field '%s' is '%s', not a date: write it as "
+			"front matter field '%s' is '%s', not a date\nwrite it as "
 			"YYYY-MM-DD, e.g. '%s: 2026-10-02'", key, fm->reviewed, key);
 	/* A date ahead of today would keep the model from ever going stale. */
 	if (fm->reviewed_days > tg_date_today()) {
 		fm->reviewed_days = -1;
 		return problem(fm, fm->reviewed_line, 1,
-			"front matter field '%s' is %s, a date in the future: write "
+			"front matter field '%s' is %s, a date in the future\nwrite "
 			"the date the team last reviewed the threat model", key,
 			fm->reviewed);
 	}

@@ -615,7 +615,9 @@ static int report_covered(struct covered *cv)
 	const tg_vec *changed = &cv->target->changed;
 	const struct stale_doc *d;
 	tg_buf msg = TG_BUF_INIT;
-	size_t *order = NULL, n = 0, i, j, k, paths;
+	tg_finding_note notes[NAMED_DESIGNS + 2];
+	char *texts[NAMED_DESIGNS + 2] = { NULL };
+	size_t *order = NULL, n = 0, i, j, k, paths, count;
 	int error = 0;
 
 	order = calloc(changed->length + 1, sizeof(*order));
@@ -633,6 +635,7 @@ static int report_covered(struct covered *cv)
 		for (j = i + 1; j < n && same_hits(h, &cv->hits[order[j]]); j++)
 			;
 		paths = j - i;
+		count = 0;
 		tg_buf_clear(&msg);
 		tg_buf_printf(&msg, "'%s'", (const char *)changed->items[order[i]]);
 		if (paths > 1)
@@ -640,7 +643,7 @@ static int report_covered(struct covered *cv)
 			              paths == 2 ? "" : "s");
 		if (h->length == 1) {
 			d = cv->stale.items[(uintptr_t)h->items[0]];
-			tg_buf_printf(&msg, " changed, which '%s' covers ('%s'), but "
+			tg_buf_printf(&msg, " changed, which '%s' covers ('%s')\n"
 			              "its threat model ", d->path, d->glob);
 			if (d->reviewed)
 				tg_buf_printf(&msg, "was last reviewed %s, %ld days "
@@ -650,28 +653,49 @@ static int report_covered(struct covered *cv)
 				tg_buf_puts(&msg, "has no review date: review it and "
 				            "set threat-model-reviewed in this change");
 		} else {
+			/* the headline counts them; each named design is a note */
 			tg_buf_printf(&msg, " changed, which %zu designs cover while "
-			              "their threat models are stale: ", h->length);
+			              "their threat models are stale", h->length);
 			for (k = 0; k < h->length && k < NAMED_DESIGNS; k++) {
 				d = cv->stale.items[(uintptr_t)h->items[k]];
-				tg_buf_printf(&msg, "%s'%s' (%s%s)", k ? ", " : "",
-				              d->path, d->reviewed ? "reviewed " :
-				              "no review date", d->reviewed ?
-				              d->reviewed : "");
+				texts[k] = d->reviewed ?
+					tg_printf("covers it ('%s'); threat model last "
+					          "reviewed %s, %ld days ago", d->glob,
+					          d->reviewed, d->age) :
+					tg_printf("covers it ('%s'); threat model has no "
+					          "review date", d->glob);
+				memset(&notes[k], 0, sizeof(notes[k]));
+				notes[k].path = d->path;
+				notes[k].line = 1;
+				notes[k].message = texts[k];
+				count++;
+				if (!texts[k])
+					msg.failed = true;
 			}
 			if (h->length > NAMED_DESIGNS)
-				tg_buf_printf(&msg, " and %zu more",
-				              h->length - NAMED_DESIGNS);
-			tg_buf_puts(&msg, ": review their threat models and update "
-			            "them in this change");
+				texts[count++] = tg_printf("and %zu more designs",
+				                           h->length - NAMED_DESIGNS);
+			texts[count++] = tg_strdup("review their threat models and "
+			                           "update them in this change");
+			for (k = NAMED_DESIGNS < h->length ? NAMED_DESIGNS : h->length;
+			     k < count; k++) {
+				memset(&notes[k], 0, sizeof(notes[k]));
+				notes[k].line = 1;
+				notes[k].message = texts[k];
+				if (!texts[k])
+					msg.failed = true;
+			}
 		}
-		if (msg.failed) {
+		if (!msg.failed)
+			error = tg_rules_add_finding_notes(cv->findings, cv->policy,
+				TG_RULE_COVERED_CODE_CHANGED, changed->items[order[i]],
+				cv->revision, 1, 0, tg_buf_cstr(&msg), notes, count);
+		else
 			error = tg_error_oom();
-			break;
+		for (k = 0; k < count; k++) {
+			free(texts[k]);
+			texts[k] = NULL;
 		}
-		error = tg_rules_add_finding(cv->findings, cv->policy,
-			TG_RULE_COVERED_CODE_CHANGED, changed->items[order[i]],
-			cv->revision, 1, 0, tg_buf_cstr(&msg));
 	}
 	tg_buf_release(&msg);
 	free(order);

@@ -19,6 +19,7 @@
  * appended to the job summary too.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report/report.h"
 #include "util/banned.h"
@@ -98,6 +99,7 @@ static void put_annotation(tg_buf *buf, const tg_finding *f)
 	const char *rule = tg_rule_name(f->rule);
 	const tg_rule_info *info = rule ? tg_rules_find(rule) : NULL;
 	tg_buf title = TG_BUF_INIT, message = TG_BUF_INIT;
+	char *text;
 
 	tg_buf_printf(buf, "::%s file=", command_name(f->severity));
 	put_escaped(buf, f->path, true);
@@ -109,7 +111,11 @@ static void put_annotation(tg_buf *buf, const tg_finding *f)
 	put_escaped(buf, tg_buf_cstr(&title), true);
 	tg_buf_puts(buf, "::");
 
-	tg_buf_puts(&message, f->message ? f->message : "");
+	text = tg_report__message_notes(f, "\n");
+	if (!text)
+		message.failed = true;
+	tg_buf_puts(&message, text ? text : "");
+	free(text);
 	if (info) {
 		tg_buf_puts(&message, "\n\nFixed, for example:");
 		put_example(&message, info->explain);

@@ -38,6 +38,7 @@ static json_t *issue_value(struct tg_report__json *b, const tg_finding *f,
 	json_t *categories = tg_report__jarr(b);
 	json_t *location = tg_report__jobj(b);
 	json_t *lines = tg_report__jobj(b);
+	char *text;
 	const char *path = f->path ? f->path : ".";
 
 	while (path[0] == '.' && path[1] == '/')
@@ -46,7 +47,11 @@ static json_t *issue_value(struct tg_report__json *b, const tg_finding *f,
 	tg_report__jset(b, obj, "engine_name", tg_report__jstr(b, "threatgate"));
 	tg_report__jset(b, obj, "check_name",
 	                tg_report__jstr(b, tg_rule_name(f->rule)));
-	tg_report__jset(b, obj, "description", tg_report__jstr(b, f->message));
+	text = tg_report__message_notes(f, "\n");
+	if (!text)
+		b->failed = true;
+	tg_report__jset(b, obj, "description", tg_report__jstr(b, text));
+	free(text);
 	tg_report__jappend(b, categories, tg_report__jstr(b, "Security"));
 	tg_report__jset(b, obj, "categories", categories);
 	tg_report__jset(b, obj, "severity",

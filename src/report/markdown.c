@@ -470,13 +470,18 @@ static void put_table(const struct md *md)
 static void put_finding(const struct md *md, const tg_finding *f)
 {
 	tg_buf *buf = md->buf;
+	char *text;
 
 	tg_buf_printf(buf, "- %s **%s** at ", severity_emoji(f->severity),
 	              tg_severity_name(f->severity));
 	put_line_link(md, f->revision, f->path, f->line > 0 ? f->line : 1,
 	              "line");
 	tg_buf_puts(buf, ": ");
-	put_text(buf, f->message);
+	text = tg_report__message_notes(f, "; ");
+	if (!text)
+		buf->failed = true;
+	put_text(buf, text ? text : "");
+	free(text);
 	tg_buf_puts(buf, " (");
 	put_code(buf, tg_rule_name(f->rule), false);
 	tg_buf_puts(buf, ")\n");

@@ -40,6 +40,12 @@ int tg_report__fingerprints(char (**out_hashes)[17], size_t **out_occurrences,
  * occur; nothing when no finding was waived (support.c).
  */
 void tg_report__waived(tg_buf *buf, const tg_findings *findings);
+/*
+ * A finding's headline, then each note's text (a note elsewhere named by
+ * its path) after `sep`: for formats with no place of their own for
+ * notes. Caller frees; NULL when out of memory.
+ */
+char *tg_report__message_notes(const tg_finding *f, const char *sep);
 
 /* Percent-encode a repository path for a URI or a link (support.c). */
 void tg_report__uri_path(tg_buf *buf, const char *path);

@@ -244,6 +244,7 @@ static json_t *result_value(struct tg_report__json *b, const tg_finding *f,
 	json_t *locations = tg_report__jarr(b);
 	json_t *prints = tg_report__jobj(b);
 	json_t *props = tg_report__jobj(b);
+	char *text;
 
 	tg_report__jset(b, obj, "ruleId", tg_report__jstr(b, tg_rule_name(f->rule)));
 	if (rule_index(f->rule) >= 0)
@@ -251,7 +252,11 @@ static json_t *result_value(struct tg_report__json *b, const tg_finding *f,
 		                tg_report__jint(b, rule_index(f->rule)));
 	tg_report__jset(b, obj, "level",
 	                tg_report__jstr(b, level_name(f->severity)));
-	tg_report__jset(b, obj, "message", text_value(b, f->message));
+	text = tg_report__message_notes(f, "\n");
+	if (!text)
+		b->failed = true;
+	tg_report__jset(b, obj, "message", text_value(b, text));
+	free(text);
 	tg_report__jappend(b, locations, location_value(b, f));
 	tg_report__jset(b, obj, "locations", locations);
 	tg_report__jset(b, prints, FINGERPRINT_KEY, tg_report__jstr(b, print));

@@ -408,3 +408,20 @@ done:
 	tg_buf_release(&buf);
 	return error;
 }
+
+char *tg_report__message_notes(const tg_finding *f, const char *sep)
+{
+	tg_buf buf = TG_BUF_INIT;
+	size_t i;
+
+	tg_buf_puts(&buf, f->message ? f->message : "");
+	for (i = 0; i < f->notes_count; i++) {
+		const tg_finding_note *n = &f->notes[i];
+
+		tg_buf_puts(&buf, sep);
+		if (n->path && (!f->path || strcmp(n->path, f->path) != 0))
+			tg_buf_printf(&buf, "%s: ", n->path);
+		tg_buf_puts(&buf, n->message ? n->message : "");
+	}
+	return tg_buf_detach(&buf);
+}

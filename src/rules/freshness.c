@@ -22,7 +22,7 @@ int tg_check_stale_threat_model(struct tg_rule_ctx *ctx,
 		if (!policy->require_reviewed_date || fm->reviewed || fm->broken)
 			return 0;	/* an invalid date is invalid-metadata */
 		return tg_rule_report(ctx, fm->present ? fm->first_line : 1, 0,
-			"no threat-model-reviewed date: add 'threat-model-reviewed: "
+			"no threat-model-reviewed date\nadd 'threat-model-reviewed: "
 			"YYYY-MM-DD' to the front matter after the team reviews the "
 			"threat model (threatgate.requireReviewedDate)");
 	}
@@ -31,7 +31,7 @@ int tg_check_stale_threat_model(struct tg_rule_ctx *ctx,
 		return 0;
 	return tg_rule_report(ctx, fm->reviewed_line, 0,
 		"threat model last reviewed %s, %ld days ago (limit %ld, "
-		"threatgate.maxAge): review it with the team and update "
+		"threatgate.maxAge)\nreview it with the team and update "
 		"threat-model-reviewed", fm->reviewed, age, policy->max_age);
 }
 
@@ -43,7 +43,7 @@ int tg_check_missing_dri(struct tg_rule_ctx *ctx, const struct tg_model *model)
 		return 0;	/* a broken front matter is invalid-metadata */
 	/* an empty 'dri:' field is where the name goes */
 	return tg_rule_report(ctx, fm->dri_line > 0 ? fm->dri_line : 1, 0,
-		"no directly responsible individual: add 'dri: Name <email>' to the "
+		"no directly responsible individual\nadd 'dri: Name <email>' to the "
 		"front matter%s", fm->present ? "" : " (a '---' block at the top)");
 }
 
@@ -58,7 +58,7 @@ int tg_check_too_few_participants(struct tg_rule_ctx *ctx,
 		return 0;
 	return tg_rule_report(ctx, fm->participants_line ? fm->participants_line : 1,
 		0, "%ld participant%s listed, fewer than %ld "
-		"(threatgate.minParticipants): threat modeling is a team sport; "
+		"(threatgate.minParticipants)\nthreat modeling is a team sport; "
 		"list everyone who took part under 'participants:'",
 		n, n == 1 ? "" : "s", min);
 }
@@ -103,7 +103,7 @@ int tg_check_invalid_metadata(struct tg_rule_ctx *ctx,
 		if (!known_concern(ctx->policy, value))
 			error = tg_rule_report(ctx, fm->handles_line, 1,
 				"front matter field 'handles' lists '%s', which is not a "
-				"concern: use authentication, authorization, pii, phi, "
+				"concern\nuse authentication, authorization, pii, phi, "
 				"internet, cryptography or payments (or a policy "
 				"trigger's name), or [] for none", value);
 	}
@@ -160,10 +160,10 @@ int tg_check_reviewed_date_not_updated(struct tg_rule_ctx *ctx,
 	if (fm->reviewed)
 		return tg_rule_report(ctx, fm->reviewed_line, 0,
 			"the threat model changed but threat-model-reviewed is still "
-			"%s: set it to the date the team reviewed this change",
+			"%s\nset it to the date the team reviewed this change",
 			fm->reviewed);
 	return tg_rule_report(ctx, model->threat_model->line, 0,
 		"the threat model changed and the front matter has no "
-		"threat-model-reviewed date: add 'threat-model-reviewed: "
+		"threat-model-reviewed date\nadd 'threat-model-reviewed: "
 		"YYYY-MM-DD' once the team has reviewed it");
 }

@@ -63,6 +63,41 @@ static bool suppressed(const struct tg_model *model, tg_rule_id rule, int line)
 }
 
 /*
+ * A message's headline is its first line; each further line is a note at
+ * the finding's own place (the clause that explains it, the advice),
+ * before the notes the check queued (evidence elsewhere). Cuts `message`
+ * at its line breaks; *out (caller frees) points into it. 0 or TG_ENOMEM.
+ */
+static int split_message(tg_finding *f, char *message,
+                         tg_finding_note **out)
+{
+	tg_finding_note *notes;
+	size_t n = 0, i = 0;
+	char *p;
+
+	*out = NULL;
+	for (p = strchr(message, '\n'); p; p = strchr(p + 1, '\n'))
+		n++;
+	if (n == 0)
+		return 0;
+	notes = calloc(n + f->notes_count, sizeof(*notes));
+	if (!notes)
+		return tg_error_oom();
+	for (p = strchr(message, '\n'); p; p = strchr(p, '\n')) {
+		*p++ = '\0';
+		notes[i].line = f->line;
+		notes[i].column = f->column;
+		notes[i++].message = p;
+	}
+	if (f->notes_count)
+		memcpy(notes + n, f->notes, f->notes_count * sizeof(*notes));
+	f->notes = notes;
+	f->notes_count += n;
+	*out = notes;
+	return 0;
+}
+
+/*
  * Add a finding, or record it as waived: by an inline comment (`inline`
  * true), or by a live exception. A finding an expired exception used to
  * cover says so, so that nobody wonders why it came back.
@@ -161,6 +196,7 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	const struct tg_document *doc = ctx->model->doc;
 	const char *policy_path = tg_document_policy_path(doc);
 	tg_finding f;
+	tg_finding_note *split = NULL;
 	char *message = NULL;
 	bool inline_;
 	size_t before;
@@ -200,8 +236,11 @@ static int report(struct tg_rule_ctx *ctx, tg_severity severity, int line,
 	f.notes = ctx->notes;
 	f.notes_count = ctx->notes_count;
 	before = tg_findings_count(ctx->findings);
-	error = add_or_waive(ctx->findings, ctx->policy, &f, policy_path,
-	                     inline_);
+	error = split_message(&f, message, &split);
+	if (error == 0)
+		error = add_or_waive(ctx->findings, ctx->policy, &f, policy_path,
+		                     inline_);
+	free(split);
 	free(message);
 	notes_clear(ctx);
 	if (error == 0 && tg_findings_count(ctx->findings) > before)
@@ -256,11 +295,17 @@ int tg_rules_add_finding_notes(tg_findings *findings, const tg_policy *policy,
                                const tg_finding_note *notes, size_t count)
 {
 	tg_finding f;
+	tg_finding_note *split = NULL;
 	tg_severity severity = effective_severity(policy, rule,
 		tg_rules__default_severity(rule));
+	char *copy;
+	int error;
 
 	if (severity == TG_SEVERITY_OFF)
 		return 0;
+	copy = tg_strdup(message ? message : "");
+	if (!copy)
+		return tg_error_oom();
 	memset(&f, 0, sizeof(f));
 	f.rule = rule;
 	f.severity = severity;
@@ -268,10 +313,15 @@ int tg_rules_add_finding_notes(tg_findings *findings, const tg_policy *policy,
 	f.revision = (char *)revision;
 	f.line = line > 0 ? line : 1;
 	f.column = column;
-	f.message = (char *)message;
+	f.message = copy;
 	f.notes = (tg_finding_note *)notes;
 	f.notes_count = notes ? count : 0;
-	return add_or_waive(findings, policy, &f, path, false);
+	error = split_message(&f, copy, &split);
+	if (error == 0)
+		error = add_or_waive(findings, policy, &f, path, false);
+	free(split);
+	free(copy);
+	return error;
 }
 
 int tg_rules_apply_baseline(tg_findings *findings, const tg_policy *policy)

@@ -79,7 +79,7 @@ int tg_check_missing_section(struct tg_rule_ctx *ctx,
 		parent = prule ? tg_model__section(model, prule->name) : NULL;
 		if (s && s->misplaced) {
 			error = tg_rule_report(ctx, s->line, s->column,
-				"section '%s' is not inside '%s': move it under the "
+				"section '%s' is not inside '%s'\nmove it under the "
 				"'%s' heading", s->title, display(prule), display(prule));
 			continue;
 		}
@@ -90,12 +90,12 @@ int tg_check_missing_section(struct tg_rule_ctx *ctx,
 		hashes(h, parent ? parent->level + 1 : 2);
 		if (parent)
 			error = tg_rule_report(ctx, parent->line, parent->column,
-				"missing section '%s' inside '%s': add '%s %s' %s",
+				"missing section '%s' inside '%s'\nadd '%s %s' %s",
 				display(rule), parent->title, h, display(rule),
 				hint(rule));
 		else
 			error = tg_rule_report(ctx, 1, 0,
-				"missing section '%s': add '%s %s' %s", display(rule), h,
+				"missing section '%s'\nadd '%s %s' %s", display(rule), h,
 				display(rule), hint(rule));
 	}
 	return error;
@@ -128,14 +128,14 @@ int tg_check_empty_section(struct tg_rule_ctx *ctx, const struct tg_model *model
 		if (s->has_placeholder)
 			error = tg_rule_report(ctx, s->placeholder_line, 0,
 				"section '%s' still holds the template's {{placeholder}} "
-				"text: replace it %s", s->title, hint(rule));
+				"text\nreplace it %s", s->title, hint(rule));
 		else if (s->only_filler)
 			error = tg_rule_report(ctx, s->line, s->column,
-				"section '%s' says only TBD/N/A/TODO: write it %s",
+				"section '%s' says only TBD/N/A/TODO\nwrite it %s",
 				s->title, hint(rule));
 		else
 			error = tg_rule_report(ctx, s->line, s->column,
-				"section '%s' is empty: write it %s", s->title,
+				"section '%s' is empty\nwrite it %s", s->title,
 				hint(rule));
 		ctx->section = NULL;
 		free(path);

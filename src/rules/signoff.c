@@ -553,16 +553,19 @@ static void approvals_note(tg_buf *buf, const struct tg_rule_ctx *ctx)
 		if (!name)
 			continue;
 		if (!a->current)
-			tg_buf_printf(buf, "; the approval by %s%s%s%.7s does not "
+			tg_buf_printf(buf, "\nthe approval by %s%s%s%.7s does not "
 				"count: the design changed after it", a->login ? "@" : "",
 				name, a->commit ? " at " : " (no commit known)",
 				a->commit ? a->commit : "");
 		else
-			tg_buf_printf(buf, "; the approval by %s%s does not count: "
+			tg_buf_printf(buf, "\nthe approval by %s%s does not count: "
 				"not a security reviewer, or their own design",
 				a->login ? "@" : "", name);
 	}
 }
+
+/* Longer reasons than this go to a note. */
+#define WHY_IN_HEADLINE 60
 
 int tg_check_signoff_required(struct tg_rule_ctx *ctx,
                               const struct tg_model *model)
@@ -570,6 +573,8 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	const struct tg_signoff *unchecked = NULL;
 	char *why = NULL, *who = NULL, *path = NULL;
 	const char *signer = NULL, *via = NULL;
+	const char *why_open = "", *why_head = "", *why_close = "";
+	const char *why_note = "", *why_tail = "";
 	tg_buf note = TG_BUF_INIT;
 	int line = 1, column = 0, error = 0;
 	bool unauthorized = false;
@@ -624,34 +629,42 @@ int tg_check_signoff_required(struct tg_rule_ctx *ctx,
 	if (error < 0)
 		goto done;
 	approvals_note(&note, ctx);
+	/* Many reasons: the headline stays short, a note lists them. */
+	if (strlen(why) > WHY_IN_HEADLINE) {
+		why_note = "\nrequired for: ";
+		why_tail = why;
+	} else {
+		why_open = " (";
+		why_head = why;
+		why_close = ")";
+	}
 	if (tg_policy__stage_local(ctx->policy)) {
 		/*
 		 * On the author's machine the review has not happened yet: the
 		 * design goes to a branch and a pull request, where it does.
 		 */
 		error = tg_rule_report(ctx, line, column,
-			"a security sign-off by %s%s is needed before this design can "
-			"merge into main (%s)%s%s%s: open a pull request and ask %s to "
+			"a security sign-off is needed before this design can merge "
+			"into main%s%s%s%s%s%s%s%s\nopen a pull request and ask %s%s to "
 			"review it; they add '- [x] Security review: @reviewer "
 			"(YYYY-MM-DD)' under 'Security Sign-off' or approve the pull "
-			"request%s",
-			*who ? "one of " : "a security reviewer",
-			*who ? who : "", why,
-			unchecked ? "; the sign-off at this line does not count "
+			"request%s", why_open, why_head, why_close, why_note, why_tail,
+			unchecked ? "\nthe sign-off at this line does not count "
 			"because " : "", unchecked ? unchecked->why_invalid : "",
-			tg_buf_cstr(&note), *who ? "one of them" : "your security team",
-			*who ? "" : " (no reviewer is configured: any named sign-off "
-			"counts; threatgate.reviewer)");
+			tg_buf_cstr(&note), *who ? "one of " : "your security team",
+			who, *who ? "" : "\nno reviewer is configured "
+			"(threatgate.reviewer): any named sign-off counts");
 	} else {
 		error = tg_rule_report(ctx, line, column,
-			"a security sign-off is required (%s)%s%s%s%s: add '- [x] "
+			"a security sign-off is required%s%s%s%s%s%s%s%s%s\nadd '- [x] "
 			"Security review: @reviewer (YYYY-MM-DD)' under 'Security "
 			"Sign-off'%s%s",
-			why, unchecked ? " and the sign-off at this line does not count "
+			why_open, why_head, why_close, unchecked ? "" : unauthorized ?
+			" but no security reviewer has signed" : " but none is present",
+			why_note, why_tail,
+			unchecked ? "\nthe sign-off at this line does not count "
 			"because " : "",
 			unchecked ? unchecked->why_invalid : "",
-			unchecked ? "" : unauthorized ?
-			" but no security reviewer has signed" : " but none is present",
 			tg_buf_cstr(&note),
 			*who ? ", signed by one of " : "", who);
 	}
@@ -708,7 +721,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 			if (!who && !(who = reviewer_list(policy)))
 				return tg_error_oom();
 			error = tg_rule_report(ctx, s->line, s->column,
-				"sign-off by '%s' is not from a security reviewer: ask "
+				"sign-off by '%s' is not from a security reviewer\nask "
 				"one of %s (threatgate.reviewer)", name, who);
 			continue;
 		}
@@ -718,7 +731,7 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 				error = tg_error_oom();
 			else
 				error = tg_rule_report(ctx, s->line, s->column,
-					"sign-off by '%s' does not count: %s: ask %s%s to "
+					"sign-off by '%s' does not count: %s\nask %s%s to "
 					"review the design", name, self,
 					*who ? "one of " : "another security reviewer",
 					who);
@@ -737,14 +750,14 @@ int tg_check_signoff_unauthorized(struct tg_rule_ctx *ctx,
 		if (!author)
 			error = tg_rule_report(ctx, s->line, s->column,
 				"the sign-off naming '%s' cannot be attributed to a "
-				"commit (git blame knows no author for this line): it "
-				"does not count (threatgate.verifySignoffAuthor)",
+				"commit: it does not count (threatgate.verifySignoffAuthor)"
+				"\ngit blame knows no author for this line",
 				reviewer);
 		else if (!same_email(author, reviewer))
 			error = tg_rule_report(ctx, s->line, s->column,
 				"the sign-off naming '%s' was added by a commit authored "
-				"by <%s>: the reviewer must add their own sign-off "
-				"(threatgate.verifySignoffAuthor)", reviewer, author);
+				"by <%s> (threatgate.verifySignoffAuthor)\nthe reviewer "
+				"must add their own sign-off", reviewer, author);
 		free(author);
 		author = NULL;
 	}
@@ -771,10 +784,10 @@ int tg_check_undeclared_concern(struct tg_rule_ctx *ctx,
 		error = tg_rules__evidence_notes(ctx, h);
 		if (error == 0)
 			error = tg_rule_report(ctx, h->line, h->column,
-				"the front matter at line %d declares 'handles' without "
-				"'%s', but the prose says '%s' and more (weight %g): add "
-				"'%s' to handles, or say why it does not apply",
-				fm->handles_line, concern, h->match, h->score,
+				"'handles' leaves out '%s', but the prose says '%s' and "
+				"more (weight %g)\nthe front matter declares 'handles' at "
+				"line %d\nadd '%s' to handles, or say why it does not "
+				"apply", concern, h->match, h->score, fm->handles_line,
 				concern);
 	}
 	return error;
@@ -878,7 +891,7 @@ int tg_check_signoff_stale(struct tg_rule_ctx *ctx,
 		if (error == 0 && commit)
 			error = tg_rule_report(ctx, s->line, s->column,
 				"this sign-off no longer counts: commit %.12s by %s "
-				"changed the %s after it was given; ask a reviewer to "
+				"changed the %s after it was given\nask a reviewer to "
 				"review it again and renew the sign-off", commit, author,
 				label);
 		free(commit);

@@ -51,7 +51,7 @@ int tg_check_no_threats(struct tg_rule_ctx *ctx, const struct tg_model *model)
 	    model->unreadable.length > 0)
 		return 0;
 	return tg_rule_report(ctx, tm->line, tm->column,
-		"section '%s' lists no threat: add a table | ID | Threat | STRIDE | "
+		"section '%s' lists no threat\nadd a table | ID | Threat | STRIDE | "
 		"Priority | Mitigation | Status | with one row per threat, or one "
 		"bullet per threat with 'Priority:' and 'Mitigation:' fields",
 		tm->title);
@@ -102,7 +102,7 @@ int tg_check_unreadable_threats(struct tg_rule_ctx *ctx,
 		const struct tg_unreadable *u = model->unreadable.items[i];
 
 		quote_line(model->doc, u->line, quote, sizeof(quote));
-		error = tg_rule_report(ctx, u->line, 0, "%s: '%s'; write one threat "
+		error = tg_rule_report(ctx, u->line, 0, "%s\nit reads: '%s'\nwrite one threat "
 			"per row under a Threat column, or one bullet per threat",
 			u->message, quote);
 	}
@@ -126,12 +126,12 @@ int tg_check_threat_missing_priority(struct tg_rule_ctx *ctx,
 			break;
 		if (t->priority_text)
 			error = tg_rule_report(ctx, t->line, t->column,
-				"threat %s has priority '%s', which is not on the scale: "
+				"threat %s has priority '%s', which is not on the scale\n"
 				"use P1 (critical), P2 (high), P3 (medium), P4 (low) or "
 				"P5 (informational)", a.label, t->priority_text);
 		else
 			error = tg_rule_report(ctx, t->line, t->column,
-				"threat %s has no priority: add one of P1 (critical) to "
+				"threat %s has no priority\nadd one of P1 (critical) to "
 				"P5 (informational)", a.label);
 	}
 	done_about(ctx, &a);
@@ -173,11 +173,12 @@ int tg_check_threat_missing_category(struct tg_rule_ctx *ctx,
 			break;
 		if (t->bad_category)
 			error = tg_rule_report(ctx, t->line, t->column,
-				"threat %s has category '%s', which is not one of %s",
+				"threat %s has category '%s', which is not a STRIDE "
+				"category\nuse one of %s",
 				a.label, t->bad_category, names);
 		else
 			error = tg_rule_report(ctx, t->line, t->column,
-				"threat %s has no category: add one of %s", a.label,
+				"threat %s has no category\nadd one of %s", a.label,
 				names);
 	}
 	done_about(ctx, &a);
@@ -211,7 +212,7 @@ int tg_check_threat_missing_mitigation(struct tg_rule_ctx *ctx,
 		if (error < 0)
 			break;
 		error = tg_rule_report_severity(ctx, severity, t->line, t->column,
-			"threat %s (P%d) has no mitigation: say how it is mitigated, "
+			"threat %s (P%d) has no mitigation\nsay how it is mitigated, "
 			"or set its status to accepted and name an approver",
 			a.label, t->priority);
 	}
@@ -254,13 +255,13 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *ctx,
 		if (!approver) {
 			if (role)
 				error = tg_rule_report(ctx, t->line, t->column,
-					"threat %s is accepted without an approver: name who "
+					"threat %s is accepted without an approver\nname who "
 					"accepted the risk in an Approver column or field (a "
 					"P%d acceptance needs role '%s')",
 					a.label, t->priority, role);
 			else
 				error = tg_rule_report(ctx, t->line, t->column,
-					"threat %s is accepted without an approver: name who "
+					"threat %s is accepted without an approver\nname who "
 					"accepted the risk in an Approver column or field",
 					a.label);
 			continue;
@@ -272,7 +273,7 @@ int tg_check_risk_acceptance_approval(struct tg_rule_ctx *ctx,
 		if (have < need)
 			error = tg_rule_report(ctx, t->line, t->column,
 				"threat %s (P%d) was accepted by '%s', who does not hold "
-				"role '%s' (role.%s.member): a P%d acceptance needs a "
+				"role '%s' (role.%s.member)\na P%d acceptance needs a "
 				"member of that role, or mitigate the threat instead",
 				a.label, t->priority, approver, role, role,
 				t->priority);
@@ -318,11 +319,19 @@ int tg_check_stride_coverage(struct tg_rule_ctx *ctx,
 		return tg_error_oom();
 	}
 	ctx->section = path;
-	error = tg_rule_report(ctx, tm->line, tm->column,
-		"no threat covers %s: add a threat for %s, or declare %s not "
-		"applicable with a line such as '%s: not applicable - why'",
-		tg_buf_cstr(&missing), n > 1 ? "each" : "it",
-		n > 1 ? "them" : "it", first);
+	/* Four or more: the headline counts them, a note names them. */
+	if (n > 3)
+		error = tg_rule_report(ctx, tm->line, tm->column,
+			"no threat covers %zu of the %zu threat categories\nnot "
+			"covered: %s\nadd a threat for each, or declare them not "
+			"applicable with a line such as '%s: not applicable - why'",
+			n, policy->categories_count, tg_buf_cstr(&missing), first);
+	else
+		error = tg_rule_report(ctx, tm->line, tm->column,
+			"no threat covers %s\nadd a threat for %s, or declare %s not "
+			"applicable with a line such as '%s: not applicable - why'",
+			tg_buf_cstr(&missing), n > 1 ? "each" : "it",
+			n > 1 ? "them" : "it", first);
 	ctx->section = NULL;
 	free(path);
 	tg_buf_release(&missing);

@@ -46,8 +46,10 @@ fail:
 
 void tg_buf_put(tg_buf *buf, const char *data, size_t len)
 {
-	/* room already (with the NUL) and under the cap: no grow() */
-	if (len < buf->asize - buf->size && !buf->failed &&
+	/* room already (with the NUL) and under the cap: no grow(); len 0
+	 * may come with data NULL (a failed buffer's), so it takes the slow
+	 * path as before */
+	if (len > 0 && len < buf->asize - buf->size && !buf->failed &&
 	    (!buf->cap || buf->size + len <= buf->cap)) {
 		if (len)	/* data may be NULL then */
 			memcpy(buf->ptr + buf->size, data, len);

@@ -33,7 +33,12 @@ test_expect_success 'a commit of shared code: two warnings, not 240' '
 	git add lib &&
 	expect_exit 0 threatgate check --staged &&
 	test "$(grep -c "\[covered-code-changed\]" "$TG_LAST_STDOUT")" -eq 2 &&
-	expect_stdout_contains "lib/shared/x.c:1: warning: ${SQ}lib/shared/x.c${SQ} and 1 more path changed, which 120 designs cover while their threat models are stale: ${SQ}docs/design/d001.md${SQ} (reviewed 2025-01-01), ${SQ}docs/design/d002.md${SQ} (reviewed 2025-01-01), ${SQ}docs/design/d003.md${SQ} (reviewed 2025-01-01), ${SQ}docs/design/d004.md${SQ} (reviewed 2025-01-01), ${SQ}docs/design/d005.md${SQ} (reviewed 2025-01-01) and 115 more: review their threat models and update them in this change [covered-code-changed]" &&
+	expect_stdout_contains "lib/shared/x.c:1: warning: ${SQ}lib/shared/x.c${SQ} and 1 more path changed, which 120 designs cover while their threat models are stale [covered-code-changed]" &&
+	expect_stdout_contains "docs/design/d001.md:1: note: covers it (${SQ}lib/shared/**${SQ}); threat model last reviewed 2025-01-01, 695 days ago" &&
+	expect_stdout_contains "docs/design/d005.md:1: note: covers it" &&
+	expect_stdout_lacks "docs/design/d006.md" &&
+	expect_stdout_contains "lib/shared/x.c:1: note: and 115 more designs" &&
+	expect_stdout_contains "lib/shared/x.c:1: note: review their threat models and update them in this change" &&
 	expect_stdout_contains "lib/only/z.c:1: warning: ${SQ}lib/only/z.c${SQ} changed, which ${SQ}docs/design/only.md${SQ} covers (${SQ}lib/only/**${SQ})" &&
 	expect_stdout_contains "threatgate: 0 errors, 2 warnings, 0 notes; no design document changed, the changed code checked against 122 designs that cover it" &&
 	expect_stdout_lacks "no design documents checked" &&

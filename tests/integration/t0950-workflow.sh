@@ -50,21 +50,24 @@ test_expect_success '(1) a finished design needing a sign-off: the commit passes
 	git add docs/design/export.md &&
 	line=$(tg_line docs/design/export.md "^- \[ \] Security review") &&
 	expect_exit 0 git commit -q -m "order export design" &&
-	expect_stderr_matches "^docs/design/export\.md:$line:1: warning: a security sign-off by one of @alice <alice@example\.com>, @bob <bob@example\.com> is needed before this design can merge into main .*\[signoff-required\]$" &&
+	expect_stderr_matches "^docs/design/export\.md:$line:1: warning: a security sign-off is needed before this design can merge into main .*\[signoff-required\]$" &&
+	expect_stderr_contains "docs/design/export.md:$line:1: note: open a pull request and ask one of @alice <alice@example.com>, @bob <bob@example.com> to review it" &&
 	expect_stderr_lacks "rejected"
 '
 
 test_expect_success '(1) the push to the topic branch passes too, with the same warning' '
 	cd work &&
 	expect_exit 0 git push origin order-export &&
-	expect_stderr_contains "warning: a security sign-off by one of @alice" &&
+	expect_stderr_contains "warning: a security sign-off is needed before this design can merge" &&
+	expect_stderr_contains "note: open a pull request and ask one of @alice" &&
 	expect_ref ../server.git refs/heads/order-export "$(git rev-parse HEAD)"
 '
 
 test_expect_success '(1) the pull-request check (check --range) blocks it: the sign-off is an error there' '
 	cd work &&
 	expect_exit 1 threatgate check --range origin/main...HEAD &&
-	expect_stdout_matches "^docs/design/export\.md:[0-9]+:1: error: a security sign-off is required .*signed by one of @alice.*\[signoff-required\]$"
+	expect_stdout_matches "^docs/design/export\.md:[0-9]+:1: error: a security sign-off is required .*\[signoff-required\]$" &&
+	expect_stdout_matches "^docs/design/export\.md:[0-9]+:1: note: add .* under .Security Sign-off., signed by one of @alice"
 '
 
 test_expect_success '(3) a draft with an empty threat model: commit and push pass, with warnings' '
@@ -169,7 +172,8 @@ test_expect_success 'per-hook policy: [hook "pre-commit"] and rule.<id>.preCommi
 	needs_review | write_file docs/design/strict.md &&
 	git add . &&
 	expect_exit 1 git commit -q -m "strict" &&
-	expect_stderr_contains "error: a security sign-off by one of @alice is needed" &&
+	expect_stderr_contains "error: a security sign-off is needed before this design can merge" &&
+	expect_stderr_contains "note: open a pull request and ask one of @alice to review it" &&
 	draft_doc | write_file docs/design/strict.md &&
 	git add . &&
 	expect_exit 1 git commit -q -m "strict draft" &&
