@@ -51,8 +51,7 @@ void tg_buf_put(tg_buf *buf, const char *data, size_t len)
 	 * path as before */
 	if (len > 0 && len < buf->asize - buf->size && !buf->failed &&
 	    (!buf->cap || buf->size + len <= buf->cap)) {
-		if (len)	/* data may be NULL then */
-			memcpy(buf->ptr + buf->size, data, len);
+		memcpy(buf->ptr + buf->size, data, len);
 		buf->size += len;
 		buf->ptr[buf->size] = '\0';
 		return;

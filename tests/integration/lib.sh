@@ -165,6 +165,12 @@ git config --global init.defaultBranch main
 git config --global advice.detachedHead false
 git config --global core.autocrlf false
 git config --global safe.directory '*'
+# Under a wrapper (valgrind runs ~20x slower) the hooks' default 5 s
+# budget would time the wrapper, not threatgate. A test of the budget sets
+# its own in the repository's config, which wins over this global one.
+if [ -n "${TG_WRAP:-}" ]; then
+	git config --global threatgate.timeout 600
+fi
 
 # --- helpers ---------------------------------------------------------------
 
