@@ -561,7 +561,6 @@ static int compile_keyed(pcre2_code **out, const tg_vec *strong,
 		error = errcode == PCRE2_ERROR_NOMEMORY ? TG_ENOMEM : -1;
 		goto done;
 	}
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
 done:
 	tg_buf_release(&s);
 	tg_buf_release(&w);
@@ -682,8 +681,41 @@ static int anchored(pcre2_code **out, const struct tg_trigger *t)
 	free(text);
 	if (!*out)
 		return errcode == PCRE2_ERROR_NOMEMORY ? TG_ENOMEM : 0;
-	(void)pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
-	return 0;
+	return 0;	/* JIT compiled by jit_used() if it is matched often */
+}
+
+/*
+ * JIT compile only what the scan will match: a check of one document
+ * (a hook) pays for every compile, and each JIT compile costs more than
+ * the whole read of a typical design doc. With the trie, a gated
+ * trigger's by-first patterns and anchored pattern run only at a few
+ * word starts (the interpreter does those well) and its own patterns
+ * never; without the gate every trigger's patterns run over the prose.
+ */
+static void jit_used(tg_policy *policy)
+{
+	size_t i;
+
+	if (policy->trigger_gate && !policy->trigger_prefixes)
+		(void)pcre2_jit_compile(policy->trigger_gate, PCRE2_JIT_COMPLETE);
+	for (i = 0; i < policy->triggers.length; i++) {
+		struct tg_trigger *t = policy->triggers.items[i];
+
+		if (policy->trigger_gate && t->anchored_code) {
+			if (!policy->trigger_prefixes)
+				(void)pcre2_jit_compile(t->anchored_code,
+				                        PCRE2_JIT_COMPLETE);
+			continue;
+		}
+		if (t->scan_code) {
+			(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
+			continue;
+		}
+		if (t->code)
+			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
+		if (t->weak_code)
+			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+	}
 }
 
 void tg_policy__gate_free(tg_policy *policy)
@@ -745,15 +777,14 @@ int tg_policy__build_gate(tg_policy *policy)
 	}
 	policy->trigger_gate = pcre2_compile((PCRE2_SPTR)tg_buf_cstr(&buf),
 		buf.size, PATTERN_OPTIONS, &errcode, &offset, NULL);
-	if (policy->trigger_gate)
-		(void)pcre2_jit_compile(policy->trigger_gate, PCRE2_JIT_COMPLETE);
-	else if (errcode == PCRE2_ERROR_NOMEMORY)
+	if (!policy->trigger_gate && errcode == PCRE2_ERROR_NOMEMORY)
 		error = TG_ENOMEM;
 	if (policy->trigger_gate && whole.length == 0)
 		error = build_trie(policy);
 done:
 	if (!policy->trigger_gate)
 		tg_policy__gate_free(policy);	/* every trigger on its own */
+	jit_used(policy);
 	tg_vec_release(&alts, free);
 	tg_vec_release(&whole, free);
 	tg_buf_release(&buf);

@@ -1397,7 +1397,6 @@ static int combine_trigger(struct tg_trigger *t)
 	free(both);
 	if (!t->scan_code)	/* two passes then: slower, not different */
 		return errcode == PCRE2_ERROR_NOMEMORY ? tg_error_oom() : 0;
-	(void)pcre2_jit_compile(t->scan_code, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 
@@ -1445,10 +1444,7 @@ static int finalize_triggers(tg_policy *policy)
 			if (error < 0)
 				return error;
 		}
-		if (t->code)
-			(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
-		if (t->weak_code)
-			(void)pcre2_jit_compile(t->weak_code, PCRE2_JIT_COMPLETE);
+		/* JIT compiled by the gate, for the patterns it will match */
 		error = combine_trigger(t);
 		if (error < 0)
 			return error;
