@@ -90,4 +90,24 @@ int tg_rules__evidence_notes(struct tg_rule_ctx *ctx,
 	const struct tg_trigger_hit *hit);
 int tg_check_unknown_rule(struct tg_rule_ctx *, const struct tg_model *);
 
+/* A stale design that covers changed code (git/covers.c finds them). */
+struct tg_stale_cover {
+	char *path;
+	char *reviewed;		/* NULL: no review date */
+	long age;		/* days since the review */
+	char *glob;		/* the first of its covers that matched */
+};
+
+/* What covered-code-changed is decided on: the walk's results, as data. */
+struct tg_covered_code {
+	const tg_vec *changed;	/* char *: the changed paths */
+	const tg_vec *hits;	/* [changed->length] of indexes into stale */
+	const tg_vec *stale;	/* struct tg_stale_cover * */
+	const char *revision;	/* where, for the findings */
+};
+
+/* The covered-code-changed findings of one target. 0 or TG_ENOMEM. */
+int tg_rules__covered_code_changed(tg_findings *findings,
+	const tg_policy *policy, const struct tg_covered_code *covered);
+
 #endif
